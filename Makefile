@@ -1,0 +1,26 @@
+# Entry points (a contract: README, CI and users rely on them).
+# The project's own tools run from .venv (Python 3.11); the reference instance has its own venv under .instance/.
+PY       ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+STAMP    := $(VENV)/.installed
+
+.PHONY: verify test instance instance-stop instance-reset live record bench preview render help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+instance:  ## start (or reuse) the local reference InvenioRDM on 127.0.0.1
+	bash instance/instance.sh up
+
+instance-stop:  ## stop every service the instance started
+	bash instance/instance.sh stop
+
+instance-reset:  ## stop the instance and wipe its data
+	bash instance/instance.sh reset
