@@ -1,0 +1,44 @@
+"""The documented cases of the API page, one module each, in the page's order.
+
+Each module defines ``CASE`` (a :class:`runner.model.Case`). Running a module directly
+verifies that case: ``python -m cases.case1_metadata``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from runner.errors import ApidocsError
+from runner.model import Case
+
+HERE = Path(__file__).resolve().parent
+
+
+def case_files(folder: Path = HERE) -> list[Path]:
+    return sorted(folder.glob("case*.py"))
+
+
+def load_case(path: Path) -> Case:
+    """Import a case module from a file (also from a copy of this folder, in tests)."""
+    spec = importlib.util.spec_from_file_location(f"_apidocs_case_{path.stem}_{abs(hash(path))}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    case = getattr(module, "CASE", None)
+    if not isinstance(case, Case):
+        raise ApidocsError(f"{path} defines no CASE")
+    return case
+
+
+def load_cases(names: list[str] | None = None, folder: Path = HERE) -> list[Case]:
+    """The cases in page order, or just ``names``; an unknown name is an error."""
+    cases = [load_case(path) for path in case_files(folder)]
+    if not names:
+        return cases
+    by_name = {c.name: c for c in cases}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise ApidocsError(f"unknown case {', '.join(unknown)}: known are {', '.join(by_name)}")
+    return [by_name[n] for n in names]

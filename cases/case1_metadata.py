@@ -1,0 +1,44 @@
+"""Case 1 - Retrieve a Dataset's Metadata."""
+
+from runner.model import Case, Expect, Snippet
+
+from cases.common import FIND_RECORD
+
+CASE = Case(
+    name="case1_metadata",
+    title="Retrieve a Dataset's Metadata",
+    story=(
+        "As a researcher, I want to quickly retrieve detailed metadata for a dataset using its unique "
+        "identifier so that I can verify its relevance and incorporate accurate information into my analysis."
+    ),
+    placeholders={"abcde-12345": "record_id"},
+    steps=(
+        FIND_RECORD,
+        Snippet(
+            name="get",
+            title="Retrieve the record",
+            method="GET",
+            endpoint="/api/records/{record_id}",
+            curl='curl "{{ config.SITE_API_URL }}/records/abcde-12345"',
+            python='''\
+import requests
+
+url = "{{ config.SITE_API_URL }}/records/abcde-12345"
+response = requests.get(url)
+print(response.json())''',
+            expect=Expect(200, fields={
+                "id": str,
+                "metadata.title": str,
+                "metadata.creators": list,
+                "metadata.publication_date": str,
+                "metadata.resource_type.id": str,
+                "links.self": str,
+                "links.files": str,
+            }),
+            example=(
+                "id", "metadata.title", "metadata.creators", "metadata.publication_date",
+                "metadata.resource_type", "links.self", "links.files",
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,71 @@
+"""Case 2 - Search for Datasets, and the page's Common Query Parameters."""
+
+from runner.model import Action, Case, Expect, Snippet
+
+from cases.checks import (
+    finds_at_least, has_next_page, page_size, published_between, sorted_newest_first, title_contains,
+)
+from cases.common import SEED_QUERY
+
+# metadata.publication_date is a keyword: a range compares strings, so "[2023 TO 2025]"
+# silently drops "2025-03-01" ("2025-03-01" > "2025"). Full dates bound it correctly.
+DATE_QUERY = "climate AND metadata.publication_date:[2023-01-01 TO 2025-12-31]"
+
+
+def _parameter(name: str, inline: str, params: dict, *checks) -> Action:
+    """A Common Query Parameters example: accepted, and has its documented effect."""
+    return Action(
+        name=f"param-{name}",
+        method="GET",
+        path="/records",
+        params=params,
+        inline=inline,
+        expect=Expect(200, checks=(finds_at_least(1), *checks)),
+    )
+
+
+CASE = Case(
+    name="case2_search",
+    title="Search for Datasets",
+    story=(
+        "As a data scientist, I want to search for datasets using keywords and publication ranges, or author "
+        "names so that I can find data that matches my research criteria without browsing through irrelevant records."
+    ),
+    steps=(
+        Snippet(
+            name="search",
+            title="Search by keyword and publication date",
+            method="GET",
+            endpoint="/api/records",
+            curl='''\
+curl -G "{{ config.SITE_API_URL }}/records" \\
+  --data-urlencode "q=climate AND metadata.publication_date:[2023-01-01 TO 2025-12-31]" \\
+  --data-urlencode "sort=newest" \\
+  --data-urlencode "page=1"''',
+            python='''\
+import requests
+
+params = {
+    "q": "climate AND metadata.publication_date:[2023-01-01 TO 2025-12-31]",
+    "sort": "newest",
+    "page": 1,
+}
+url = "{{ config.SITE_API_URL }}/records"
+response = requests.get(url, params=params)
+print(response.json())''',
+            expect=Expect(200, fields={"hits.total": int, "hits.hits": list, "links.self": str}, checks=(
+                finds_at_least(2),
+                published_between("2023-01-01", "2025-12-31"),
+                sorted_newest_first(),
+            )),
+            example=(
+                "hits.total", "hits.hits.*.id", "hits.hits.*.metadata.title",
+                "hits.hits.*.metadata.publication_date", "links.self", "links.next",
+            ),
+        ),
+        _parameter("q", "q=metadata.title:climate", {"q": SEED_QUERY}, title_contains("climate")),
+        _parameter("sort", "sort=newest", {"q": SEED_QUERY, "sort": "newest"}, sorted_newest_first()),
+        _parameter("size", "size=50", {"q": SEED_QUERY, "size": "50"}, page_size(50)),
+        _parameter("page", "page=1", {"q": SEED_QUERY, "size": "1", "page": "1"}, page_size(1), has_next_page()),
+    ),
+)

@@ -1,0 +1,122 @@
+"""Case 4 - Attach a File to an Existing Record, then publish it once curation accepted it."""
+
+from runner.model import Action, Case, Expect, Snippet
+
+from cases.checks import equals, starts_with
+from cases.common import CREATE_DRAFT, EXAMPLE_CSV
+
+DRAFT = "{{ config.SITE_API_URL }}/records/abcde-12345/draft"
+
+
+def _curation(name: str, path: str, token: str, **extra) -> Action:
+    """TU Wien's curation, which publishing depends on (shown in the curation case)."""
+    return Action(name=name, method="POST", path=path, token=token, **extra)
+
+
+CASE = Case(
+    name="case4_attach_file",
+    title="Attach a File to an Existing Record",
+    story=(
+        "As a project manager, I want to attach supplementary files (like additional data or documentation) to "
+        "an existing dataset record so that all components of the research project are organized and "
+        "accessible in one place."
+    ),
+    placeholders={"abcde-12345": "record_id"},
+    writes=True,
+    cleanup=("record_id",),
+    steps=(
+        CREATE_DRAFT,
+        Snippet(
+            name="init",
+            title="Step 1: Initialize File Upload",
+            method="POST",
+            endpoint="/api/records/{record_id}/draft/files",
+            curl=f'''\
+curl -X POST "{DRAFT}/files" \\
+  -H "Authorization: Bearer {{your-access-token}}" \\
+  -H "Content-Type: application/json" \\
+  -d '[{{"key": "example_dataset.csv"}}]\'''',
+            python=f'''\
+import requests
+
+url = "{DRAFT}/files"
+headers = {{
+    "Authorization": "Bearer {{your-access-token}}",
+    "Content-Type": "application/json",
+}}
+data = [
+    {{"key": "example_dataset.csv"}},
+]
+response = requests.post(url, json=data, headers=headers)
+print(response.json())''',
+            expect=Expect(201, fields={"entries": list}, checks=(equals("entries.0.status", "pending"),)),
+        ),
+        Snippet(
+            name="upload",
+            title="Step 2: Upload File Content",
+            method="PUT",
+            endpoint="/api/records/{record_id}/draft/files/{file_name}/content",
+            curl=f'''\
+curl -X PUT "{DRAFT}/files/example_dataset.csv/content" \\
+  -H "Authorization: Bearer {{your-access-token}}" \\
+  -H "Content-Type: application/octet-stream" \\
+  --data-binary @example_dataset.csv''',
+            python=f'''\
+import requests
+
+url = "{DRAFT}/files/example_dataset.csv/content"
+headers = {{
+    "Authorization": "Bearer {{your-access-token}}",
+    "Content-Type": "application/octet-stream",
+}}
+with open("example_dataset.csv", "rb") as file_data:
+    response = requests.put(url, headers=headers, data=file_data)
+print(response.json())''',
+            files={"example_dataset.csv": EXAMPLE_CSV},
+            expect=Expect(200, fields={"key": str}),
+        ),
+        Snippet(
+            name="commit",
+            title="Step 3: Commit Draft File Upload",
+            method="POST",
+            endpoint="/api/records/{record_id}/draft/files/{file_name}/commit",
+            curl=f'''\
+curl -X POST "{DRAFT}/files/example_dataset.csv/commit" \\
+  -H "Authorization: Bearer {{your-access-token}}"''',
+            python=f'''\
+import requests
+
+url = "{DRAFT}/files/example_dataset.csv/commit"
+headers = {{
+    "Authorization": "Bearer {{your-access-token}}",
+}}
+response = requests.post(url, headers=headers)
+print(response.json())''',
+            expect=Expect(200, fields={"checksum": str},
+                          checks=(equals("status", "completed"), starts_with("checksum", "md5:"))),
+        ),
+        _curation("request-curation", "/curations/", "depositor", json={"topic": {"record": "{record_id}"}},
+                  expect=Expect(201), bind={"request_id": "id"}),
+        _curation("review", "/requests/{request_id}/actions/review", "curator", expect=Expect(200)),
+        _curation("accept", "/requests/{request_id}/actions/accept", "curator", expect=Expect(200)),
+        Snippet(
+            name="publish",
+            title="Step 4: Publish the Draft",
+            method="POST",
+            endpoint="/api/records/{record_id}/draft/actions/publish",
+            curl=f'''\
+curl -X POST "{DRAFT}/actions/publish" \\
+  -H "Authorization: Bearer {{your-access-token}}"''',
+            python=f'''\
+import requests
+
+url = "{DRAFT}/actions/publish"
+headers = {{
+    "Authorization": "Bearer {{your-access-token}}",
+}}
+response = requests.post(url, headers=headers)
+print(response.json())''',
+            expect=Expect(202, fields={"id": str, "pids.doi.identifier": str}, checks=(equals("is_published", True),)),
+        ),
+    ),
+)

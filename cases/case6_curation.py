@@ -1,0 +1,47 @@
+"""TU Wien's curation request (Additional Customizations): what publishing depends on."""
+
+from runner.model import Case, Expect, Snippet
+
+from cases.checks import equals
+from cases.common import CREATE_DRAFT
+
+CASE = Case(
+    name="case6_curation",
+    title="Create a new curation request",
+    story=(
+        "We offer an API that supports a custom curation process. Custom endpoints assign curators to records, "
+        "review submissions, add curation notes, and allow publishing of curated content."
+    ),
+    placeholders={"fghij-54321": "record_id"},
+    writes=True,
+    cleanup=("record_id",),
+    steps=(
+        CREATE_DRAFT,
+        Snippet(
+            name="create-request",
+            title="Create a new curation request",
+            method="POST",
+            endpoint="/api/curations/",
+            curl='''\
+curl -X POST "{{ config.SITE_API_URL }}/curations/" \\
+  -H "Authorization: Bearer {your-access-token}" \\
+  -H "Content-Type: application/json" \\
+  -d '{"topic": {"record": "fghij-54321"}}\'''',
+            python='''\
+import requests
+
+url = "{{ config.SITE_API_URL }}/curations/"
+headers = {
+    "Authorization": "Bearer {your-access-token}",
+}
+data = {
+    "topic": {"record": "fghij-54321"},
+}
+response = requests.post(url, json=data, headers=headers)
+print(response.json())''',
+            expect=Expect(201, fields={"id": str, "type": str, "status": str},
+                          checks=(equals("type", "rdm-curation"), equals("status", "submitted"))),
+            bind={"request_id": "id"},
+        ),
+    ),
+)

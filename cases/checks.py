@@ -1,0 +1,100 @@
+"""Documented effects, as checks on a response (see :class:`runner.model.Expect`).
+
+Each factory returns a function ``(document, bindings) -> problem or None``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from runner.jsonpath import lookup
+
+Check = Callable[[Any, dict], "str | None"]
+
+
+def _hits(document: Any) -> list[dict]:
+    return lookup(document, "hits.hits", default=[])
+
+
+def finds_at_least(count: int) -> Check:
+    """A query the page shows must find the seeded records, not silently nothing."""
+
+    def check(document: Any, _: dict) -> str | None:
+        total = lookup(document, "hits.total", default=0)
+        if total < count:
+            return f"the query found {total} records, the page promises matches (at least {count})"
+        return None
+
+    return check
+
+
+def every_hit(path: str, predicate: Callable[[Any], bool], description: str) -> Check:
+    def check(document: Any, _: dict) -> str | None:
+        for hit in _hits(document):
+            value = lookup(hit, path, default=None)
+            if not predicate(value):
+                return f"hit {hit.get('id')} has {path} = {value!r}, not {description}"
+        return None
+
+    return check
+
+
+def title_contains(word: str) -> Check:
+    return every_hit("metadata.title", lambda t: isinstance(t, str) and word in t.lower(), f"a title with {word!r}")
+
+
+def published_between(first: str, last: str) -> Check:
+    return every_hit(
+        "metadata.publication_date",
+        lambda d: isinstance(d, str) and first <= d[: len(first)] and d[: len(last)] <= last,
+        f"within {first}..{last}",
+    )
+
+
+def sorted_newest_first() -> Check:
+    def check(document: Any, _: dict) -> str | None:
+        created = [hit.get("created", "") for hit in _hits(document)]
+        if created != sorted(created, reverse=True):
+            return "sort=newest did not return the most recently created records first"
+        return None
+
+    return check
+
+
+def page_size(size: int) -> Check:
+    def check(document: Any, _: dict) -> str | None:
+        total, shown = lookup(document, "hits.total", default=0), len(_hits(document))
+        if shown != min(total, size):
+            return f"size={size}: {shown} hits on the page of {total}, expected {min(total, size)}"
+        return None
+
+    return check
+
+
+def has_next_page() -> Check:
+    def check(document: Any, _: dict) -> str | None:
+        if "next" not in lookup(document, "links", default={}):
+            return "page=1 of a result larger than one page has no links.next"
+        return None
+
+    return check
+
+
+def equals(path: str, expected: Any) -> Check:
+    def check(document: Any, _: dict) -> str | None:
+        value = lookup(document, path, default=None)
+        if value != expected:
+            return f"{path} is {value!r}, expected {expected!r}"
+        return None
+
+    return check
+
+
+def starts_with(path: str, prefix: str) -> Check:
+    def check(document: Any, _: dict) -> str | None:
+        value = lookup(document, path, default="")
+        if not str(value).startswith(prefix):
+            return f"{path} is {value!r}, expected it to start with {prefix!r}"
+        return None
+
+    return check

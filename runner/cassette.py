@@ -1,0 +1,302 @@
+"""Cassettes: how exchanges are scrubbed, normalised, matched, stored and loaded.
+
+The engine is vcrpy. This module is its configuration, in the spirit of vcrpy's own
+config objects: filters that run as a request/response is recorded (secrets never reach
+memory that is saved), a normaliser that runs once when the cassette is saved (so a
+re-record diff shows real changes only), matchers, and an atomic persister.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import vcr
+import yaml
+from vcr.persisters.filesystem import CassetteNotFoundError, FilesystemPersister
+from vcr.serialize import deserialize
+from vcr.serializers.compat import convert_to_unicode
+
+from .errors import CassetteError
+
+#: The origin every recorded URL is rewritten to, whatever instance it came from.
+CANONICAL_ORIGIN = "http://invenio.invalid"
+REDACTED_AUTH = "Bearer <TOKEN>"
+SECRET_REQUEST_HEADERS = ("cookie", "x-csrftoken", "x-csrf-token", "x-session-id")
+SECRET_RESPONSE_HEADERS = ("set-cookie", "x-session-id")
+SECRET_QUERY_PARAMETERS = ("access_token",)
+FIXED_TIMESTAMP = "2025-01-09T12:00:00.000000+00:00"
+FIXED_HTTP_DATE = "Thu, 09 Jan 2025 12:00:00 GMT"
+HTTP_DATE_HEADERS = ("date", "last-modified", "expires")
+VOLATILE_HEADERS = ("x-request-id", "x-ratelimit-reset", "x-ratelimit-remaining")
+MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "body", "auth_presence")
+
+_PID = re.compile(r"^[a-z0-9]{5}-[a-z0-9]{5}$")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+_DOI = re.compile(r"\b10\.\d{4,9}/[a-z0-9]{5}-[a-z0-9]{5}\b")
+_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
+_RECORD_PATH = re.compile(r"/(?:records|requests|curations)/([a-z0-9]{5}-[a-z0-9]{5})(?=/|$|\?)")
+
+
+# ----------------------------------------------------------------- record-time filters
+def scrub_request(secrets: Iterable[str]):
+    """A ``before_record_request`` hook: keep the *presence* of auth, drop its value."""
+    secrets = [s for s in secrets if s]
+
+    def scrub(request):
+        if "authorization" in {k.lower() for k in request.headers}:
+            for key in [k for k in request.headers if k.lower() == "authorization"]:
+                del request.headers[key]
+            request.headers["Authorization"] = REDACTED_AUTH
+        for key in [k for k in request.headers if k.lower() in SECRET_REQUEST_HEADERS]:
+            del request.headers[key]
+        request.uri = _drop_query_parameters(request.uri, SECRET_QUERY_PARAMETERS)
+        if isinstance(request.body, bytes):
+            request.body = _mask(request.body, secrets)
+        return request
+
+    return scrub
+
+
+def scrub_response(secrets: Iterable[str]):
+    """A ``before_record_response`` hook: no cookie, no session, no token in a body."""
+    secrets = [s for s in secrets if s]
+
+    def scrub(response: dict) -> dict:
+        headers = response["headers"]
+        for key in [k for k in headers if k.lower() in SECRET_RESPONSE_HEADERS]:
+            del headers[key]
+        body = response["body"].get("string")
+        if isinstance(body, bytes):
+            response["body"]["string"] = _mask(body, secrets)
+        return response
+
+    return scrub
+
+
+def _mask(data: bytes, secrets: list[str]) -> bytes:
+    for secret in secrets:
+        data = data.replace(secret.encode(), b"<TOKEN>")
+    return data
+
+
+def _drop_query_parameters(uri: str, names: tuple[str, ...]) -> str:
+    parts = urlsplit(uri)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in names]
+    if len(kept) == len(parse_qsl(parts.query, keep_blank_values=True)):
+        return uri
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+# ----------------------------------------------------------------- save-time normaliser
+def normalise(cassette: dict, upstream_origin: str) -> dict:
+    """Rewrite what changes from one recording to the next into stable values.
+
+    Ids (record pids, UUIDs, DOIs) become aliases numbered in order of appearance and
+    are replaced consistently everywhere (URLs, bodies, headers), so replay chains still
+    line up; timestamps and HTTP dates become fixed; the instance's origin becomes
+    :data:`CANONICAL_ORIGIN`; user agents lose their version numbers.
+    """
+    aliases = _collect_aliases(cassette["interactions"])
+    host = urlsplit(upstream_origin).netloc
+    for interaction in cassette["interactions"]:
+        request, response = interaction["request"], interaction["response"]
+        request["uri"] = _rewrite(request["uri"].replace(upstream_origin, CANONICAL_ORIGIN), aliases)
+        request["body"] = _rewrite_body(request["body"], aliases, host)
+        _normalise_agent(request["headers"])
+        body = response["body"]
+        body["string"] = _rewrite_body(body.get("string"), aliases, host)
+        _normalise_headers(response["headers"], aliases, host, body["string"])
+    return cassette
+
+
+def _collect_aliases(interactions: list[dict]) -> dict[str, str]:
+    found: dict[str, str] = {}
+
+    def note(value: str, kind: str) -> None:
+        if value not in found:
+            count = sum(1 for v in found.values() if v.startswith(kind)) + 1
+            found[value] = {
+                "pid": f"recid-{count:05d}",
+                "uuid": f"00000000-0000-4000-8000-{count:012d}",
+                "doi": f"10.99999/doi00-{count:05d}",
+            }[kind]
+
+    for interaction in interactions:
+        for match in _RECORD_PATH.finditer(interaction["request"]["uri"]):
+            note(match.group(1), "pid")
+        for text in (_as_text(interaction["request"]["body"]), _as_text(interaction["response"]["body"].get("string"))):
+            if text is None:
+                continue
+            for doi in _DOI.findall(text):
+                note(doi, "doi")
+            for value in _json_ids(text):
+                note(value, "pid")
+            for uuid in _UUID.findall(text):
+                note(uuid, "uuid")
+    return found
+
+
+def _json_ids(text: str) -> list[str]:
+    """Record pids named as ``id``/``record`` values in a JSON body (not every a-b word)."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return []
+    ids: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("id", "record", "recid") and isinstance(value, str) and _PID.match(value):
+                    ids.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+    return ids
+
+
+def _as_text(body: Any) -> str | None:
+    if isinstance(body, bytes):
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return body
+
+
+def _rewrite(text: str, aliases: dict[str, str]) -> str:
+    for value in sorted(aliases, key=len, reverse=True):
+        text = text.replace(value, aliases[value])
+    return _TIMESTAMP.sub(FIXED_TIMESTAMP, text)
+
+
+def _rewrite_body(body: Any, aliases: dict[str, str], host: str) -> Any:
+    text = _as_text(body)
+    if text is None:
+        return body
+    rewritten = _rewrite(text.replace(host, urlsplit(CANONICAL_ORIGIN).netloc), aliases)
+    return rewritten.encode("utf-8") if isinstance(body, bytes) else rewritten
+
+
+def _normalise_headers(headers: dict, aliases: dict[str, str], host: str, body: Any) -> None:
+    for key in list(headers):
+        lower = key.lower()
+        if lower in HTTP_DATE_HEADERS:
+            headers[key] = [FIXED_HTTP_DATE]
+        elif lower in VOLATILE_HEADERS:
+            headers[key] = ["<volatile>"]
+        elif lower == "content-length" and body is not None:
+            headers[key] = [str(len(body if isinstance(body, bytes) else body.encode("utf-8")))]
+        else:
+            canonical_host = urlsplit(CANONICAL_ORIGIN).netloc
+            headers[key] = [_rewrite(v.replace(host, canonical_host), aliases) for v in headers[key]]
+
+
+def _normalise_agent(headers: dict) -> None:
+    for key in [k for k in headers if k.lower() == "user-agent"]:
+        headers[key] = [re.sub(r"/[\w.]+", "", v) for v in headers[key]]
+
+
+# ----------------------------------------------------------------- matching
+def auth_presence(r1, r2) -> None:
+    """Requests match only if both carry an Authorization header, or neither does."""
+    has1 = any(k.lower() == "authorization" for k in r1.headers)
+    has2 = any(k.lower() == "authorization" for k in r2.headers)
+    if has1 != has2:
+        raise AssertionError(
+            f"Authorization header {'present' if has1 else 'missing'}, recorded request "
+            f"{'had' if has2 else 'had none'}"
+        )
+
+
+# ----------------------------------------------------------------- storage
+def atomic_persister(upstream_origin: str | None):
+    """A persister that normalises (when recording) and writes through a temp file."""
+
+    class AtomicPersister(FilesystemPersister):
+        @staticmethod
+        def save_cassette(cassette_path, cassette_dict, serializer):
+            data = {
+                "version": 1,
+                "interactions": [
+                    {"request": convert_to_unicode(request._to_dict()), "response": convert_to_unicode(response)}
+                    for request, response in zip(cassette_dict["requests"], cassette_dict["responses"])
+                ],
+            }
+            if upstream_origin:
+                data = normalise(data, upstream_origin)
+            if cassette_dict.get("metadata"):
+                data["metadata"] = cassette_dict["metadata"]
+            write_atomically(Path(cassette_path), serializer.serialize(data))
+
+    return AtomicPersister
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_checked(path: Path) -> dict:
+    """Load a cassette for replay, turning every way it can be broken into one clear line."""
+    if not path.is_file():
+        raise CassetteError(f"missing cassette {path}: record it with `make record` against an instance")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where else ""
+        raise CassetteError(f"corrupt cassette {path}: not valid YAML{line}") from None
+    except UnicodeDecodeError:
+        raise CassetteError(f"corrupt cassette {path}: not UTF-8 text") from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise CassetteError(f"corrupt cassette {path}: no list of interactions")
+    try:
+        deserialize(path.read_text(encoding="utf-8"), vcr.serializers.yamlserializer)
+    except Exception as exc:  # vcrpy raises a variety of types for malformed entries
+        raise CassetteError(f"corrupt cassette {path}: {type(exc).__name__}: {exc}") from None
+    return data
+
+
+def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:
+    """The single VCR configuration every run uses (replay, live and record)."""
+    secrets = list(secrets)
+    recorder = vcr.VCR(
+        serializer="yaml",
+        match_on=MATCH_ON,
+        before_record_request=scrub_request(secrets),
+        before_record_response=scrub_response(secrets),
+        decode_compressed_response=False,
+        record_on_exception=False,
+    )
+    recorder.register_matcher("auth_presence", auth_presence)
+    recorder.register_persister(atomic_persister(upstream_origin))
+    return recorder
+
+
+__all__ = [
+    "CANONICAL_ORIGIN",
+    "CassetteNotFoundError",
+    "load_checked",
+    "make_vcr",
+    "normalise",
+    "write_atomically",
+]

@@ -1,0 +1,141 @@
+"""Pure comparisons: did both languages send the same request, and is the response right?
+
+Every function here takes captured data and returns a list of problems, each a
+sentence a maintainer can act on. An empty list means "fine".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .capture import Exchange
+from .jsonpath import lookup
+from .model import Expect
+from .snippets import generalise
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """The parts of a request the page promises, in page terms (placeholders put back)."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    content_type: str
+    body: Any
+    auth: bool
+
+    def line(self) -> str:
+        query = "&".join(f"{k}={v}" for k, v in self.query)
+        return f"{self.method} {self.path}{'?' + query if query else ''}"
+
+
+def view(exchange: Exchange, table: dict[str, str]) -> RequestView:
+    """Describe ``exchange``'s request with ``table``'s values turned back into placeholders."""
+    parts = urlsplit(exchange.path)
+    query = tuple(sorted((k, generalise(v, table)) for k, v in parse_qsl(parts.query, keep_blank_values=True)))
+    content_type = exchange.header("Content-Type").split(";")[0].strip().lower()
+    return RequestView(
+        method=exchange.method,
+        path=generalise(unquote(parts.path), table),
+        query=query,
+        content_type=content_type if exchange.body else "",
+        body=_body(exchange.body, content_type, table),
+        auth=bool(exchange.header("Authorization")),
+    )
+
+
+def _body(body: bytes, content_type: str, table: dict[str, str]) -> Any:
+    if not body:
+        return None
+    if "json" in content_type:
+        try:
+            return json.loads(generalise(body.decode("utf-8"), table))
+        except (UnicodeDecodeError, ValueError):
+            pass
+    return f"<{len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()[:12]}>"
+
+
+def request_differences(python: RequestView, curl: RequestView) -> list[str]:
+    """Where the cURL snippet's request differs from the Python snippet's."""
+    problems = []
+    for name in ("method", "path", "content_type", "auth"):
+        a, b = getattr(python, name), getattr(curl, name)
+        if a != b:
+            problems.append(f"{name.replace('_', ' ')}: Python sent {_show(name, a)}, cURL sent {_show(name, b)}")
+    query_a, query_b = dict(python.query), dict(curl.query)
+    for key in sorted(set(query_a) | set(query_b)):
+        if query_a.get(key) != query_b.get(key):
+            problems.append(
+                f"query parameter {key!r}: Python sent {_show('q', query_a.get(key))}, cURL sent {_show('q', query_b.get(key))}"
+            )
+    if python.body != curl.body:
+        problems.append(f"body: Python sent {_show('body', python.body)}, cURL sent {_show('body', curl.body)}")
+    return problems
+
+
+def _show(name: str, value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if name == "auth":
+        return "an Authorization header" if value else "no Authorization header"
+    if name == "body" and not isinstance(value, str):
+        return json.dumps(value, sort_keys=True)
+    return repr(value) if name in ("q", "content_type") else str(value)
+
+
+def request_problems(request: RequestView, needs_token: bool, method: str) -> list[str]:
+    """What is wrong with a request on its own, whatever the other language did."""
+    problems = []
+    if needs_token and not request.auth:
+        problems.append("no Authorization header, but this endpoint needs a token")
+    if request.method != method:
+        problems.append(f"sent {request.method}, the page documents {method}")
+    if method in ("GET", "DELETE") or request.path.endswith(("/publish", "/commit", "/pids/doi")):
+        if request.body is not None:
+            problems.append(f"sent a body ({_show('body', request.body)[:120]}) to an endpoint that takes none")
+    return problems
+
+
+def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, str]) -> list[str]:
+    """Status, media type, documented fields and documented effect of a response."""
+    if exchange.error:
+        return [exchange.error]
+    problems = []
+    content_type = exchange.response_header("Content-Type")
+    document: Any = None
+    if "json" in content_type:
+        try:
+            document = exchange.json()
+        except ValueError:
+            problems.append(f"the response says JSON but does not parse: {exchange.response_body[:80]!r}")
+    if exchange.status != expect.status:
+        problems.append(f"expected HTTP {expect.status}, got {exchange.status}{_server_message(document, exchange)}")
+        return problems
+    if expect.json and document is None:
+        kind = "HTML" if "html" in content_type else repr(content_type or "no content type")
+        problems.append(f"expected JSON, got {kind}: {exchange.response_body[:80]!r}")
+        return problems
+    for path, kind in expect.fields.items():
+        value = lookup(document, path, default=None)
+        if value is None:
+            problems.append(f"documented field {path!r} is missing from the response")
+        elif not isinstance(value, kind):
+            problems.append(f"documented field {path!r} is {type(value).__name__}, the page shows {kind.__name__}")
+    for check in expect.checks:
+        problem = check(document if expect.json else exchange, bindings)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _server_message(document: Any, exchange: Exchange) -> str:
+    if isinstance(document, dict) and document.get("message"):
+        return f" ({document['message']})"
+    if "html" in exchange.response_header("Content-Type"):
+        return " (an HTML page, not the API)"
+    return ""

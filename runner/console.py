@@ -1,0 +1,28 @@
+"""How results read in a terminal: one line a step, details only where something failed."""
+
+from __future__ import annotations
+
+from .engine import StepResult
+from .execute import LABELS
+
+
+def step_line(result: StepResult, seconds: float) -> str:
+    mark = "skip" if result.skipped else ("ok  " if result.ok else "FAIL")
+    kind = "snippet" if hasattr(result.step, "python") else "action"
+    return f"  {mark} {result.case} › {result.step.name} ({kind}, {seconds:.1f} s)"
+
+
+def failure_details(result: StepResult) -> list[str]:
+    """Name the language, the request it sent, and each difference found."""
+    lines = []
+    for language, run in result.runs.items():
+        if not run.problems:
+            continue
+        label = LABELS.get(language, language)
+        request = run.request.line() if run.request else (
+            f"{run.response.method} {run.response.path}" if run.response else "no request"
+        )
+        lines.append(f"       {label}: {request}")
+        lines += [f"         - {problem}" for problem in run.problems]
+    lines += [f"       - {problem}" for problem in result.problems]
+    return lines

@@ -1,0 +1,274 @@
+"""Run a case: every step, in both languages, each language in its own chain.
+
+Flow: open the cassette (replay: play it back; record: record into a temp file; live:
+none) → start the capture proxy in front of it → for each step run the Python chain's
+and the cURL chain's version → compare what each sent and check what came back → bind
+ids for the next step → always clean up drafts → yield one :class:`StepResult` a step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import cassette as cassettes
+from .capture import CaptureProxy, Exchange
+from .compare import RequestView, request_differences, request_problems, response_problems, view
+from .errors import ApidocsError
+from .execute import LABELS, LANGUAGES, ProcessResult, run_snippet
+from .jsonpath import lookup
+from .model import Action, Case, Snippet, Step
+from .settings import Settings
+from .snippets import API_URL_KEY, materialise, substitutions, token_key
+
+
+@dataclass
+class StepRun:
+    """One step in one language (or the runner's own request, for an action)."""
+
+    language: str
+    exchanges: list[Exchange] = field(default_factory=list)
+    process: ProcessResult | None = None
+    request: RequestView | None = None
+    table: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    skipped: bool = False
+
+    @property
+    def response(self) -> Exchange | None:
+        return self.exchanges[-1] if self.exchanges else None
+
+
+@dataclass
+class StepResult:
+    case: str
+    step: Step
+    runs: dict[str, StepRun]
+    problems: list[str] = field(default_factory=list)  # across languages
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not any(r.problems for r in self.runs.values())
+
+    @property
+    def skipped(self) -> bool:
+        return all(r.skipped for r in self.runs.values())
+
+    def messages(self) -> list[str]:
+        """Every problem, each naming its language."""
+        lines = [f"{LABELS.get(lang, 'runner')}: {p}" for lang, run in self.runs.items() for p in run.problems]
+        return lines + self.problems
+
+
+@dataclass
+class CaseRun:
+    """What a whole case produced; ``warnings`` are clean-up problems that fail nothing."""
+
+    case: Case
+    steps: list[StepResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    complete: bool = False  # every step ran (no error stopped the case)
+
+    @property
+    def ok(self) -> bool:
+        return self.complete and all(s.ok for s in self.steps)
+
+
+def cassette_path(settings: Settings, case: Case) -> Path:
+    return settings.cassettes / f"{case.name}.yaml"
+
+
+def run_case(case: Case, settings: Settings, workdir: Path | None = None) -> Iterator[StepResult]:
+    """Run ``case`` and yield each step's result as soon as it is known.
+
+    Raises :class:`ApidocsError` for what stops the whole case (no cassette, a broken one,
+    a live write to an instance that is not disposable, a missing token).
+    """
+    run = CaseRun(case)
+    if settings.online and case.writes and not settings.disposable:
+        raise ApidocsError(
+            f"{case.name} creates drafts, and {settings.api_url} is not marked disposable"
+            " (set DOCS_DISPOSABLE=1 only for a test or staging instance)"
+        )
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apidocs-")))
+        if settings.mode == "record":  # runs after the cassette is saved, before tmp goes
+            stack.callback(lambda: run.ok and _keep_recording(case, settings, tmp))
+        upstream = _open_cassette(case, settings, stack, tmp)
+        proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
+        chains = {lang: _new_chain(case, settings, proxy) for lang in LANGUAGES}
+        try:
+            for step in case.steps:
+                result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
+                run.steps.append(result)
+                yield result
+            run.complete = True
+        finally:
+            run.warnings.extend(_clean_up(case, chains, proxy, settings))
+    for warning in run.warnings:
+        print(f"  warning: {case.name}: {warning}")
+    if settings.mode == "record" and not run.ok:
+        raise ApidocsError(f"{case.name}: not recorded because a step failed; {cassette_path(settings, case)} is unchanged")
+
+
+def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, tmp: Path) -> str:
+    """Enter the cassette this mode needs and return the URL the proxy forwards to."""
+    secrets = [settings.tokens.get(role, "") for role in ("depositor", "curator")]
+    if settings.mode == "replay":
+        path = cassette_path(settings, case)
+        cassettes.load_checked(path)
+        recorder = cassettes.make_vcr(secrets, upstream_origin=None)
+        stack.enter_context(recorder.use_cassette(str(path), record_mode="none"))
+        return cassettes.CANONICAL_ORIGIN + "/api"
+    if settings.mode == "record":
+        recorder = cassettes.make_vcr(secrets, upstream_origin=_origin(settings.api_url))
+        recording = stack.enter_context(recorder.use_cassette(str(tmp / "recording.yaml"), record_mode="all"))
+        recording.get_metadata("recorded", {
+            "date": datetime.date.today().isoformat(),
+            "instance": settings.instance_version or "unknown (set DOCS_INSTANCE_VERSION)",
+            "by": "make record",
+        })
+    return settings.api_url
+
+
+def _origin(url: str) -> str:
+    parts = url.split("/", 3)
+    return "/".join(parts[:3])
+
+
+def _keep_recording(case: Case, settings: Settings, tmp: Path) -> None:
+    """Move a complete recording over the committed cassette (same folder, then rename)."""
+    target = cassette_path(settings, case)
+    cassettes.write_atomically(target, (tmp / "recording.yaml").read_text(encoding="utf-8"))
+
+
+def _new_chain(case: Case, settings: Settings, proxy: CaptureProxy) -> dict[str, str]:
+    chain = {API_URL_KEY: proxy.base_url}
+    roles = {s.token for s in case.snippets} | {a.token for a in case.steps if isinstance(a, Action) and a.token}
+    for role in roles:
+        chain[token_key(role)] = settings.token(role)
+    return chain
+
+
+def _run_step(case: Case, step: Step, chains: dict, proxy: CaptureProxy, settings: Settings, workdir: Path) -> StepResult:
+    runs = {}
+    for language, chain in chains.items():
+        if chain.get("failed"):
+            runs[language] = StepRun(language, skipped=True, problems=[])
+            continue
+        if isinstance(step, Snippet):
+            run = _run_snippet(case, step, language, chain, proxy, settings, workdir / case.name / language / step.name)
+        else:
+            run = _run_action(step, language, chain, proxy)
+        if run.problems:
+            chain["failed"] = step.name
+        runs[language] = run
+    result = StepResult(case.name, step, runs)
+    if isinstance(step, Snippet) and all(r.request for r in runs.values()):
+        differences = request_differences(runs["python"].request, runs["curl"].request)
+        result.problems = [f"Python and cURL sent different requests — {d}" for d in differences]
+    return result
+
+
+def _run_snippet(case: Case, step: Snippet, language: str, chain: dict, proxy: CaptureProxy,
+                 settings: Settings, workdir: Path) -> StepRun:
+    run = StepRun(language, table=substitutions(case, chain, step.token))
+    text = materialise(getattr(step, language), run.table)
+    first = len(proxy.exchanges)
+    run.process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
+    run.exchanges = proxy.exchanges[first:]
+    if not run.exchanges:
+        run.problems.append(f"sent no request (exit code {run.process.exit_code}: {run.process.tail()})")
+        return run
+    if len(run.exchanges) > 1:
+        run.problems.append(f"sent {len(run.exchanges)} requests, the page documents one")
+    run.request = view(run.response, run.table)
+    run.problems += request_problems(run.request, step.needs_token, step.method)
+    run.problems += response_problems(run.response, step.expect, chain)
+    if run.process.exit_code != 0 and not run.problems:
+        run.problems.append(f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}")
+    if step.saves and not run.problems:
+        run.problems += _saved_file_problems(run, materialise(step.saves, run.table))
+    if not run.problems:
+        run.problems += _bind(step.bind, run.response, chain)
+    return run
+
+
+def _saved_file_problems(run: StepRun, name: str) -> list[str]:
+    saved = run.process.workdir / name
+    if not saved.is_file():
+        return [f"did not save the file as {name!r} in its working directory"]
+    if saved.read_bytes() != run.response.response_body:
+        return [f"saved {name!r}, but its content differs from the response body"]
+    return []
+
+
+def _run_action(action: Action, language: str, chain: dict, proxy: CaptureProxy) -> StepRun:
+    run = StepRun(language)
+    headers = {"Accept": "application/json"}
+    if action.token:
+        headers["Authorization"] = f"Bearer {chain[token_key(action.token)]}"
+    body = b""
+    if action.json is not None:
+        body = _fill(json.dumps(action.json), chain).encode()
+        headers["Content-Type"] = "application/json"
+    path = _fill(action.path, chain)
+    query = "&".join(f"{k}={_quote(_fill(v, chain))}" for k, v in action.params.items())
+    api_path = proxy.api_path + path + (f"?{query}" if query else "")
+    exchange = Exchange(action.method, api_path, headers, body)
+    proxy.exchanges.append(exchange)
+    proxy.forward(exchange)
+    run.exchanges = [exchange]
+    run.problems = response_problems(exchange, action.expect, chain)
+    if not run.problems:
+        run.problems = _bind(action.bind, exchange, chain)
+    return run
+
+
+def _fill(text: str, chain: dict) -> str:
+    """Put bound values into an action's ``{name}`` fields."""
+    for name, value in chain.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def _bind(bind: dict[str, str], exchange: Exchange, chain: dict) -> list[str]:
+    if not bind:
+        return []
+    try:
+        document: Any = exchange.json()
+        for name, path in bind.items():
+            chain[name] = str(lookup(document, path))
+    except (ValueError, KeyError) as exc:
+        return [f"cannot take the next step's id from the response: {exc} not found"]
+    return []
+
+
+def _clean_up(case: Case, chains: dict, proxy: CaptureProxy, settings: Settings) -> list[str]:
+    """Delete the drafts a run created (it is also recorded, so replay does the same)."""
+    warnings = []
+    for language, chain in chains.items():
+        for name in case.cleanup:
+            if name not in chain:
+                continue
+            exchange = Exchange(
+                "DELETE", f"{proxy.api_path}/records/{chain[name]}/draft",
+                {"Authorization": f"Bearer {chain[token_key('depositor')]}"}, b"",
+            )
+            proxy.exchanges.append(exchange)
+            proxy.forward(exchange)
+            if exchange.error or exchange.status not in (204, 404, 410):
+                warnings.append(f"{LABELS[language]} chain: could not delete draft {chain[name]}:"
+                                f" {exchange.error or exchange.status}")
+    return warnings

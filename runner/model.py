@@ -1,0 +1,108 @@
+"""What a documented case is made of.
+
+A case is a list of steps. A :class:`Snippet` step is shown on the page: it carries the
+Python and the cURL text *exactly as the page shows them*, written with the page's
+placeholders (``{{ config.SITE_API_URL }}``, ``{your-access-token}``, ``abcde-12345``).
+The runner fills the placeholders in and executes the text; the renderer prints it back.
+An :class:`Action` step is plumbing the page does not show (find a seeded record, accept
+a curation request): the runner sends it itself, through the same recorder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+API_URL = "{{ config.SITE_API_URL }}"
+TOKEN = "{your-access-token}"
+
+#: A semantic check of a response: returns a problem description, or None when fine.
+Check = Callable[[Any, "Bindings"], "str | None"]
+Bindings = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a response must look like for the step to pass."""
+
+    status: int
+    #: dotted paths into the JSON body → the type the page documents there.
+    fields: dict[str, type] = field(default_factory=dict)
+    #: extra semantic checks (the documented *effect* of a request).
+    checks: tuple[Check, ...] = ()
+    #: False for a file download: the body is bytes, not JSON.
+    json: bool = True
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A step the page shows, in both languages."""
+
+    name: str
+    title: str
+    method: str
+    endpoint: str
+    python: str
+    curl: str
+    expect: Expect
+    #: binding name → dotted path in the response JSON (e.g. ``{"record_id": "id"}``).
+    bind: dict[str, str] = field(default_factory=dict)
+    #: which token ``{your-access-token}`` stands for: "depositor" or "curator".
+    token: str = "depositor"
+    #: files the snippet reads from its working directory (name → bytes).
+    files: dict[str, bytes] = field(default_factory=dict)
+    #: a file the snippet must leave in its working directory (download).
+    saves: str | None = None
+    #: JSON paths of the recorded response shown as the page's example (None: no block).
+    example: tuple[str, ...] | None = None
+    #: response headers shown as the page's example (download case).
+    example_headers: tuple[str, ...] = ()
+
+    @property
+    def needs_token(self) -> bool:
+        return TOKEN in self.python or TOKEN in self.curl
+
+
+@dataclass(frozen=True)
+class Action:
+    """A request the runner sends itself: set-up, a curator's decision, a parameter check."""
+
+    name: str
+    method: str
+    path: str  # relative to the API URL, may use {binding} fields
+    expect: Expect
+    params: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    token: str | None = None  # "depositor", "curator" or None (anonymous)
+    bind: dict[str, str] = field(default_factory=dict)
+    #: shown inline on the page (the Common Query Parameters examples)
+    inline: str | None = None
+
+
+Step = Snippet | Action
+
+
+@dataclass(frozen=True)
+class Case:
+    """One documented case of the page, in the page's order."""
+
+    name: str
+    title: str
+    story: str
+    steps: tuple[Step, ...]
+    #: page text → binding it stands for (e.g. ``{"abcde-12345": "record_id"}``).
+    placeholders: dict[str, str] = field(default_factory=dict)
+    #: True when the case creates drafts: live runs need an instance marked disposable.
+    writes: bool = False
+    #: binding names holding drafts to delete when the run ends (live and record).
+    cleanup: tuple[str, ...] = ()
+
+    def step(self, name: str) -> Step:
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(f"{self.name} has no step {name!r}")
+
+    @property
+    def snippets(self) -> tuple[Snippet, ...]:
+        return tuple(s for s in self.steps if isinstance(s, Snippet))

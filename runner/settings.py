@@ -1,0 +1,94 @@
+"""All configuration in one place: environment variables, overridden by CLI flags.
+
+| variable              | meaning                                                         | default |
+|-----------------------|-----------------------------------------------------------------|---------|
+| DOCS_MODE             | replay (offline, cassettes), live, or record                    | replay  |
+| DOCS_API_URL          | the API base for live/record, e.g. https://host/api             | from .instance/env |
+| DOCS_API_TOKEN        | depositor's personal access token (trusted-user)                | from .instance/env |
+| DOCS_CURATOR_TOKEN    | curator's token (reviewer role): accepts curation requests      | from .instance/env |
+| DOCS_DISPOSABLE       | 1 if live runs may create drafts and publish records there      | from .instance/env |
+| DOCS_INSTANCE_VERSION | what the instance runs, stored in recorded cassettes            | from .instance/env |
+| DOCS_CASSETTES        | the cassette folder                                             | cassettes/ |
+| DOCS_TIMEOUT          | seconds to wait for one HTTP answer                             | 30 |
+| DOCS_RETRY_AFTER_MAX  | longest wait honoured for a 429's Retry-After, seconds          | 30 |
+| DOCS_INSTANCE_ENV     | the file live runs read defaults from                           | .instance/env |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .capture import ForwardPolicy
+from .errors import ApidocsError
+
+ROOT = Path(__file__).resolve().parent.parent
+MODES = ("replay", "live", "record")
+ROLES = {"depositor": "DOCS_API_TOKEN", "curator": "DOCS_CURATOR_TOKEN"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "replay"
+    api_url: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)
+    disposable: bool = False
+    instance_version: str = ""
+    cassettes: Path = ROOT / "cassettes"
+    policy: ForwardPolicy = ForwardPolicy()
+
+    @property
+    def online(self) -> bool:
+        return self.mode in ("live", "record")
+
+    def token(self, role: str) -> str:
+        """The token for ``role``; replay uses stand-ins (cassettes hold no real ones)."""
+        if not self.online:
+            return f"replay-{role}-token"
+        value = self.tokens.get(role, "")
+        if not value:
+            raise ApidocsError(f"{ROLES[role]} is not set: a {self.mode} run needs the {role}'s access token")
+        return value
+
+    def with_mode(self, mode: str) -> "Settings":
+        return replace(self, mode=mode)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines (the instance's .instance/env); a missing file is empty."""
+    if not path.is_file():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and not key.startswith("#"):
+            values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def load(mode: str | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Settings from the environment, falling back to the reference instance's env file."""
+    env = dict(os.environ if environ is None else environ)
+    defaults = read_env_file(Path(env.get("DOCS_INSTANCE_ENV", ROOT / ".instance" / "env")))
+    get = lambda key, default="": env.get(key) or defaults.get(key) or default  # noqa: E731
+    mode = mode or get("DOCS_MODE", "replay")
+    if mode not in MODES:
+        raise ApidocsError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+    try:
+        policy = ForwardPolicy(timeout=float(get("DOCS_TIMEOUT", "30")),
+                               max_retry_after=float(get("DOCS_RETRY_AFTER_MAX", "30")))
+    except ValueError:
+        raise ApidocsError("DOCS_TIMEOUT and DOCS_RETRY_AFTER_MAX must be numbers of seconds") from None
+    settings = Settings(
+        mode=mode,
+        api_url=get("DOCS_API_URL").rstrip("/"),
+        tokens={role: get(var) for role, var in ROLES.items()},
+        disposable=get("DOCS_DISPOSABLE") in ("1", "true", "yes"),
+        instance_version=get("DOCS_INSTANCE_VERSION"),
+        cassettes=Path(get("DOCS_CASSETTES", str(ROOT / "cassettes"))),
+        policy=policy,
+    )
+    if settings.online and not settings.api_url:
+        raise ApidocsError(f"DOCS_API_URL is not set: a {mode} run needs an instance (try `make instance`)")
+    return settings
