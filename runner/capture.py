@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 import requests
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from .settings import ForwardPolicy
+
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
     "trailers", "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding",
@@ -56,17 +58,6 @@ def _get(headers: dict[str, str], name: str, default: str) -> str:
         if key.lower() == name.lower():
             return value
     return default
-
-
-@dataclass(frozen=True)
-class ForwardPolicy:
-    """How patient the proxy is with the server it forwards to."""
-
-    timeout: float = 30.0
-    #: 429 answers are retried after their Retry-After, at most this often ...
-    max_retries: int = 3
-    #: ... and never waiting longer than this many seconds at a time.
-    max_retry_after: float = 30.0
 
 
 class CaptureProxy:

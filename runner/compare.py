@@ -115,6 +115,8 @@ def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, st
             problems.append(f"the response says JSON but does not parse: {exchange.response_body[:80]!r}")
     if exchange.status != expect.status:
         problems.append(f"expected HTTP {expect.status}, got {exchange.status}{_server_message(document, exchange)}")
+        if exchange.status in (401, 403) and exchange.header("Authorization"):
+            problems.append("the token was refused: check DOCS_API_TOKEN / DOCS_CURATOR_TOKEN and the account's roles")
         return problems
     if expect.json and document is None:
         kind = "HTML" if "html" in content_type else repr(content_type or "no content type")

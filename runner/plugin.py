@@ -15,10 +15,11 @@ from typing import Iterator
 
 import pytest
 
-from .console import failure_details
-from .engine import StepResult, run_case
 from .errors import ApidocsError
 from .settings import MODES, load
+
+# The engine (and vcrpy with it) is imported when a case runs, not when pytest loads
+# plugins: pytest-recording must register vcrpy for assertion rewriting first.
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,18 +53,20 @@ class CaseFile(pytest.File):
         from cases import load_case
 
         self.case = load_case(self.path)
-        self._results: Iterator[StepResult] | None = None
+        self._results: "Iterator[StepResult] | None" = None
         self._stopped = ""
         for step in self.case.steps:
             item = StepItem.from_parent(self, name=step.name)
             item.add_marker(pytest.mark.apidocs(self.case.name, step.name))
             yield item
 
-    def next_result(self) -> StepResult:
+    def next_result(self) -> "StepResult":
         if self._stopped:
             raise ApidocsError(f"not run: {self._stopped}")
         try:
             if self._results is None:
+                from .engine import run_case
+
                 self._results = run_case(self.case, load(_mode(self.config)))
                 self.addfinalizer(self._results.close)  # clean-up runs even after a failure
             return next(self._results)
@@ -82,6 +85,8 @@ class StepItem(pytest.Item):
         if result.skipped:
             pytest.skip("an earlier step of this case failed")
         if not result.ok:
+            from .console import failure_details
+
             raise StepFailed("\n".join(failure_details(result)))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo, style=None) -> str:

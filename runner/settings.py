@@ -20,8 +20,18 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .capture import ForwardPolicy
 from .errors import ApidocsError
+
+@dataclass(frozen=True)
+class ForwardPolicy:
+    """How patient the proxy is with the server it forwards to."""
+
+    timeout: float = 30.0
+    #: 429 answers are retried after their Retry-After, at most this often ...
+    max_retries: int = 3
+    #: ... and never waiting longer than this many seconds at a time.
+    max_retry_after: float = 30.0
+
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("replay", "live", "record")

@@ -1,0 +1,120 @@
+"""Bad input gives one line on stderr, a non-zero exit, and no traceback."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import time
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+
+def assert_one_line_error(done, *words: str, code: int) -> None:
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    for word in words:
+        assert word in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def live_env(url: str, **extra: str) -> dict[str, str]:
+    return {"DOCS_API_URL": url, "DOCS_API_TOKEN": "depositor-token-123", "DOCS_CURATOR_TOKEN": "curator-token-456",
+            "DOCS_DISPOSABLE": "1", **extra}
+
+
+def test_unknown_case_is_named():
+    done = run_cli("verify", "case9_nope")
+    assert_one_line_error(done, "unknown case case9_nope", "case1_metadata", code=2)
+    assert done.stderr.count("\n") == 1
+
+
+def test_missing_cassette(tmp_path):
+    done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
+    assert_one_line_error(done, "missing cassette", "case1_metadata.yaml", "make record", code=2)
+
+
+def test_corrupt_cassette_yaml(tmp_path):
+    (tmp_path / "case1_metadata.yaml").write_text("interactions:\n  - request: {method: GET\n  uri: [\n")
+    done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
+    assert_one_line_error(done, "corrupt cassette", "not valid YAML", code=2)
+
+
+def test_cassette_without_interactions(tmp_path):
+    (tmp_path / "case1_metadata.yaml").write_text("version: 1\n")
+    done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
+    assert_one_line_error(done, "corrupt cassette", "no list of interactions", code=2)
+
+
+def test_live_without_url():
+    done = run_cli("live", "case1_metadata")
+    assert_one_line_error(done, "DOCS_API_URL is not set", code=2)
+
+
+def test_live_write_without_token(faulty_server):
+    env = live_env(faulty_server.url)
+    del env["DOCS_API_TOKEN"]
+    done = run_cli("live", "case3_upload", env=env)
+    assert_one_line_error(done, "DOCS_API_TOKEN is not set", code=2)
+    assert faulty_server.hits == 0
+
+
+def test_live_write_refused_on_an_instance_not_disposable(faulty_server):
+    done = run_cli("live", "case3_upload", env=live_env(faulty_server.url, DOCS_DISPOSABLE="0"))
+    assert_one_line_error(done, "not marked disposable", code=2)
+    assert faulty_server.hits == 0
+
+
+def test_invalid_token_is_named(faulty_server):
+    faulty_server.fault = "403"
+    done = run_cli("live", "case3_upload", env=live_env(faulty_server.url))
+    assert_one_line_error(done, "case3_upload", "create", "expected HTTP 201, got 403", "DOCS_API_TOKEN", code=1)
+
+
+def test_server_down():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = run_cli("live", "case1_metadata", env=live_env(f"http://127.0.0.1:{port}/api"))
+    assert_one_line_error(done, "case1_metadata", "find-record", "cannot connect", code=1)
+
+
+def test_server_error_5xx(faulty_server):
+    done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
+    assert_one_line_error(done, "find-record", "expected HTTP 200, got 500", "Internal server error", code=1)
+
+
+def test_html_instead_of_json(faulty_server):
+    faulty_server.fault = "html"
+    done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
+    assert_one_line_error(done, "find-record", "expected JSON, got HTML", code=1)
+
+
+def test_429_honours_retry_after_then_gives_up(faulty_server):
+    faulty_server.fault = "429"
+    faulty_server.retry_after = "1"
+    started = time.monotonic()
+    done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
+    assert_one_line_error(done, "rate limited (HTTP 429) after 3 retries", "Retry-After: 1", code=1)
+    assert faulty_server.hits == 8  # both chains: 1 try + 3 retries each
+    assert time.monotonic() - started >= 6  # waited as told: 3 × 1 s per chain
+
+
+def test_429_wait_is_bounded(faulty_server):
+    faulty_server.fault = "429"
+    faulty_server.retry_after = "3600"
+    started = time.monotonic()
+    done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url, DOCS_RETRY_AFTER_MAX="0.2"))
+    assert_one_line_error(done, "rate limited", "Retry-After: 3600", code=1)
+    assert time.monotonic() - started < 60
+
+
+def test_timeout(faulty_server):
+    faulty_server.fault = "hang"
+    done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url, DOCS_TIMEOUT="0.5"))
+    assert_one_line_error(done, "find-record", "no answer", "within 0.5 s", code=1)
+
+
+def test_bad_timeout_setting():
+    done = run_cli("verify", env={"DOCS_TIMEOUT": "soon"})
+    assert_one_line_error(done, "DOCS_TIMEOUT", "numbers of seconds", code=2)
