@@ -16,6 +16,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+verify: $(STAMP)  ## the main job: every step of every case, offline against the committed cassettes
+	$(BIN)/apidocs verify
+
+test: $(STAMP)  ## the project's tests (offline)
+	$(BIN)/python -m pytest tests
+
+live: $(STAMP)  ## every case against $$DOCS_API_URL (default: the reference instance), with a drift report
+	$(BIN)/apidocs live --report reports/
+
+record: $(STAMP)  ## re-record the cassettes from $$DOCS_API_URL (default: the reference instance)
+	$(BIN)/apidocs record
+
 instance:  ## start (or reuse) the local reference InvenioRDM on 127.0.0.1
 	bash instance/instance.sh up
 

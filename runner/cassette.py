@@ -40,6 +40,8 @@ _PID = re.compile(r"^[a-z0-9]{5}-[a-z0-9]{5}$")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _DOI = re.compile(r"\b10\.\d{4,9}/[a-z0-9]{5}-[a-z0-9]{5}\b")
 _TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
+#: Keys that make a JSON object a record or a parent (vocabulary entries have none of them).
+_RECORD_KEYS = ("links", "revision_id", "created", "access", "pids")
 _RECORD_PATH = re.compile(r"/(?:records|requests|curations)/([a-z0-9]{5}-[a-z0-9]{5})(?=/|$|\?)")
 
 
@@ -152,8 +154,10 @@ def _json_ids(text: str) -> list[str]:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
+            record_like = any(key in node for key in _RECORD_KEYS)
             for key, value in node.items():
-                if key in ("id", "record", "recid") and isinstance(value, str) and _PID.match(value):
+                is_pid = isinstance(value, str) and _PID.match(value)
+                if is_pid and (key == "record" or (key == "id" and record_like)):
                     ids.append(value)
                 else:
                     walk(value)
@@ -184,7 +188,7 @@ def _rewrite_body(body: Any, aliases: dict[str, str], host: str) -> Any:
     text = _as_text(body)
     if text is None:
         return body
-    rewritten = _rewrite(text.replace(host, urlsplit(CANONICAL_ORIGIN).netloc), aliases)
+    rewritten = _rewrite(text.replace(f"//{host}", f"//{urlsplit(CANONICAL_ORIGIN).netloc}"), aliases)
     return rewritten.encode("utf-8") if isinstance(body, bytes) else rewritten
 
 
@@ -198,8 +202,8 @@ def _normalise_headers(headers: dict, aliases: dict[str, str], host: str, body: 
         elif lower == "content-length" and body is not None:
             headers[key] = [str(len(body if isinstance(body, bytes) else body.encode("utf-8")))]
         else:
-            canonical_host = urlsplit(CANONICAL_ORIGIN).netloc
-            headers[key] = [_rewrite(v.replace(host, canonical_host), aliases) for v in headers[key]]
+            canonical = f"//{urlsplit(CANONICAL_ORIGIN).netloc}"
+            headers[key] = [_rewrite(v.replace(f"//{host}", canonical), aliases) for v in headers[key]]
 
 
 def _normalise_agent(headers: dict) -> None:

@@ -1,0 +1,115 @@
+"""The recorder's filters: secrets never reach the file, volatile values become stable."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+import yaml
+
+from runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise, write_atomically
+from runner.errors import CassetteError
+
+TOKEN = "s3cr3t-token-value-0123456789"
+
+
+@pytest.fixture
+def echo_server():
+    """Answers like InvenioRDM does after a login: a cookie, ids, timestamps, and the token echoed."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({
+                "id": "ab12c-34de5", "created": "2026-11-25T17:01:02.123456+00:00",
+                "links": {"self": f"http://127.0.0.1:{self.server.server_address[1]}/api/records/ab12c-34de5"},
+                "echo": self.headers.get("Authorization"),
+                "bucket": "9f0e8d7c-6b5a-4c3d-9e1f-0a1b2c3d4e5f",
+            }).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Set-Cookie", "session=abcdef0123456789abcdef; HttpOnly")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_recording_scrubs_secrets_and_normalises(echo_server, tmp_path):
+    path = tmp_path / "c.yaml"
+    recorder = make_vcr([TOKEN], upstream_origin=echo_server)
+    with recorder.use_cassette(str(path), record_mode="all"):
+        requests.get(f"{echo_server}/api/records/ab12c-34de5?access_token={TOKEN}",
+                     headers={"Authorization": f"Bearer {TOKEN}", "Cookie": "session=abc"})
+    text = path.read_text()
+    assert TOKEN not in text
+    assert "session=" not in text
+    interaction = yaml.safe_load(text)["interactions"][0]
+    assert interaction["request"]["headers"]["Authorization"] == ["Bearer <TOKEN>"]
+    assert "Cookie" not in interaction["request"]["headers"]
+    assert "Set-Cookie" not in interaction["response"]["headers"]
+    assert interaction["request"]["uri"] == "http://invenio.invalid/api/records/recid-00001"
+    body = json.loads(interaction["response"]["body"]["string"])
+    assert body["id"] == "recid-00001"
+    assert body["links"]["self"] == "http://invenio.invalid/api/records/recid-00001"
+    assert body["created"] == FIXED_TIMESTAMP
+    assert body["bucket"] == "00000000-0000-4000-8000-000000000001"
+    assert body["echo"] == "Bearer <TOKEN>"
+    assert interaction["response"]["headers"]["Content-Length"] == [str(len(interaction["response"]["body"]["string"]))]
+
+
+def _interaction(uri: str, body: dict) -> dict:
+    return {
+        "request": {"method": "GET", "uri": uri, "body": None, "headers": {"User-Agent": ["curl/7.88.1"]}},
+        "response": {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": json.dumps(body)}},
+    }
+
+
+def test_aliases_are_consistent_across_interactions_and_stable_across_recordings():
+    def recording(real_id: str) -> dict:
+        return {"interactions": [
+            _interaction("http://h:5000/api/records", {"id": real_id}),
+            _interaction(f"http://h:5000/api/records/{real_id}/draft", {"id": real_id, "parent": {"id": "zz999-yy888", "access": {"owned_by": {"user": "1"}}}}),
+        ]}
+
+    first, second = normalise(recording("aaaa1-bbbb2"), "http://h:5000"), normalise(recording("qqqq3-rrrr4"), "http://h:5000")
+    assert first == second  # a re-record with new ids gives the same file
+    assert first["interactions"][1]["request"]["uri"] == "http://invenio.invalid/api/records/recid-00001/draft"
+    assert json.loads(first["interactions"][1]["response"]["body"]["string"])["parent"]["id"] == "recid-00002"
+    assert first["interactions"][0]["request"]["headers"]["User-Agent"] == ["curl"]
+
+
+def test_vocabulary_ids_are_not_taken_for_record_ids():
+    cassette = {"interactions": [_interaction("http://h/api/records", {"resource_type": {"id": "image-photo"}})]}
+    body = normalise(cassette, "http://h")["interactions"][0]["response"]["body"]["string"]
+    assert "image-photo" in body
+
+
+def test_write_atomically_leaves_old_file_when_interrupted(tmp_path, monkeypatch):
+    target = tmp_path / "page.html"
+    target.write_text("old")
+
+    def boom(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", boom)
+    with pytest.raises(OSError):
+        write_atomically(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_load_checked_names_a_binary_file(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(CassetteError, match="corrupt cassette"):
+        load_checked(path)

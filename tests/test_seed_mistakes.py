@@ -1,0 +1,74 @@
+"""Each mistake of the seed page, put back into a copy of the cases, makes verify fail
+with a message naming the case and the step (offline, against the committed cassettes)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+
+@pytest.fixture
+def cases_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "cases"
+    shutil.copytree(ROOT / "cases", target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def mutate(path: Path, pattern: str, replacement: str, count: int = 1) -> None:
+    """Replace ``pattern`` (a regex) exactly ``count`` times; fail if the case text moved on."""
+    text = path.read_text()
+    new, done = re.subn(pattern, replacement, text, count=count, flags=re.S)
+    assert done == count, f"{pattern!r} not found in {path.name}: update this test with the case"
+    path.write_text(new)
+
+
+def verify(cases: Path, case: str):
+    done = run_cli("verify", case, "--cases-dir", str(cases))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout
+
+
+def test_python_search_uses_equals_where_curl_uses_colon(cases_copy):
+    mutate(cases_copy / "case2_search.py", r'("q": "climate AND metadata\.publication_date):', r"\1=")
+    out = verify(cases_copy, "case2_search")
+    assert "FAIL case2_search › search" in out
+    assert "Python and cURL sent different requests — query parameter 'q'" in out
+    assert "metadata.publication_date=[2023-01-01" in out
+
+
+def test_curl_file_init_body_wrapped_in_files(cases_copy):
+    mutate(cases_copy / "case4_attach_file.py", r"""-d '\[\{\{"key": "example_dataset.csv"\}\}\]""",
+           """-d '{{"files": [{{"key": "example_dataset.csv"}}]}}""")
+    out = verify(cases_copy, "case4_attach_file")
+    assert "FAIL case4_attach_file › init" in out
+    assert 'body: Python sent [{"key": "example_dataset.csv"}], cURL sent {"files"' in out
+
+
+def test_publish_sent_with_a_body(cases_copy):
+    mutate(cases_copy / "case4_attach_file.py",
+           r'(actions/publish"\n.*?)requests\.post\(url, headers=headers\)',
+           r'\1requests.post(url, json={"metadata": {"title": "New Dataset Title"}}, headers=headers)')
+    out = verify(cases_copy, "case4_attach_file")
+    assert "FAIL case4_attach_file › publish" in out
+    assert "sent a body" in out and "to an endpoint that takes none" in out
+
+
+def test_snippet_missing_its_authorization_header(cases_copy):
+    mutate(cases_copy / "case3_upload.py", r'(curl -X POST "\{\{ config\.SITE_API_URL \}\}/records" \\\n)\s*-H "Authorization: Bearer \{your-access-token\}" \\\n', r"\1")
+    out = verify(cases_copy, "case3_upload")
+    assert "FAIL case3_upload › create" in out
+    assert "no Authorization header, but this endpoint needs a token" in out
+
+
+def test_query_on_a_field_that_does_not_exist(cases_copy):
+    mutate(cases_copy / "case2_search.py", r'_parameter\("q", "q=metadata\.title:climate", \{"q": SEED_QUERY\}',
+           '_parameter("q", "q=title:climate", {"q": "title:climate"}')
+    out = verify(cases_copy, "case2_search")
+    assert "FAIL case2_search › param-q" in out
+    assert "request not in the cassette: GET /api/records?q=title%3Aclimate" in out
