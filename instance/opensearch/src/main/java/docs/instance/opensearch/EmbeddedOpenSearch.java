@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.opensearch.common.logging.LogConfigurator;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.env.Environment;
@@ -88,7 +90,10 @@ public final class EmbeddedOpenSearch {
             .put("discovery.type", "single-node")
             // A development instance on a shared disk: do not turn indices read-only
             // when the disk is nearly full (production keeps the watermarks on).
-            .put("cluster.routing.allocation.disk.threshold_enabled", false);
+            .put("cluster.routing.allocation.disk.threshold_enabled", false)
+            // One node: replicas could never be assigned, so new indices default to none
+            // (health green instead of yellow). Explicit index settings still win.
+            .put("cluster.default_number_of_replicas", 0);
         for (Map.Entry<String, String> e : opts.entrySet()) {
             if (e.getKey().startsWith("E:")) {
                 builder.put(e.getKey().substring(2), e.getValue());
@@ -105,6 +110,7 @@ public final class EmbeddedOpenSearch {
         LogConfigurator.registerErrorListener();
         LogConfigurator.setNodeName(nodeName);
         LogConfigurator.configure(environment);
+        installUncaughtExceptionHandler();
 
         List<Class<? extends Plugin>> plugins = new ArrayList<>();
         for (String name : PLUGIN_CLASSES) {
@@ -155,6 +161,26 @@ public final class EmbeddedOpenSearch {
         }, "embedded-opensearch-keepalive");
         keepAlive.setDaemon(false);
         keepAlive.start();
+    }
+
+    /**
+     * As the distribution's bootstrap does: log uncaught exceptions, and end the JVM on a
+     * fatal error rather than run on with a dead thread (a write thread dying on an Error
+     * would otherwise leave requests hanging).
+     */
+    private static void installUncaughtExceptionHandler() {
+        Logger logger = LogManager.getLogger(EmbeddedOpenSearch.class);
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof VirtualMachineError) {
+                try {
+                    logger.fatal("fatal error in thread [" + thread.getName() + "], exiting", e);
+                } finally {
+                    Runtime.getRuntime().halt(1);
+                }
+            } else {
+                logger.error("uncaught exception in thread [" + thread.getName() + "]", e);
+            }
+        });
     }
 
     private static void deletePid(Path pid) {
