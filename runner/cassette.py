@@ -41,7 +41,7 @@ _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 _DOI = re.compile(r"\b10\.\d{4,9}/[a-z0-9]{5}-[a-z0-9]{5}\b")
 _TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
 #: Keys that make a JSON object a record or a parent (vocabulary entries have none of them).
-_RECORD_KEYS = ("links", "revision_id", "created", "access", "pids")
+_RECORD_KEYS = ("links", "revision_id", "created", "access", "pids", "parent")
 _RECORD_PATH = re.compile(r"/(?:records|requests|curations)/([a-z0-9]{5}-[a-z0-9]{5})(?=/|$|\?)")
 
 
@@ -119,15 +119,13 @@ def normalise(cassette: dict, upstream_origin: str) -> dict:
 
 def _collect_aliases(interactions: list[dict]) -> dict[str, str]:
     found: dict[str, str] = {}
+    counts: dict[str, int] = {"pid": 0, "uuid": 0, "doi": 0}
+    shapes = {"pid": "recid-{:05d}", "uuid": "00000000-0000-4000-8000-{:012d}", "doi": "10.99999/doi00-{:05d}"}
 
     def note(value: str, kind: str) -> None:
         if value not in found:
-            count = sum(1 for v in found.values() if v.startswith(kind)) + 1
-            found[value] = {
-                "pid": f"recid-{count:05d}",
-                "uuid": f"00000000-0000-4000-8000-{count:012d}",
-                "doi": f"10.99999/doi00-{count:05d}",
-            }[kind]
+            counts[kind] += 1
+            found[value] = shapes[kind].format(counts[kind])
 
     for interaction in interactions:
         for match in _RECORD_PATH.finditer(interaction["request"]["uri"]):
