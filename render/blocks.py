@@ -1,0 +1,181 @@
+"""Pure functions: a case step (and its verified run) → the text of a page block.
+
+Kinds of block, named ``CASE/STEP/KIND``:
+
+``curl``, ``python``
+    the snippet exactly as the case holds it (the case *is* the page's text);
+``response``
+    the recorded JSON response, trimmed to the step's ``example`` paths (in the order
+    given; keys inside each shown value sorted), pretty-printed with a 2-space indent,
+    with the page's placeholders put back;
+``headers``
+    the recorded response headers named by the step's ``example_headers``;
+``status``
+    the recorded status line shown next to an example, e.g. ``HTTP 200 - OK``;
+``inline``
+    an action's inline example (the Common Query Parameters list).
+
+:func:`template_text` turns a block's text into template source: HTML-escaped, with
+Jinja delimiters neutralised, except the page's ``{{ config.SITE_*_URL }}`` expressions.
+"""
+
+from __future__ import annotations
+
+import html
+import http
+import json
+import re
+from typing import Any, Iterable
+
+from runner.cassette import CANONICAL_ORIGIN
+from runner.engine import StepResult, StepRun
+from runner.jsonpath import select
+from runner.model import API_URL, Action, Case, Snippet
+from runner.snippets import generalise
+
+from .errors import RenderError
+
+UI_URL = "{{ config.SITE_UI_URL }}"
+#: The Jinja expressions a block may contain; everything else is literal text.
+EXPRESSIONS = (API_URL, UI_URL)
+INLINE_KINDS = ("status", "inline")
+_CANONICAL = re.compile(re.escape(CANONICAL_ORIGIN).replace("http", "https?", 1))
+_DELIMITER = re.compile(r"\{[{%#]")
+
+
+# ------------------------------------------------------------------ snippet blocks
+def curl_block(snippet: Snippet) -> str:
+    return snippet.curl.rstrip()
+
+
+def python_block(snippet: Snippet) -> str:
+    return snippet.python.rstrip()
+
+
+def inline_block(action: Action) -> str:
+    return action.inline or ""
+
+
+# ------------------------------------------------------------------ recorded blocks
+def page_terms(text: str, case: Case, run: StepRun) -> str:
+    """Put the page's placeholders back into recorded text.
+
+    The run's table maps page text → what ran (the proxy URL, the bound ids); only the
+    case's own placeholders and the API URL are turned back. Recorded URLs carry the
+    canonical origin: its API base becomes ``{{ config.SITE_API_URL }}``, any other URL
+    of the instance ``{{ config.SITE_UI_URL }}``.
+    """
+    table = {page: value for page, value in run.table.items() if page == API_URL or page in case.placeholders}
+    text = generalise(text, table)
+    text = _CANONICAL.sub(lambda m: "\0", text)
+    text = text.replace("\0/api", API_URL).replace("\0", UI_URL)
+    return text
+
+
+def example_json(case: Case, step: Snippet, run: StepRun) -> str:
+    """The step's example response: recorded JSON, trimmed, ordered, placeholders back."""
+    exchange = _response(case, step, run)
+    try:
+        document = exchange.json()
+    except ValueError:
+        raise RenderError(f"{case.name}/{step.name}: the recorded response is not JSON, but the step has an example") from None
+    for path in step.example or ():
+        if not _present(document, path.split(".")):
+            raise RenderError(f"{case.name}/{step.name}: example path {path!r} is not in the recorded response"
+                              " (remove it from the case's example, or record data that has it)")
+    trimmed = select(_sorted(document), tuple(step.example or ()))
+    return page_terms(json.dumps(trimmed, indent=2, ensure_ascii=False), case, run)
+
+
+def example_headers(case: Case, step: Snippet, run: StepRun) -> str:
+    exchange = _response(case, step, run)
+    lines = []
+    for name in step.example_headers:
+        value = exchange.response_header(name, default=None)
+        if value is None:
+            raise RenderError(f"{case.name}/{step.name}: example header {name!r} is not in the recorded response")
+        lines.append(f"{name}: {value}")
+    return page_terms("\n".join(lines), case, run)
+
+
+def status_line(case: Case, step: Snippet, run: StepRun) -> str:
+    status = _response(case, step, run).status
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    return f"HTTP {status} - {phrase}"
+
+
+def _response(case: Case, step: Snippet, run: StepRun):
+    if run.response is None or not run.response.status:
+        raise RenderError(f"{case.name}/{step.name}: no recorded response to show")
+    return run.response
+
+
+def _present(node: Any, parts: list[str]) -> bool:
+    if not parts:
+        return True
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        return isinstance(node, list) and bool(node) and all(_present(item, rest) for item in node)
+    return isinstance(node, dict) and head in node and _present(node[head], rest)
+
+
+def _sorted(node: Any) -> Any:
+    """Keys sorted at every level, so a shown value does not depend on the server's order."""
+    if isinstance(node, dict):
+        return {key: _sorted(node[key]) for key in sorted(node)}
+    if isinstance(node, list):
+        return [_sorted(item) for item in node]
+    return node
+
+
+# ------------------------------------------------------------------ the page's blocks
+def step_blocks(case: Case, result: StepResult | None, step) -> dict[str, str]:
+    """``{name: text}`` for every block one step contributes to the page."""
+    prefix = f"{case.name}/{step.name}/"
+    if isinstance(step, Action):
+        return {prefix + "inline": inline_block(step)} if step.inline else {}
+    blocks = {prefix + "curl": curl_block(step), prefix + "python": python_block(step)}
+    if step.example is None and not step.example_headers:
+        return blocks
+    run = result.runs.get("python") if result else None
+    if run is None:
+        raise RenderError(f"{case.name}/{step.name}: no verified Python run to take the example from")
+    if step.example is not None:
+        blocks[prefix + "response"] = example_json(case, step, run)
+    if step.example_headers:
+        blocks[prefix + "headers"] = example_headers(case, step, run)
+    blocks[prefix + "status"] = status_line(case, step, run)
+    return blocks
+
+
+def page_blocks(cases: Iterable[Case], results: dict[str, list[StepResult]]) -> dict[str, str]:
+    """Every block of the page, as plain text, in page order."""
+    blocks: dict[str, str] = {}
+    for case in cases:
+        by_step = {r.step.name: r for r in results.get(case.name, [])}
+        for step in case.steps:
+            blocks.update(step_blocks(case, by_step.get(step.name), step))
+    return blocks
+
+
+# ------------------------------------------------------------------ template source
+def escape(text: str) -> str:
+    """Literal text as template source: HTML-escaped, Jinja delimiters printed as strings."""
+    text = html.escape(text, quote=False)
+    return _DELIMITER.sub(lambda m: "{{ " + repr(m.group(0)) + " }}", text)
+
+
+def template_text(name: str, text: str) -> str:
+    """A block's content as it sits between its markers."""
+    pattern = "(" + "|".join(re.escape(e) for e in EXPRESSIONS) + ")"
+    source = "".join(part if part in EXPRESSIONS else escape(part) for part in re.split(pattern, text))
+    if name.rsplit("/", 1)[1] in INLINE_KINDS:
+        return source
+    return "\n" + source + "\n"
+
+
+def template_blocks(blocks: dict[str, str]) -> dict[str, str]:
+    return {name: template_text(name, text) for name, text in blocks.items()}

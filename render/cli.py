@@ -1,0 +1,98 @@
+"""``python -m render`` / ``apidocs render``: the page's blocks from the verified cases.
+
+    render                    replay every case, write the blocks into page/about_api.html
+    render --check            exit 1 with a unified diff when a block differs (writes nothing)
+    render --into PATH        the same, for an external copy of the page (a theme checkout)
+    render --notebook OUT     write the Python snippets as a Jupyter notebook (the page is left alone)
+
+Exit codes: 0 done / up to date; 1 ``--check`` found a difference; 2 the page cannot be
+rendered (a case fails in replay, a cassette is missing, markers are wrong): one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from . import TEMPLATE
+from .errors import RenderError
+from runner.errors import ApidocsError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        self.exit(2, f"render: error: {message} (see `render --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="render", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff when a block differs")
+    parser.add_argument("--into", type=Path, metavar="PATH", default=None,
+                        help=f"the page to update (default: {TEMPLATE.relative_to(TEMPLATE.parent.parent)})")
+    parser.add_argument("--notebook", type=Path, metavar="OUT.ipynb", default=None,
+                        help="write the notebook instead of the page")
+    parser.add_argument("--api-url", default=None, metavar="URL",
+                        help="the API URL the notebook's first cell sets (default: TU Wien Research Data)")
+    parser.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
+    parser.add_argument("--cassettes", type=Path, default=None,
+                        help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse printed its one-line usage error (or --help)
+        return int(exc.code or 0)
+    try:
+        return _run(args)
+    except ApidocsError as exc:
+        print(f"render: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("render: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from cases import HERE, load_cases
+    from runner import settings as settings_module
+
+    from . import blocks, page, verified
+
+    if args.notebook and (args.check or args.into):
+        raise RenderError("--notebook writes only the notebook: use it without --check and --into")
+    if args.api_url and not args.notebook:
+        raise RenderError("--api-url is for the notebook: use it with --notebook")
+    cases = load_cases(folder=args.cases_dir or HERE)
+    settings = settings_module.load("replay")
+    if args.cassettes:
+        settings = replace(settings, cassettes=args.cassettes)
+    results = verified.replay(cases, settings)
+    if args.notebook:
+        from . import notebook
+
+        kwargs = {"api_url": args.api_url} if args.api_url else {}
+        notebook.write(args.notebook, notebook.build(cases, **kwargs))
+        print(f"render: wrote {args.notebook} ({len(cases)} cases)")
+        return 0
+    target = args.into or TEMPLATE
+    outcome = page.update(target, blocks.page_blocks(cases, results), check=args.check)
+    if args.check:
+        if outcome.changed:
+            sys.stdout.write(outcome.diff)
+            print(f"render: {target} differs from what the verified cases produce: run `make render`",
+                  file=sys.stderr)
+            return 1
+        print(f"render: {target} is up to date ({outcome.blocks} blocks)")
+        return 0
+    print(f"render: {target} {'updated' if outcome.changed else 'unchanged'} ({outcome.blocks} blocks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
