@@ -78,11 +78,14 @@ cmd_build() {
         return 0
     fi
     command -v mvn >/dev/null 2>&1 || die "Maven not found (apt-get install -y maven)"
+    local running
+    running="$(our_pid)"
+    [[ -z "$running" ]] || die "the launcher or its jars changed, but OpenSearch (pid $running) runs from them: run '$0 stop' first"
     mkdir -p "$TARGET"
     local blog="$TARGET/build.log"
     say "building the launcher and fetching the OpenSearch jars with Maven (log: ${blog#$REPO/})"
     rm -rf "$LIB" "$STAMP"
-    if ! (cd "$HERE" && mvn -B -q -Dstyle.color=never package) >"$blog" 2>&1; then
+    if ! (cd "$HERE" && mvn -B -q -Dstyle.color=never package 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >"$blog"; exit "${PIPESTATUS[0]}"); then
         if grep -qiE "Could not (transfer|resolve)|UnknownHost|Connection (refused|timed out)|Network is unreachable|Failed to read artifact descriptor" "$blog"; then
             die "Maven could not fetch the jars from Maven Central (offline or unreachable?); see ${blog}: $(grep -m1 -iE 'Could not|Unknown|Connection|unreachable' "$blog" | cut -c1-200)"
         fi
