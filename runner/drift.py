@@ -1,0 +1,392 @@
+"""Schema drift: a live response compared with the recorded one for the same step.
+
+A snippet can still "work" (status and checked fields fine) while the API has moved
+under the page: a field the page's example response shows is gone or has another type,
+the status code changed, or the API now asks for a field the documented request does
+not send. This module finds those differences; :mod:`runner.report` prints them.
+
+Volatile values never count: ids (record pids, UUIDs, DOIs), timestamps, revision ids,
+hosts in URLs and ETags are normalised before values are compared, and only *shape*
+(which fields exist, with which JSON type) decides drift.
+
+The recorded side comes from the committed cassette (``cassettes/<case>.yaml``): a
+complete recording holds one interaction per step and language, in the order the
+engine sends them (step by step; Python chain, then cURL chain), then the clean-up
+DELETEs. :func:`recorded_exchanges` pairs them back with the steps.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import yaml
+
+from .capture import HOP_BY_HOP
+from .execute import LANGUAGES
+from .model import Action, Snippet, Step
+
+#: Keys whose *values* change from one run to the next (their presence and type still count).
+VOLATILE_KEYS = frozenset({
+    "id", "created", "updated", "revision_id", "version_id", "etag", "expires_at", "bucket_id",
+    "file_id", "object_version_id", "uuid", "recid", "record", "parent", "request_id", "received",
+    "submitted", "expires", "last_modified", "indexed_at",
+})
+#: Response headers whose values change from one run to the next.
+VOLATILE_HEADERS = frozenset({
+    "date", "etag", "last-modified", "expires", "content-length", "x-request-id", "x-ratelimit-reset",
+    "x-ratelimit-remaining", "x-ratelimit-limit", "set-cookie", "vary", "server", "link",
+})
+#: Headers whose value (not only presence) is part of what the page promises.
+MEANINGFUL_HEADERS = frozenset({"content-type", "content-disposition"})
+
+_PID = re.compile(r"\b(?:[a-z0-9]{5}-[a-z0-9]{5}|recid-\d{5})\b")
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+_DOI = re.compile(r"\b10\.\d{4,9}/[\w.-]+")
+_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?")
+_ORIGIN = re.compile(r"\bhttps?://[^/\s\"']+")
+
+
+# ----------------------------------------------------------------- the recorded side
+@dataclass(frozen=True)
+class Recorded:
+    """One recorded interaction: what the API answered when the cassette was made."""
+
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def _text(value: Any) -> bytes:
+    if value is None:
+        return b""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def load_interactions(path: Path) -> list[Recorded]:
+    """The interactions of a vcrpy YAML cassette, in recorded order ([] if there is none)."""
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    recorded = []
+    for interaction in data.get("interactions") or []:
+        request, response = interaction["request"], interaction["response"]
+        headers = {k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in (response.get("headers") or {}).items()}
+        parts = urlsplit(request["uri"])
+        recorded.append(Recorded(
+            method=request["method"].upper(),
+            path=parts.path + (f"?{parts.query}" if parts.query else ""),
+            status=int(response["status"]["code"]),
+            headers=headers,
+            body=_text((response.get("body") or {}).get("string")),
+        ))
+    return recorded
+
+
+def recorded_exchanges(path: Path, steps: Iterable[Step]) -> dict[tuple[str, str], Recorded]:
+    """Pair a cassette's interactions with ``(step name, language)``.
+
+    The engine sends, for each step in order, the Python chain's request, then the cURL
+    chain's. Pairing walks both sequences; an interaction whose method does not match
+    the step's is skipped (a recording made by an older runner), so a mismatch costs one
+    step's comparison, never a wrong one.
+    """
+    interactions = load_interactions(path)
+    pairs: dict[tuple[str, str], Recorded] = {}
+    cursor = 0
+    for step in steps:
+        for language in LANGUAGES:
+            for index in range(cursor, len(interactions)):
+                if interactions[index].method == step.method.upper() and _same_shape(interactions[index].path, step):
+                    pairs[(step.name, language)] = interactions[index]
+                    cursor = index + 1
+                    break
+    return pairs
+
+
+def _same_shape(recorded_path: str, step: Step) -> bool:
+    """Does a recorded path plausibly belong to ``step`` (same segments, ids aside)?"""
+    template = step.endpoint if isinstance(step, Snippet) else "/api" + step.path.split("?")[0]
+    want = [s for s in template.split("/") if s]
+    got = [s for s in urlsplit(recorded_path).path.split("/") if s]
+    if len(want) != len(got):
+        return False
+    return all(w.startswith("{") or w == g for w, g in zip(want, got))
+
+
+# ----------------------------------------------------------------- normalising
+def normalise_value(value: Any) -> Any:
+    """A value with ids, timestamps and hosts replaced by stand-ins."""
+    if isinstance(value, str):
+        value = _ORIGIN.sub("<host>", value)
+        value = _TIMESTAMP.sub("<timestamp>", value)
+        value = _UUID.sub("<uuid>", value)
+        value = _DOI.sub("<doi>", value)
+        return _PID.sub("<id>", value)
+    return value
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def shape(document: Any, prefix: str = "") -> dict[str, str]:
+    """Every path of ``document`` → its JSON type; list items are merged under ``*``."""
+    paths: dict[str, str] = {}
+    if prefix:
+        paths[prefix] = json_type(document)
+    if isinstance(document, dict):
+        for key, value in document.items():
+            paths.update(shape(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(document, list):
+        for item in document:
+            for path, kind in shape(item, f"{prefix}.*" if prefix else "*").items():
+                if path in paths and paths[path] != kind and "null" in (paths[path], kind):
+                    kind = kind if paths[path] == "null" else paths[path]
+                paths[path] = kind
+    return paths
+
+
+def leaves(document: Any, prefix: str = "") -> dict[str, Any]:
+    """Scalar values outside lists, by path (lists hold data that differs by instance)."""
+    found: dict[str, Any] = {}
+    if isinstance(document, dict):
+        for key, value in document.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                found.update(leaves(value, path))
+            elif not isinstance(value, list):
+                found[path] = value
+    return found
+
+
+# ----------------------------------------------------------------- findings
+@dataclass(frozen=True)
+class Finding:
+    """One difference between the recorded and the live answer of a step."""
+
+    kind: str  # status | missing | type | required | errors | header | added | removed | value
+    path: str
+    recorded: str
+    live: str
+    drift: bool  # True: the page is stale; False: shown in the diff for context only
+    blocks: tuple[str, ...] = ()  # "case/step/kind" of each page block it makes stale
+
+    def sentence(self) -> str:
+        if self.kind == "status":
+            return f"status code changed: recorded {self.recorded}, now {self.live}"
+        if self.kind == "missing":
+            return f"field {self.path!r} the page's example shows disappeared (recorded as {self.recorded})"
+        if self.kind == "type":
+            return f"field {self.path!r} changed type: recorded {self.recorded}, now {self.live}"
+        if self.kind == "required":
+            return f"the API now requires {self.path!r}, which the documented request does not send ({self.live})"
+        if self.kind == "errors":
+            return f"the API now reports {self.path!r} as invalid or missing ({self.live})"
+        if self.kind == "header":
+            return f"response header {self.path}: recorded {self.recorded}, now {self.live}"
+        if self.kind == "added":
+            return f"new field {self.path!r} ({self.live})"
+        if self.kind == "removed":
+            return f"field {self.path!r} is gone (recorded as {self.recorded}; not shown on the page)"
+        return f"{self.path}: recorded {self.recorded}, now {self.live}"
+
+
+def documented_paths(step: Step) -> tuple[set[str], bool]:
+    """The JSON paths the page promises for ``step`` and whether it shows them as a block."""
+    paths = {re.sub(r"\.\d+(?=\.|$)", ".*", p) for p in step.expect.fields}
+    shown = False
+    if isinstance(step, Snippet) and step.example:
+        paths |= set(step.example)
+        shown = True
+    return paths, shown
+
+
+def block(case: str, step: Step, kind: str) -> str:
+    if isinstance(step, Action):
+        return f"{case}/{step.name}/inline" if step.inline else ""
+    return f"{case}/{step.name}/{kind}"
+
+
+def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dict[str, str],
+            body: bytes) -> list[Finding]:
+    """Everything that differs between ``recorded`` and the live answer, drift first."""
+    findings: list[Finding] = []
+    response_block = block(case, step, "response") if (isinstance(step, Action) or step.example) else ""
+    first_request_block = block(case, step, LANGUAGES[0])
+    if recorded.status != status:
+        stale = tuple(dict.fromkeys(b for b in (first_request_block, response_block) if b))
+        findings.append(Finding("status", "", str(recorded.status), str(status), True, stale))
+    old, new = _decode(recorded.body), _decode(body)
+    findings += _required_fields(case, step, old, new, status, first_request_block)
+    if step.expect.json and isinstance(old, (dict, list)) and isinstance(new, (dict, list)) and recorded.status == status:
+        findings += _field_findings(case, step, old, new, response_block)
+    if isinstance(step, Snippet) and step.example_headers:
+        findings += _header_findings(recorded.headers, headers, step.example_headers, block(case, step, "headers"))
+    return sorted(findings, key=lambda f: not f.drift)
+
+
+def _decode(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _error_fields(document: Any) -> dict[str, str]:
+    """InvenioRDM's validation errors: ``{"errors": [{"field": ..., "messages": [...]}]}``."""
+    if not isinstance(document, dict) or not isinstance(document.get("errors"), list):
+        return {}
+    fields = {}
+    for error in document["errors"]:
+        if isinstance(error, dict) and error.get("field"):
+            messages = error.get("messages") or error.get("message") or []
+            fields[str(error["field"])] = "; ".join(messages) if isinstance(messages, list) else str(messages)
+    return fields
+
+
+def _required_fields(case: str, step: Step, old: Any, new: Any, status: int, where: str) -> list[Finding]:
+    before, after = _error_fields(old), _error_fields(new)
+    findings = []
+    for name in sorted(set(after) - set(before)):
+        kind = "required" if status == 400 or "required" in after[name].lower() else "errors"
+        findings.append(Finding(kind, name, "", f"HTTP {status}: {after[name]}", True, _only(where)))
+    return findings
+
+
+def _field_findings(case: str, step: Step, old: Any, new: Any, response_block: str) -> list[Finding]:
+    documented, shown = documented_paths(step)
+    before, after = shape(old), shape(new)
+
+    def is_documented(path: str) -> bool:
+        return any(path == p or path.startswith(p + ".") for p in documented)
+
+    findings = []
+    for path in sorted(before):
+        if path not in after:
+            if is_documented(path):
+                findings.append(Finding("missing", path, before[path], "absent", True, _only(response_block)))
+            elif not any(path.startswith(p + ".") for p in before if p not in after and p != path):
+                findings.append(Finding("removed", path, before[path], "absent", False))
+        elif before[path] != after[path] and "null" not in (before[path], after[path]):
+            findings.append(Finding("type", path, before[path], after[path], is_documented(path),
+                                    _only(response_block) if is_documented(path) else ()))
+    for path in sorted(set(after) - set(before)):
+        if not any(path.startswith(p + ".") for p in after if p not in before and p != path):
+            findings.append(Finding("added", path, "", after[path], False))
+    old_leaves, new_leaves = leaves(old), leaves(new)
+    for path in sorted(set(old_leaves) & set(new_leaves)):
+        if path.split(".")[-1] in VOLATILE_KEYS:
+            continue
+        a, b = normalise_value(old_leaves[path]), normalise_value(new_leaves[path])
+        if a != b:
+            findings.append(Finding("value", path, _short(a), _short(b), False))
+    return findings
+
+
+def _header_findings(before: dict[str, str], after: dict[str, str], shown: Iterable[str], where: str) -> list[Finding]:
+    lower_before = {k.lower(): v for k, v in before.items()}
+    lower_after = {k.lower(): v for k, v in after.items()}
+    findings = []
+    for name in shown:
+        key = name.lower()
+        if key in HOP_BY_HOP:  # transport framing (Content-Length): the capture proxy re-frames bodies
+            continue
+        if key in lower_before and key not in lower_after:
+            findings.append(Finding("header", name, "present", "absent", True, _only(where)))
+        elif key in MEANINGFUL_HEADERS and key in lower_before:
+            a = normalise_value(lower_before[key].split(";")[0].strip())
+            b = normalise_value(lower_after[key].split(";")[0].strip())
+            if a != b:
+                findings.append(Finding("header", name, repr(a), repr(b), True, _only(where)))
+    return findings
+
+
+def _only(name: str) -> tuple[str, ...]:
+    return (name,) if name else ()
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ----------------------------------------------------------------- whole runs
+@dataclass
+class StepDrift:
+    """Drift of one step in one language, with the recorded answer it was compared with."""
+
+    case: str
+    step: Step
+    language: str
+    recorded: Recorded | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def drift(self) -> list[Finding]:
+        return [f for f in self.findings if f.drift]
+
+    @property
+    def context(self) -> list[Finding]:
+        return [f for f in self.findings if not f.drift]
+
+
+def step_drift(result, cassette: Path, pairs: dict | None = None) -> list[StepDrift]:
+    """Drift of every language run of one :class:`runner.engine.StepResult`."""
+    if pairs is None:
+        pairs = recorded_exchanges(cassette, [result.step])
+    drifts = []
+    for language, run in result.runs.items():
+        response = run.response
+        recorded = pairs.get((result.step.name, language))
+        if run.skipped or response is None or recorded is None or (response.error and not response.status):
+            drifts.append(StepDrift(result.case, result.step, language, recorded))
+            continue
+        findings = compare(result.case, result.step, recorded, response.status, response.response_headers,
+                           response.response_body)
+        if language == "curl" and isinstance(result.step, Snippet):
+            findings = [_for_language(f, result.case, result.step, "curl") for f in findings]
+        drifts.append(StepDrift(result.case, result.step, language, recorded, findings))
+    return drifts
+
+
+def _for_language(finding: Finding, case: str, step: Step, language: str) -> Finding:
+    """Status and request-side findings point at the language's own snippet block."""
+    python = block(case, step, "python")
+    if finding.kind in ("status", "required", "errors") and python in finding.blocks:
+        blocks = tuple(block(case, step, language) if b == python else b for b in finding.blocks)
+        return Finding(finding.kind, finding.path, finding.recorded, finding.live, finding.drift, blocks)
+    return finding
+
+
+def run_drift(results: list, cassettes: Path) -> dict[tuple[str, str, str], StepDrift]:
+    """Drift of a whole live run, keyed by ``(case, step, language)``."""
+    by_case: dict[str, list] = {}
+    for result in results:
+        by_case.setdefault(result.case, []).append(result)
+    drifts = {}
+    for case, case_results in by_case.items():
+        pairs = recorded_exchanges(cassettes / f"{case}.yaml", [r.step for r in case_results])
+        for result in case_results:
+            for item in step_drift(result, cassettes / f"{case}.yaml", pairs):
+                drifts[(case, result.step.name, item.language)] = item
+    return drifts

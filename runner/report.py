@@ -1,0 +1,426 @@
+"""Reports of a run a maintainer can act on: JUnit XML for CI, Markdown and HTML to read.
+
+For every step that failed or drifted they say: the case, the step, the language, the
+request that was sent (secrets masked: ``Authorization: Bearer <TOKEN>``), what was
+expected and what came back (status, and in a live run a field diff against the
+recorded answer that ignores volatile values), and which page block goes stale, named
+``case/step/kind`` as the page template names it (kind: python, curl, response,
+headers; ``inline`` for a Common Query Parameters example). A passing run says what
+was checked.
+
+``summary.json`` holds the verdict; ``python -m runner.report DIR`` prints it and exits
+1 when a step failed or drifted — CI uses it to fail on drift even when every snippet
+still "works".
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .cassette import write_atomically
+from .drift import Finding, StepDrift, block, run_drift
+from .execute import LABELS, LANGUAGES
+from .model import Action, Snippet
+
+FILES = ("junit.xml", "report.md", "report.html", "summary.json")
+
+
+# ----------------------------------------------------------------- masking
+class Masker:
+    """Removes every secret from text that goes into a report."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<TOKEN>")
+        text = re.sub(r"(?i)(bearer\s+)(?!<TOKEN>)[^\s\"',]+", r"\1<TOKEN>", text)
+        text = re.sub(r"(?i)(access_token=)[^&\s\"']+", r"\1<TOKEN>", text)
+        return re.sub(r"(?i)((?:session|csrftoken|cookie)[=:]\s*)[^;\s\"']+", r"\1<SECRET>", text)
+
+
+def masker_for(settings) -> Masker:
+    tokens = dict(getattr(settings, "tokens", {}) or {})
+    return Masker([*tokens.values(), *(f"replay-{role}-token" for role in ("depositor", "curator"))])
+
+
+# ----------------------------------------------------------------- analysis
+@dataclass
+class LanguageReport:
+    language: str
+    request: list[str]  # request line, headers, body (masked later)
+    expected: str
+    got: str
+    recorded: str  # the recorded status in a live run ("" otherwise)
+    problems: list[str]
+    drift: list[Finding] = field(default_factory=list)
+    context: list[Finding] = field(default_factory=list)
+    skipped: bool = False
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.language, self.language)
+
+
+@dataclass
+class StepReport:
+    case: str
+    step: str
+    kind: str  # snippet | action
+    outcome: str  # passed | failed | drift | skipped
+    languages: list[LanguageReport]
+    problems: list[str]  # across languages
+    stale: list[str]  # page blocks, case/step/kind
+    checked: str  # what a pass means for this step
+    note: str = ""
+    unverified: list[str] = field(default_factory=list)  # blocks of a step that did not run
+
+    @property
+    def id(self) -> str:
+        return f"{self.case}/{self.step}"
+
+
+def analyse(results: list, settings) -> list[StepReport]:
+    """One :class:`StepReport` a step, drift included in a live run."""
+    live = getattr(settings, "mode", "") == "live"
+    drifts: dict = run_drift(results, Path(settings.cassettes)) if live else {}
+    reports = []
+    for result in results:
+        step = result.step
+        languages = []
+        stale: dict[str, None] = {}
+        for language in (lang for lang in LANGUAGES if lang in result.runs):
+            run = result.runs[language]
+            found: StepDrift | None = drifts.get((result.case, step.name, language))
+            report = LanguageReport(
+                language=language,
+                request=_request_lines(run),
+                expected=f"HTTP {step.expect.status}",
+                got=_got(run),
+                recorded=f"HTTP {found.recorded.status}" if found and found.recorded else "",
+                problems=list(run.problems),
+                drift=found.drift if found else [],
+                context=found.context if found else [],
+                skipped=run.skipped,
+            )
+            languages.append(report)
+            for name in _stale_from_problems(result.case, step, language, run.problems):
+                stale[name] = None
+            for finding in report.drift:
+                stale.update(dict.fromkeys(finding.blocks))
+        if result.problems and isinstance(step, Snippet):
+            stale.update(dict.fromkeys(block(result.case, step, lang) for lang in LANGUAGES))
+        has_drift = any(lang.drift for lang in languages)
+        if result.skipped:
+            outcome = "skipped"
+        elif not result.ok:
+            outcome = "failed"
+        else:
+            outcome = "drift" if has_drift else "passed"
+        note = ""
+        if isinstance(step, Action) and not step.inline and outcome in ("failed", "drift"):
+            note = "a runner action the page does not show: the steps after it in this case were not verified"
+        if live and any(f is None or f.recorded is None for f in (drifts.get((result.case, step.name, l)) for l in result.runs)) \
+                and not result.skipped:
+            note = (note + "; " if note else "") + "no recorded answer to compare with (re-record the cassette)"
+        reports.append(StepReport(
+            case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
+            outcome=outcome, languages=languages, problems=list(result.problems),
+            stale=[s for s in stale if s], checked=_checked(step, live), note=note,
+            unverified=_blocks_of(result.case, step) if outcome == "skipped" else [],
+        ))
+    return reports
+
+
+def _blocks_of(case: str, step) -> list[str]:
+    if isinstance(step, Action):
+        return [b for b in (block(case, step, ""),) if b]
+    kinds = [*LANGUAGES, *(["response"] if step.example is not None else []),
+             *(["headers"] if step.example_headers else [])]
+    return [block(case, step, kind) for kind in kinds]
+
+
+def _stale_from_problems(case: str, step, language: str, problems: list[str]) -> list[str]:
+    if not problems:
+        return []
+    if isinstance(step, Action):
+        return [block(case, step, "")]
+    names = [block(case, step, language)]
+    if step.example is not None and any("documented field" in p or "expected HTTP" in p for p in problems):
+        names.append(block(case, step, "response"))
+    if step.example_headers and any("header" in p.lower() for p in problems):
+        names.append(block(case, step, "headers"))
+    return names
+
+
+def _request_lines(run) -> list[str]:
+    exchange = run.response
+    if exchange is None:
+        return []
+    view = run.request
+    lines = [view.line() if view else f"{exchange.method} {exchange.path}"]
+    for key, value in exchange.headers.items():
+        lower = key.lower()
+        if lower == "authorization":
+            lines.append("Authorization: Bearer <TOKEN>")
+        elif lower in ("content-type",) and exchange.body:
+            lines.append(f"{key}: {value}")
+    if view is not None and view.body is not None:
+        body = view.body if isinstance(view.body, str) else json.dumps(view.body, sort_keys=True)
+        lines.append(body if len(body) <= 600 else body[:599] + "…")
+    elif view is None and exchange.body:
+        lines.append(f"<{len(exchange.body)} bytes>")
+    return lines
+
+
+def _got(run) -> str:
+    exchange = run.response
+    if run.skipped:
+        return "not run (an earlier step failed)"
+    if exchange is None:
+        return "no request sent"
+    if exchange.error and not exchange.status:
+        return exchange.error
+    return f"HTTP {exchange.status}"
+
+
+def _checked(step, live: bool) -> str:
+    parts = [f"HTTP {step.expect.status}"]
+    if step.expect.fields:
+        parts.append(f"{len(step.expect.fields)} documented field(s) and their types")
+    if step.expect.checks:
+        parts.append(f"{len(step.expect.checks)} documented effect(s)")
+    if isinstance(step, Snippet):
+        parts.insert(0, "Python and cURL ran as shown and sent the same request")
+        if step.saves:
+            parts.append(f"saved {step.saves} with the response's bytes")
+    else:
+        parts.insert(0, "runner request")
+    if live:
+        parts.append("compared with the recorded answer (no drift)")
+    return "; ".join(parts)
+
+
+# ----------------------------------------------------------------- writing
+def write_reports(directory: Path, results: list, settings) -> list[Path]:
+    """Write JUnit XML, Markdown, HTML and a JSON summary into ``directory``; return the paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    reports = analyse(results, settings)
+    mask = masker_for(settings)
+    meta = _meta(settings, reports)
+    texts = {
+        "junit.xml": junit(reports, meta),
+        "report.md": markdown(reports, meta),
+        "report.html": html_report(reports, meta),
+        "summary.json": json.dumps(summary(reports, meta), indent=2) + "\n",
+    }
+    paths = []
+    for name in FILES:
+        path = directory / name
+        write_atomically(path, mask(texts[name]))
+        paths.append(path)
+    return paths
+
+
+def _meta(settings, reports: list[StepReport]) -> dict:
+    mode = getattr(settings, "mode", "replay")
+    counts = {k: sum(1 for r in reports if r.outcome == k) for k in ("passed", "failed", "drift", "skipped")}
+    return {
+        "mode": mode,
+        "target": "committed cassettes" if mode == "replay" else getattr(settings, "api_url", ""),
+        "instance": getattr(settings, "instance_version", "") or "",
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "counts": counts,
+        "ok": counts["failed"] == 0 and counts["drift"] == 0 and counts["skipped"] == 0 and bool(reports),
+    }
+
+
+def summary(reports: list[StepReport], meta: dict) -> dict:
+    return {
+        **meta,
+        "steps": len(reports),
+        "stale_blocks": sorted({b for r in reports for b in r.stale}),
+        "unverified_blocks": sorted({b for r in reports for b in r.unverified}),
+        "failing": [
+            {"step": r.id, "outcome": r.outcome, "stale": r.stale,
+             "problems": [f"{lang.label}: {p}" for lang in r.languages for p in lang.problems] + r.problems,
+             "drift": sorted({f"{lang.label}: {f.sentence()}" for lang in r.languages for f in lang.drift})}
+            for r in reports if r.outcome != "passed"
+        ],
+    }
+
+
+def _verdict(meta: dict) -> str:
+    c = meta["counts"]
+    line = f"{c['passed']} passed, {c['failed']} failed, {c['drift']} drifted, {c['skipped']} skipped"
+    return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + line
+
+
+def _details(report: StepReport) -> list[str]:
+    """Plain lines describing a failing or drifting step (shared by all formats)."""
+    lines = []
+    for lang in report.languages:
+        if lang.skipped:
+            lines.append(f"{lang.label}: not run (an earlier step of its chain failed)")
+            continue
+        if not (lang.problems or lang.drift):
+            continue
+        lines.append(f"{lang.label}:")
+        lines.append("  request sent:")
+        lines += [f"    {line}" for line in lang.request] or ["    (none)"]
+        recorded = f", recorded {lang.recorded}" if lang.recorded else ""
+        lines.append(f"  expected {lang.expected}{recorded}; got {lang.got}")
+        lines += [f"  - {problem}" for problem in lang.problems]
+        lines += [f"  - drift: {finding.sentence()}" for finding in lang.drift]
+        if lang.context:
+            lines.append("  field diff against the recording (context, volatile fields ignored):")
+            lines += [f"    · {finding.sentence()}" for finding in lang.context[:25]]
+            if len(lang.context) > 25:
+                lines.append(f"    · … {len(lang.context) - 25} more")
+    lines += [f"both languages: {problem}" for problem in report.problems]
+    if report.note:
+        lines.append(f"note: {report.note}")
+    if report.unverified:
+        lines.append(f"not verified in this run: {', '.join(report.unverified)}")
+    return lines
+
+
+def markdown(reports: list[StepReport], meta: dict) -> str:
+    out = [f"# API page verification — {meta['mode']} run", "",
+           f"- target: {meta['target']}" + (f" ({meta['instance']})" if meta["instance"] else ""),
+           f"- date: {meta['date']}", f"- **{_verdict(meta)}**", ""]
+    stale = sorted({b for r in reports for b in r.stale})
+    if stale:
+        out += ["## Page blocks that went stale", ""] + [f"- `{b}`" for b in stale] + [""]
+    unverified = sorted({b for r in reports for b in r.unverified})
+    if unverified:
+        out += ["## Page blocks not verified (an earlier step failed)", ""] + [f"- `{b}`" for b in unverified] + [""]
+    out += ["## Steps", "", "| case | step | kind | Python | cURL | outcome | stale blocks |",
+            "|---|---|---|---|---|---|---|"]
+    for r in reports:
+        cells = {lang.language: _cell(lang) for lang in r.languages}
+        out.append(f"| {r.case} | {r.step} | {r.kind} | {cells.get('python', '')} | {cells.get('curl', '')} "
+                   f"| {r.outcome} | {', '.join(f'`{b}`' for b in r.stale)} |")
+    out.append("")
+    bad = [r for r in reports if r.outcome != "passed"]
+    if bad:
+        out += ["## What went wrong", ""]
+        for r in bad:
+            out += [f"### {r.case} › {r.step} — {r.outcome}", ""]
+            if r.stale:
+                out += [f"Stale: {', '.join(f'`{b}`' for b in r.stale)}", ""]
+            out += ["```text", *_details(r), "```", ""]
+    out += ["## What was checked", ""]
+    out += [f"- {r.case} › {r.step}: {r.checked}" for r in reports if r.outcome == "passed"] or ["- nothing passed"]
+    return "\n".join(out) + "\n"
+
+
+def _cell(lang: LanguageReport) -> str:
+    if lang.skipped:
+        return "skipped"
+    mark = "fail" if lang.problems else ("drift" if lang.drift else "ok")
+    return f"{mark} ({lang.got})" if lang.got.startswith("HTTP") else f"{mark}"
+
+
+def html_report(reports: list[StepReport], meta: dict) -> str:
+    e = html.escape
+    colour = {"passed": "#1a7f37", "failed": "#cf222e", "drift": "#9a6700", "skipped": "#6e7781"}
+    rows = []
+    for r in reports:
+        cells = {lang.language: _cell(lang) for lang in r.languages}
+        rows.append(
+            f"<tr><td>{e(r.case)}</td><td>{e(r.step)}</td><td>{e(r.kind)}</td>"
+            f"<td>{e(cells.get('python', ''))}</td><td>{e(cells.get('curl', ''))}</td>"
+            f"<td style='color:{colour[r.outcome]};font-weight:bold'>{e(r.outcome)}</td>"
+            f"<td>{'<br>'.join(f'<code>{e(b)}</code>' for b in r.stale)}</td></tr>"
+        )
+    sections = []
+    for r in (r for r in reports if r.outcome != "passed"):
+        stale = ", ".join(f"<code>{e(b)}</code>" for b in r.stale)
+        sections.append(
+            f"<section id='{e(r.id)}'><h3>{e(r.case)} › {e(r.step)} — {e(r.outcome)}</h3>"
+            + (f"<p>Stale: {stale}</p>" if stale else "")
+            + f"<pre>{e(chr(10).join(_details(r)))}</pre></section>"
+        )
+    checked = "".join(f"<li>{e(r.case)} › {e(r.step)}: {e(r.checked)}</li>" for r in reports if r.outcome == "passed")
+    stale_all = sorted({b for r in reports for b in r.stale})
+    verdict_colour = colour["passed"] if meta["ok"] else colour["failed"]
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>API page verification — {e(meta['mode'])}</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:80em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #d0d7de;padding:.3em .6em;text-align:left;vertical-align:top}}
+pre{{background:#f6f8fa;padding:1em;overflow-x:auto}}</style></head><body>
+<h1>API page verification — {e(meta['mode'])} run</h1>
+<p>Target: {e(meta['target'])}{e(' (' + meta['instance'] + ')') if meta['instance'] else ''} · {e(meta['date'])}</p>
+<p style="color:{verdict_colour};font-weight:bold">{e(_verdict(meta))}</p>
+{'<h2>Page blocks that went stale</h2><ul>' + ''.join(f'<li><code>{e(b)}</code></li>' for b in stale_all) + '</ul>' if stale_all else ''}
+<h2>Steps</h2>
+<table><tr><th>case</th><th>step</th><th>kind</th><th>Python</th><th>cURL</th><th>outcome</th><th>stale blocks</th></tr>
+{''.join(rows)}</table>
+{'<h2>What went wrong</h2>' + ''.join(sections) if sections else ''}
+<h2>What was checked</h2><ul>{checked or '<li>nothing passed</li>'}</ul>
+</body></html>
+"""
+
+
+def junit(reports: list[StepReport], meta: dict) -> str:
+    root = ET.Element("testsuites", name=f"apidocs {meta['mode']}", tests=str(len(reports)),
+                      failures=str(meta["counts"]["failed"] + meta["counts"]["drift"]),
+                      skipped=str(meta["counts"]["skipped"]), errors="0")
+    by_case: dict[str, list[StepReport]] = {}
+    for r in reports:
+        by_case.setdefault(r.case, []).append(r)
+    for case, steps in by_case.items():
+        suite = ET.SubElement(
+            root, "testsuite", name=case, tests=str(len(steps)), errors="0",
+            failures=str(sum(1 for r in steps if r.outcome in ("failed", "drift"))),
+            skipped=str(sum(1 for r in steps if r.outcome == "skipped")),
+        )
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="mode", value=meta["mode"])
+        ET.SubElement(properties, "property", name="target", value=meta["target"])
+        for r in steps:
+            case_el = ET.SubElement(suite, "testcase", classname=case, name=r.step, time="0")
+            if r.outcome == "skipped":
+                ET.SubElement(case_el, "skipped", message="an earlier step of this case failed")
+            elif r.outcome in ("failed", "drift"):
+                first = next((f"{lang.label}: {p}" for lang in r.languages for p in lang.problems), None) \
+                    or next((f"{lang.label}: drift: {f.sentence()}" for lang in r.languages for f in lang.drift), None) \
+                    or (r.problems[0] if r.problems else r.outcome)
+                stale = f" — stale: {', '.join(r.stale)}" if r.stale else ""
+                failure = ET.SubElement(case_el, "failure", type=r.outcome, message=first + stale)
+                failure.text = "\n".join(([f"stale page blocks: {', '.join(r.stale)}"] if r.stale else []) + _details(r))
+            else:
+                ET.SubElement(case_el, "system-out").text = f"checked: {r.checked}"
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# ----------------------------------------------------------------- CI gate
+def main(argv: list[str] | None = None) -> int:
+    """``python -m runner.report DIR``: print the verdict of a written report; exit 1 unless clean."""
+    args = sys.argv[1:] if argv is None else argv
+    directory = Path(args[0] if args else "reports")
+    path = directory / "summary.json"
+    if not path.is_file():
+        print(f"apidocs report: no {path}: did the run write its report (--report {directory})?", file=sys.stderr)
+        return 2
+    data = json.loads(path.read_text(encoding="utf-8"))
+    print(_verdict(data))
+    for block_name in data.get("stale_blocks", []):
+        print(f"stale: {block_name}")
+    return 0 if data.get("ok") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
