@@ -1,0 +1,165 @@
+"""The page as HTML, through a stand-in for InvenioRDM's base template, plus a screenshot.
+
+    python -m render.preview [--template page/about_api.html] [--out preview/] [--no-screenshot]
+
+The stand-in gives the page what Invenio would: ``config``, ``url_for``, ``webpack``,
+``_`` / ``{% trans %}`` (``jinja2.ext.i18n`` with null translations, new-style gettext as
+Flask-Babel installs it) and HTML autoescaping. The screenshot is taken by headless
+Chromium (Debian's ``chromium``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import ROOT, TEMPLATE
+from .errors import RenderError
+from .page import write_atomically
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync")
+OUT = ROOT / "preview"
+CONFIG = {
+    "BASE_TEMPLATE": "preview_base.html",
+    "SITE_API_URL": "https://researchdata.tuwien.ac.at/api",
+    "SITE_UI_URL": "https://researchdata.tuwien.ac.at",
+    "THEME_SITENAME": "TU Wien Research Data",
+    "DAMAP_BASE_URL": "https://dmp.example.invalid",
+}
+
+BASE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{{ _("API Documentation") }} (preview)</title>
+  <style>
+    body { font-family: sans-serif; margin: 0; color: #222; }
+    .preview-banner { background: #fff3cd; padding: .5em 1em; font-size: .9em; }
+    .ui.container { max-width: 1100px; margin: 0 auto; padding: 1em; }
+    .code-container { position: relative; margin: .5em 0 1.2em; }
+    pre.code-block { background: #f4f6f8; border: 1px solid #d4d8dd; border-radius: 4px; padding: 1em 4.5em 1em 1em;
+                     overflow-x: auto; font-size: 13px; line-height: 1.35; position: relative; margin: 0; }
+    .copy-btn { position: absolute; top: .5em; right: .5em; cursor: pointer; border: 1px solid #aab;
+                background: #fff; border-radius: 3px; padding: .25em .6em; font-size: 12px; }
+    .copy-btn .copy.icon::before { content: "Copy"; font-style: normal; }
+    .copy-btn .check.icon::before { content: "Copied"; font-style: normal; }
+  </style>
+</head>
+<body>
+  <div class="preview-banner">Preview of about_api.html in a stand-in base template (not the TU Wien theme).</div>
+  {%- block page_hero %}{% endblock %}
+  {%- block page_body %}{% endblock %}
+  {%- block javascript %}
+  <script>
+    if (!window.apidocsCopy) {
+      window.apidocsCopy = true;
+      document.addEventListener("DOMContentLoaded", () => {
+        document.querySelectorAll(".code-block").forEach((block) => {
+          const button = block.querySelector(".copy-btn");
+          if (!button) return;
+          button.addEventListener("click", () => {
+            const copy = block.cloneNode(true);
+            copy.querySelectorAll(".copy-btn").forEach((b) => b.remove());
+            navigator.clipboard.writeText(copy.textContent.trim()).then(() => {
+              button.querySelector("i").classList.replace("copy", "check");
+            });
+          });
+        });
+      });
+    }
+  </script>
+  {%- endblock %}
+</body>
+</html>
+"""
+
+
+class _Webpack:
+    """``webpack["bundle.js"]``: the stand-in base already carries the copy script."""
+
+    def __getitem__(self, name: str) -> Markup:
+        return Markup(f"<!-- webpack bundle {name} (stand-in) -->")
+
+
+def environment(template: Path) -> jinja2.Environment:
+    loader = jinja2.DictLoader({
+        "preview_base.html": BASE,
+        "about_api.html": template.read_text(encoding="utf-8"),
+    })
+    env = jinja2.Environment(loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"],
+                             undefined=jinja2.StrictUndefined)
+    env.install_null_translations(newstyle=True)
+    env.globals.update(config=_Config(CONFIG), url_for=lambda endpoint, **_: f"#{endpoint}", webpack=_Webpack())
+    return env
+
+
+class _Config(dict):
+    """Flask's config: a dict; a missing key reads as None (``config.DAMAP_BASE_URL or "#"``)."""
+
+    def __getattr__(self, name: str):
+        return self.get(name)
+
+
+def render_html(template: Path = TEMPLATE) -> str:
+    try:
+        return environment(template).get_template("about_api.html").render()
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{template}:{exc.lineno}: not valid Jinja: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{template}: uses something the stand-in base does not provide: {exc.message}") from None
+
+
+def screenshot(html: Path, png: Path, size: str = "1280,6000", timeout: float = 120) -> None:
+    if not Path(CHROMIUM).exists():
+        raise RenderError(f"{CHROMIUM} is not installed (apt-get install chromium): no screenshot")
+    profile = tempfile.mkdtemp(prefix="apidocs-chromium-")
+    command = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}",
+               f"--window-size={size}", html.resolve().as_uri()]
+    try:
+        png.unlink(missing_ok=True)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"chromium took longer than {timeout:g} s to take the screenshot") from None
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    if not png.is_file() or png.stat().st_size == 0:
+        tail = " | ".join(done.stderr.strip().splitlines()[-2:])
+        raise RenderError(f"chromium wrote no screenshot (exit {done.returncode}): {tail}")
+
+
+def build(template: Path = TEMPLATE, out: Path = OUT, shot: bool = True) -> tuple[Path, Path | None]:
+    out.mkdir(parents=True, exist_ok=True)
+    html = out / "about_api.html"
+    write_atomically(html, render_html(template))
+    png = out / "about_api.png" if shot else None
+    if png is not None:
+        screenshot(html, png)
+    return html, png
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="render.preview", description="HTML preview and screenshot of the page")
+    parser.add_argument("--template", type=Path, default=TEMPLATE)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--no-screenshot", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        html, png = build(args.template, args.out, shot=not args.no_screenshot)
+    except RenderError as exc:
+        print(f"render.preview: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(f"preview: {html}" + (f" and {png}" if png else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
