@@ -1,0 +1,45 @@
+"""Markers: blocks are found by name; anything wrong with the markers is refused, in one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from render import markers
+from render.errors import MarkerError
+
+PAGE = """<p>before</p>
+<pre>
+{#- apidocs:begin c1/get/curl #}
+curl old
+{#- apidocs:end #}
+</pre>
+<code>{#- apidocs:begin c2/param-q/inline #}q=x{#- apidocs:end #}</code>
+<p>after</p>
+"""
+
+
+def test_find_by_name_and_replace_touches_only_the_insides():
+    assert markers.contents(PAGE) == {"c1/get/curl": "\ncurl old\n", "c2/param-q/inline": "q=x"}
+    new = markers.replace(PAGE, {"c1/get/curl": "\ncurl new\n", "c2/param-q/inline": "q=y"})
+    assert new == PAGE.replace("curl old", "curl new").replace("q=x", "q=y")
+
+
+@pytest.mark.parametrize("broken, message", [
+    (PAGE.replace("{#- apidocs:end #}\n</pre>", "</pre>", 1), "begins inside block 'c1/get/curl'"),
+    (PAGE.replace("{#- apidocs:begin c2/param-q/inline #}", ""), "end marker without a begin marker"),
+    (PAGE + "{#- apidocs:begin c1/get/curl #}x{#- apidocs:end #}", "appears twice"),
+    (PAGE + "{#- apidocs:begin c9/x/y #}", "has no end marker"),
+    (PAGE.replace("apidocs:begin c1/get/curl", "apidocs:begin C1 get"), "malformed marker"),
+    (PAGE.replace("apidocs:end #}\n</pre>", "apidocs:ende #}\n</pre>"), "malformed marker"),
+])
+def test_broken_markers_are_refused(broken, message):
+    with pytest.raises(MarkerError, match=message) as info:
+        markers.replace(broken, {"c1/get/curl": "", "c2/param-q/inline": ""}, where="page.html")
+    assert "\n" not in str(info.value) and str(info.value).startswith("page.html:")
+
+
+def test_missing_and_unknown_blocks_are_named():
+    with pytest.raises(MarkerError, match=r"no markers for 1 block\(s\): c3/new/python"):
+        markers.replace(PAGE, {"c1/get/curl": "", "c2/param-q/inline": "", "c3/new/python": ""})
+    with pytest.raises(MarkerError, match="markers no case produces: c2/param-q/inline"):
+        markers.replace(PAGE, {"c1/get/curl": ""})
