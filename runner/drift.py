@@ -211,14 +211,16 @@ class Finding:
         return f"{self.path}: recorded {self.recorded}, now {self.live}"
 
 
-def documented_paths(step: Step) -> tuple[set[str], bool]:
-    """The JSON paths the page promises for ``step`` and whether it shows them as a block."""
-    paths = {re.sub(r"\.\d+(?=\.|$)", ".*", p) for p in step.expect.fields}
-    shown = False
-    if isinstance(step, Snippet) and step.example:
-        paths |= set(step.example)
-        shown = True
-    return paths, shown
+def documented_paths(step: Step) -> tuple[set[str], set[str]]:
+    """The JSON paths the page promises for ``step``: checked exactly, and shown with their subtree.
+
+    ``expect.fields`` are promised as such (``hits.hits`` is a list, whatever its items
+    hold); a path of the page's example response (``metadata.resource_type``) is shown
+    whole, so everything under it is promised too.
+    """
+    exact = {re.sub(r"\.\d+(?=\.|$)", ".*", p) for p in step.expect.fields}
+    shown = set(step.example or ()) if isinstance(step, Snippet) else set()
+    return exact, shown
 
 
 def block(case: str, step: Step, kind: str) -> str:
@@ -274,14 +276,21 @@ def _required_fields(case: str, step: Step, old: Any, new: Any, status: int, whe
 
 
 def _field_findings(case: str, step: Step, old: Any, new: Any, response_block: str) -> list[Finding]:
-    documented, shown = documented_paths(step)
+    exact, shown = documented_paths(step)
     before, after = shape(old), shape(new)
 
     def is_documented(path: str) -> bool:
-        return any(path == p or path.startswith(p + ".") for p in documented)
+        return path in exact or any(path == p or path.startswith(p + ".") for p in shown)
+
+    def under_changed_type(path: str) -> bool:
+        parts = path.split(".")
+        return any(".".join(parts[:i]) in after and before.get(".".join(parts[:i])) != after[".".join(parts[:i])]
+                   for i in range(1, len(parts)))
 
     findings = []
     for path in sorted(before):
+        if path not in after and under_changed_type(path):
+            continue
         if path not in after:
             if is_documented(path):
                 findings.append(Finding("missing", path, before[path], "absent", True, _only(response_block)))

@@ -40,12 +40,15 @@ class Masker:
     def __init__(self, secrets: Iterable[str]) -> None:
         self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
-    def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "<TOKEN>")
-        text = re.sub(r"(?i)(bearer\s+)(?!<TOKEN>)[^\s\"',]+", r"\1<TOKEN>", text)
-        text = re.sub(r"(?i)(access_token=)[^&\s\"']+", r"\1<TOKEN>", text)
-        return re.sub(r"(?i)((?:session|csrftoken|cookie)[=:]\s*)[^;\s\"']+", r"\1<SECRET>", text)
+    def __call__(self, text: str, markup: bool = False) -> str:
+        """``text`` without secrets; ``markup``: the text is XML/HTML (stand-ins are escaped)."""
+        token, secret = ("&lt;TOKEN&gt;", "&lt;SECRET&gt;") if markup else ("<TOKEN>", "<SECRET>")
+        for value in self.secrets:
+            text = text.replace(value, token)
+        text = re.sub(r"(?i)(bearer\s+)(?!<TOKEN>|&lt;TOKEN&gt;)[^\s\"',<&]+", lambda m: m.group(1) + token, text)
+        text = re.sub(r"(?i)(access_token=)(?!<TOKEN>|&lt;TOKEN&gt;)[^&\s\"'<]+", lambda m: m.group(1) + token, text)
+        return re.sub(r"(?i)((?:session|csrftoken|cookie)[=:]\s*)(?!<SECRET>|&lt;SECRET&gt;)[^;\s\"'<&]+",
+                      lambda m: m.group(1) + secret, text)
 
 
 def masker_for(settings) -> Masker:
@@ -227,7 +230,7 @@ def write_reports(directory: Path, results: list, settings) -> list[Path]:
     paths = []
     for name in FILES:
         path = directory / name
-        write_atomically(path, mask(texts[name]))
+        write_atomically(path, mask(texts[name], markup=name.endswith((".xml", ".html"))))
         paths.append(path)
     return paths
 

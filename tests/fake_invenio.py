@@ -216,3 +216,25 @@ def _matches(record: dict, q: str) -> bool:
         elif term.lower() not in json.dumps(metadata).lower():
             return False
     return True
+
+
+# ------------------------------------------------------------ running the real engine against it
+READ_AND_WRITE_CASES = ["case1_metadata", "case2_search", "case3_upload", "case5_download"]
+
+
+def settings_for(mode: str, url: str, cassettes):
+    from runner.settings import Settings
+
+    return Settings(mode=mode, api_url=url, tokens={"depositor": "depositor-token-123", "curator": "curator-token-456"},
+                    disposable=True, cassettes=cassettes)
+
+
+def run_cases(mode: str, url: str, cassettes, names=READ_AND_WRITE_CASES) -> list:
+    """Every StepResult of ``names`` run by the engine in ``mode`` (record writes cassettes)."""
+    from cases import load_cases
+    from runner.engine import run_case
+
+    results = []
+    for case in load_cases(names):
+        results += list(run_case(case, settings_for(mode, url, cassettes)))
+    return results
