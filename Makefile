@@ -42,3 +42,15 @@ render: $(STAMP)  ## write the page's blocks from the verified cases (replay) in
 
 preview: $(STAMP)  ## render the page through a stand-in base template: preview/about_api.html + .png (headless Chromium)
 	$(BIN)/python -m render.preview
+
+# ---- nightly drift CI: lint the job files (ci/README.md)
+ACTIONLINT_VERSION := v1.7.12
+.PHONY: lint-ci
+lint-ci: $(STAMP)  ## validate ci/gitlab-ci.yml and ci/github-workflow.yml (schemas, actionlint)
+	$(BIN)/check-jsonschema --builtin-schema vendor.gitlab-ci ci/gitlab-ci.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows ci/github-workflow.yml
+	@if [ ! -x $(BIN)/actionlint ] && command -v go >/dev/null; then \
+		echo "installing actionlint $(ACTIONLINT_VERSION) into $(BIN) (go install)"; \
+		GOBIN=$(abspath $(BIN)) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION); fi
+	@if [ -x $(BIN)/actionlint ]; then $(BIN)/actionlint ci/github-workflow.yml && echo "actionlint: ok"; \
+	else echo "actionlint: skipped (no Go toolchain to install it)"; fi
