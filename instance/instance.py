@@ -81,10 +81,15 @@ def say(msg: str) -> None:
 
 
 def tail(path: Path, n: int = 40) -> str:
+    """Last lines of a log, from the latest "===== ... starting" marker on."""
     try:
         lines = path.read_text(errors="replace").splitlines()
     except FileNotFoundError:
         return f"(no log at {path})"
+    marks = [i for i, line in enumerate(lines) if line.startswith("===== ")]
+    if marks:
+        lines = lines[marks[-1]:]
+    lines = [line for line in lines if line.strip()]
     return "\n".join(f"    | {line}" for line in lines[-n:])
 
 
@@ -455,6 +460,7 @@ SERVICES = {
         "--bind", f"{HOST}:{APP_PORT}", "--workers", "2", "--timeout", "300",
         "--preload", "--access-logfile", LOGS / "gunicorn-access.log",
         "--capture-output", "--pid", RUN / "gunicorn.pid",
+        "--control-socket", RUN / "gunicorn.ctl",
     ],
 }
 

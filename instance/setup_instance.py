@@ -144,7 +144,13 @@ def main():
 
     with step("database tables, search indices, queues, files location"):
         invenio("db", "create")
-        invenio("index", "destroy", "--force", "--yes-i-know")
+        # the OpenSearch node belongs to this instance alone and the database is new:
+        # drop every index and data stream left from earlier runs before creating ours
+        with app.app_context():
+            from invenio_search.proxies import current_search_client as search
+
+            search.indices.delete_data_stream(name="*", ignore=[404])
+            search.indices.delete(index="*", expand_wildcards="all", ignore=[404])
         invenio("index", "init", "--force")
         invenio("queues", "declare")
         invenio("files", "location", "create", "--default", "default", str(files_dir))
