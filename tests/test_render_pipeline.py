@@ -1,0 +1,252 @@
+"""render end to end: cassettes recorded (from a fake instance) → replay → page, --check, --into, notebook."""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jinja2
+import nbformat
+import pytest
+
+from cases import load_cases
+from conftest import ROOT
+from render import TEMPLATE, blocks, markers, preview, verified
+from render.errors import RenderError
+from runner import cassette as cassettes
+from runner.capture import CaptureProxy
+from runner.settings import Settings
+from test_render_fixtures import FILE_BODY, FILE_KEY, record_cassettes
+
+CASES = load_cases()
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> Path:
+    return record_cassettes(tmp_path_factory.mktemp("cassettes"))
+
+
+@pytest.fixture(scope="module")
+def results(recorded):
+    return verified.replay(CASES, Settings(cassettes=recorded))
+
+
+def render_cli(*args: str, cassettes_dir: Path) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DOCS_INSTANCE_ENV": "/nonexistent"}
+    return subprocess.run([sys.executable, "-m", "render", *args, "--cassettes", str(cassettes_dir)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def one_line_error(done, code: int, *words: str) -> None:
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    for word in words:
+        assert word in done.stderr
+
+
+def pre_texts(page_html: str) -> list[str]:
+    """What each code block shows: the <pre> text without its copy button."""
+    found = re.findall(r'<pre class="ui segment code-block">\n?(.*?)<button', page_html, re.S)
+    return [html.unescape(text) for text in found]
+
+
+# ------------------------------------------------------------------ results → blocks
+def test_replay_gives_every_block_in_page_terms(results):
+    rendered = blocks.page_blocks(CASES, results)
+    assert set(rendered) == set(markers.find(TEMPLATE.read_text(encoding="utf-8")))
+    case1 = rendered["case1_metadata/get/response"]
+    assert '"id": "abcde-12345"' in case1 and '"self": "{{ config.SITE_API_URL }}/records/abcde-12345"' in case1
+    for text in rendered.values():
+        assert "invenio.invalid" not in text and "127.0.0.1" not in text and "recid-00001" not in case1
+    headers = rendered["case5_download/download/headers"].splitlines()
+    assert headers[0] == 'Content-Disposition: inline; filename="example_dataset.csv"'
+    assert headers[1] == f"Content-Length: {len(FILE_BODY)}"
+    assert rendered["case2_search/search/status"] == "HTTP 200 - OK"
+
+
+def test_a_step_failing_in_replay_is_refused_naming_case_and_step(recorded, tmp_path):
+    folder = tmp_path / "cases"
+    shutil.copytree(ROOT / "cases", folder)
+    script = folder / "case1_metadata.py"
+    script.write_text(script.read_text().replace('url = "{{ config.SITE_API_URL }}/records/abcde-12345"',
+                                                 'url = "{{ config.SITE_API_URL }}/records/abcde-12345/versions"'))
+    page = tmp_path / "about_api.html"
+    shutil.copy(TEMPLATE, page)
+    done = render_cli("--into", str(page), "--cases-dir", str(folder), cassettes_dir=recorded)
+    one_line_error(done, 2, "case1_metadata/get fails in replay")
+    assert page.read_bytes() == TEMPLATE.read_bytes()
+
+
+def test_missing_cassette_is_one_line(tmp_path):
+    done = render_cli("--check", cassettes_dir=tmp_path)
+    one_line_error(done, 2, "missing cassette", "case1_metadata.yaml")
+
+
+# ------------------------------------------------------------------ page, --check
+def test_render_check_edit_and_case_change(recorded, tmp_path):
+    page = tmp_path / "about_api.html"
+    shutil.copy(TEMPLATE, page)
+    page.chmod(0o664)
+    done = render_cli("--into", str(page), cassettes_dir=recorded)
+    assert done.returncode == 0 and "updated (30 blocks)" in done.stdout, done.stderr
+    assert page.stat().st_mode & 0o777 == 0o664  # the atomic rename kept the file's mode
+    assert not list(tmp_path.glob(".about_api.html.*"))  # no temp file left behind
+    assert render_cli("--into", str(page), "--check", cassettes_dir=recorded).returncode == 0
+    rendered = page.read_text()
+
+    # outside the markers nothing changed
+    strip = lambda text: re.sub(r"(apidocs:begin \S+ #\}).*?(\{#- apidocs:end)", r"\1\2", text, flags=re.S)  # noqa: E731
+    assert strip(rendered) == strip(TEMPLATE.read_text())
+
+    # a block edited by hand
+    page.write_text(rendered.replace('print(response.json())', 'print(response.text)', 1))
+    done = render_cli("--into", str(page), "--check", cassettes_dir=recorded)
+    assert done.returncode == 1 and "-print(response.text)" in done.stdout and "+print(response.json())" in done.stdout
+    assert "differs from what the verified cases produce" in done.stderr
+    assert render_cli("--into", str(page), cassettes_dir=recorded).returncode == 0
+    assert page.read_text() == rendered
+
+    # a case changed, the page not re-rendered
+    folder = tmp_path / "cases"
+    shutil.copytree(ROOT / "cases", folder)
+    script = folder / "case1_metadata.py"
+    script.write_text(script.read_text().replace("curl=\'curl \"", "curl=\'curl --fail \""))
+    done = render_cli("--into", str(page), "--check", "--cases-dir", str(folder), cassettes_dir=recorded)
+    assert done.returncode == 1 and '+curl --fail "{{ config.SITE_API_URL }}/records/abcde-12345"' in done.stdout
+    assert render_cli("--into", str(page), "--cases-dir", str(folder), cassettes_dir=recorded).returncode == 0
+    assert render_cli("--into", str(page), "--check", "--cases-dir", str(folder), cassettes_dir=recorded).returncode == 0
+
+
+def test_rendered_page_shows_exactly_the_verified_texts(recorded, results, tmp_path):
+    page = tmp_path / "about_api.html"
+    shutil.copy(TEMPLATE, page)
+    assert render_cli("--into", str(page), cassettes_dir=recorded).returncode == 0
+    shown = pre_texts(preview.render_html(page))
+    texts = blocks.page_blocks(CASES, results)
+    in_page_order = sorted(markers.find(page.read_text()).values(), key=lambda b: b.start)
+    expected = [texts[b.name] for b in in_page_order if b.kind not in blocks.INLINE_KINDS]
+    api = preview.CONFIG["SITE_API_URL"]
+    assert shown == [text.replace("{{ config.SITE_API_URL }}", api) for text in expected]
+    assert "Climate observations <9> & more" in "".join(shown)  # escaped in the template, shown as recorded
+
+
+# ------------------------------------------------------------------ --into the theme's own page
+@pytest.fixture(scope="module")
+def theme_page(tmp_path_factory) -> Path:
+    """The theme package's about_api.html (installed, $APIDOCS_THEME_PAGE, or pip download)."""
+    if os.environ.get("APIDOCS_THEME_PAGE"):
+        return Path(os.environ["APIDOCS_THEME_PAGE"])
+    spec = importlib.util.find_spec("invenio_theme_tuw")
+    if spec and spec.origin:
+        found = list(Path(spec.origin).parent.rglob("about_api.html"))
+        if found:
+            return found[0]
+    folder = tmp_path_factory.mktemp("theme")
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "invenio-theme-tuw==2025.1.13", "--no-deps",
+                           "-q", "-d", str(folder)], capture_output=True, text=True, timeout=300)
+    wheels = list(folder.glob("*.whl"))
+    if done.returncode or not wheels:
+        pytest.skip(f"invenio-theme-tuw is not at hand: {done.stderr.strip()[-200:]}")
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        name = next(n for n in wheel.namelist() if n.endswith("invenio_theme_tuw/about_api.html"))
+        wheel.extract(name, folder)
+    return folder / name
+
+
+def mark(text: str) -> str:
+    """Put our marker names into the theme's page, in page order (what a one-time adoption does)."""
+    names = list(markers.find(TEMPLATE.read_text(encoding="utf-8")))
+    pre = iter(n for n in names if n.rsplit("/", 1)[1] not in blocks.INLINE_KINDS)
+    text, count = re.subn(r"(PREFORMATTED AREA TEXT BEGIN #+ #\}\n)(.*?)\n(\{#- #+ PREFORMATTED AREA TEXT END)",
+                          lambda m: f"{m[1]}{markers.begin(next(pre))}\n{m[2]}\n{markers.END}\n{m[3]}", text, flags=re.S)
+    assert count == 23
+    status = iter(n for n in names if n.endswith("/status"))
+    text = re.sub(r"\((HTTP 200 - OK)\)", lambda m: f"({markers.begin(next(status))}{m[1]}{markers.END})", text)
+    for parameter in ("q", "sort", "size", "page"):
+        text = re.sub(rf"<code>({parameter}=[^<]*)</code>",
+                      lambda m: f"<code>{markers.begin(f'case2_search/param-{parameter}/inline')}{m[1]}{markers.END}</code>",
+                      text)
+    return text
+
+
+def test_into_the_theme_page(recorded, theme_page, tmp_path):
+    page = tmp_path / "about_api.html"
+    shutil.copy(theme_page, page)
+    original = page.read_bytes()
+    done = render_cli("--into", str(page), cassettes_dir=recorded)
+    one_line_error(done, 2, "has no markers for 30 block(s)")
+    assert page.read_bytes() == original
+
+    marked = mark(original.decode("utf-8"))
+    page.write_text(marked, encoding="utf-8")
+    done = render_cli("--into", str(page), cassettes_dir=recorded)
+    assert done.returncode == 0, done.stderr
+    updated = page.read_text(encoding="utf-8")
+    strip = lambda text: re.sub(r"(apidocs:begin \S+ #\}).*?(\{#- apidocs:end)", r"\1\2", text, flags=re.S)  # noqa: E731
+    assert strip(updated) == strip(marked) and updated != marked
+    assert 'curl -o example_dataset.csv "{{ config.SITE_API_URL }}' in updated and "curl -JO" not in updated
+    jinja2.Environment(extensions=["jinja2.ext.i18n"]).parse(updated)
+    assert render_cli("--into", str(page), "--check", cassettes_dir=recorded).returncode == 0
+
+    page.write_text(marked + markers.begin("case1_metadata/get/curl") + markers.END, encoding="utf-8")
+    one_line_error(render_cli("--into", str(page), cassettes_dir=recorded), 2, "appears twice")
+
+
+# ------------------------------------------------------------------ notebook
+def test_notebook_validates_and_runs_against_the_replay(recorded, tmp_path, monkeypatch):
+    from nbclient import NotebookClient
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    out = tmp_path / "api.ipynb"
+    with CaptureProxy(cassettes.CANONICAL_ORIGIN + "/api") as proxy:
+        done = render_cli("--notebook", str(out), "--api-url", proxy.base_url, cassettes_dir=recorded)
+        assert done.returncode == 0, done.stderr
+        notebook = nbformat.read(out, as_version=4)
+        nbformat.validate(notebook)
+        first = notebook.cells[0]
+        assert first.cell_type == "code" and f'API_URL = "{proxy.base_url}"' in first.source and "TOKEN = " in first.source
+        headings = [c.source.splitlines()[0] for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+        assert headings == [f"## Case {i} - {c.title}" for i, c in enumerate(CASES, start=1)]
+
+        steps = {(c.name, s.name): s for c in CASES for s in c.steps}
+        client = NotebookClient(notebook, timeout=120, kernel_name="python3",
+                                resources={"metadata": {"path": str(tmp_path)}})
+        seen = []
+        with client.setup_kernel():
+            current, stack = None, None
+            for index, cell in enumerate(notebook.cells):
+                meta = cell.metadata.get("apidocs", {})
+                if meta.get("case") and meta["case"] != current:
+                    if stack:
+                        stack.__exit__(None, None, None)
+                    current = meta["case"]
+                    stack = cassettes.make_vcr([], upstream_origin=None).use_cassette(
+                        str(recorded / f"{current}.yaml"), record_mode="none")
+                    stack.__enter__()
+                before = len(proxy.exchanges)
+                client.execute_cell(cell, index)
+                sent = proxy.exchanges[before:]
+                if meta.get("role") in ("snippet", "action"):
+                    step = steps[(meta["case"], meta["step"])]
+                    assert [(e.error, e.status) for e in sent] == [(None, step.expect.status)], (meta, sent)
+                    seen.append(meta["step"])
+                else:
+                    assert not sent
+            stack.__exit__(None, None, None)
+    assert seen == [s.name for c in CASES for s in c.steps if not getattr(s, "inline", None)]
+    assert (tmp_path / FILE_KEY).read_bytes() == FILE_BODY  # the download cell saved the file under its key
+
+
+def test_notebook_refuses_to_mix_with_check(recorded, tmp_path):
+    one_line_error(render_cli("--notebook", str(tmp_path / "x.ipynb"), "--check", cassettes_dir=recorded), 2,
+                   "--notebook writes only the notebook")
