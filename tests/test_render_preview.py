@@ -1,0 +1,131 @@
+"""The preview: HTML through the stand-in base template, a Chromium screenshot, and every block
+visible with its copy button in a real browser (chromedriver, spoken to with requests)."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from render import TEMPLATE, markers, preview
+from render.blocks import INLINE_KINDS
+
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+BLOCKS_SCRIPT = """
+return Array.from(document.querySelectorAll("pre.code-block")).map((pre) => {
+  pre.scrollIntoView({block: "center"});
+  const box = pre.getBoundingClientRect();
+  const style = getComputedStyle(pre);
+  const button = pre.querySelector(".copy-btn");
+  const copy = pre.cloneNode(true);
+  copy.querySelectorAll(".copy-btn").forEach((b) => b.remove());
+  let buttonInfo = null;
+  if (button) {
+    const b = button.getBoundingClientRect();
+    const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    buttonInfo = {width: b.width, height: b.height, onTop: button === hit || button.contains(hit),
+                  inside: b.left >= box.left && b.right <= box.right && b.top >= box.top && b.bottom <= box.bottom};
+  }
+  return {text: copy.textContent.trim(), width: box.width, height: box.height,
+          shown: style.display !== "none" && style.visibility === "visible" && style.opacity !== "0",
+          button: buttonInfo};
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if not Path(preview.CHROMIUM).exists():
+        pytest.skip("chromium is not installed")
+    out = tmp_path_factory.mktemp("preview")
+    return preview.build(TEMPLATE, out)
+
+
+def test_screenshot_is_a_png_of_the_requested_size(built):
+    _, png = built
+    header = png.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", header[16:24]) == (1280, 6000)
+    assert png.stat().st_size > 50_000  # a page, not a blank image
+
+
+class WebDriver:
+    """The few W3C WebDriver commands the test needs."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen([str(CHROMEDRIVER), f"--port={self.port}"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.http = requests.Session()
+        self.http.trust_env = False
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                if self.http.get(f"{self.url}/status", timeout=1).json()["value"]["ready"]:
+                    break
+            except (requests.ConnectionError, ValueError, KeyError):
+                pass
+            time.sleep(0.1)
+        self.profile = tempfile.TemporaryDirectory(prefix="apidocs-webdriver-")
+        options = {"binary": preview.CHROMIUM, "args": [*preview.CHROMIUM_FLAGS, "--window-size=1280,1000",
+                                                         f"--user-data-dir={self.profile.name}"]}
+        answer = self.http.post(f"{self.url}/session", timeout=60, json={
+            "capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}}).json()
+        self.session = f"{self.url}/session/{answer['value']['sessionId']}"
+
+    def go(self, url: str) -> None:
+        self.http.post(f"{self.session}/url", json={"url": url}, timeout=60).raise_for_status()
+
+    def run(self, script: str):
+        answer = self.http.post(f"{self.session}/execute/sync", json={"script": script, "args": []}, timeout=60)
+        answer.raise_for_status()
+        return answer.json()["value"]
+
+    def close(self) -> None:
+        try:
+            self.http.delete(self.session, timeout=30)
+        finally:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.profile.cleanup()
+
+
+@pytest.fixture
+def browser():
+    if not CHROMEDRIVER.exists():
+        pytest.skip("chromedriver is not installed")
+    driver = WebDriver()
+    yield driver
+    driver.close()
+
+
+def test_every_block_is_visible_with_its_copy_button(built, browser):
+    html, _ = built
+    browser.go(html.resolve().as_uri())
+    found = browser.run(BLOCKS_SCRIPT)
+    template = TEMPLATE.read_text(encoding="utf-8")
+    names = [b.name for b in sorted(markers.find(template).values(), key=lambda b: b.start) if b.kind not in INLINE_KINDS]
+    assert len(found) == len(names) == 23
+    for name, block in zip(names, found):
+        assert block["shown"] and block["width"] > 300 and block["height"] > 20, name
+        assert block["text"], name
+        button = block["button"]
+        assert button and button["width"] > 10 and button["height"] > 10 and button["onTop"] and button["inside"], name
+    first = found[0]["text"]
+    assert first == 'curl "https://researchdata.tuwien.ac.at/api/records/abcde-12345"'
+
+
+def test_preview_renders_i18n_and_links(built):
+    html, _ = built
+    page = html.read_text(encoding="utf-8")
+    assert "The TU Wien Research Data API provides programmatic access" in page
+    assert 'Yes — generate one <a href="#invenio_oauth2server_settings.token_new">here</a>.' in page
+    assert "{{" not in page and "{%" not in page and "apidocs:" not in page
