@@ -54,3 +54,7 @@ lint-ci: $(STAMP)  ## validate ci/gitlab-ci.yml and ci/github-workflow.yml (sche
 		GOBIN=$(abspath $(BIN)) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION); fi
 	@if [ -x $(BIN)/actionlint ]; then $(BIN)/actionlint ci/github-workflow.yml && echo "actionlint: ok"; \
 	else echo "actionlint: skipped (no Go toolchain to install it)"; fi
+
+# ---- benchmark (bench/bench.py): verify vs. the bare cost of the snippets; prints `verify/bare ratio` last
+bench: $(STAMP)  ## time verify vs. running the snippets by hand (+ render --check, live); profile
+	$(BIN)/python bench/bench.py

@@ -76,7 +76,8 @@ def load_interactions(path: Path) -> list[Recorded]:
     """The interactions of a vcrpy YAML cassette, in recorded order ([] if there is none)."""
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10× faster on big cassettes
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     recorded = []
     for interaction in data.get("interactions") or []:
         request, response = interaction["request"], interaction["response"]

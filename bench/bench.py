@@ -1,0 +1,275 @@
+"""``make bench``: what verification costs on top of running the snippets by hand.
+
+(a) ``apidocs verify`` — every step of every case, both languages, offline, as a user
+    runs it (its own process, from the shell);
+(b) the bare cost — the same snippets, materialised with the same values, run by hand
+    (``python -I snippet.py``, ``bash snippet.sh`` with curl) against the same replay
+    proxy (runner.capture.CaptureProxy over the same cassettes);
+then ``render --check`` (when the renderer exists) and the live tier (when the reference
+instance in .instance/env answers). A profile of verify in-process says where the time
+above the bare cost goes. The last line is ``verify/bare ratio: X.XX``.
+
+Cassettes: the committed ones when every case has one; otherwise (before the first
+``make record``) the cases the stand-in server of tests/fake_invenio.py answers are
+recorded into a temporary folder by the tool itself, and the bench runs on those.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from cases import load_cases  # noqa: E402
+from runner import cassette as cassettes  # noqa: E402
+from runner.capture import CaptureProxy  # noqa: E402
+from runner.engine import run_case  # noqa: E402
+from runner.execute import LANGUAGES, command_for  # noqa: E402
+from runner.model import API_URL, Snippet  # noqa: E402
+from runner.settings import Settings, read_env_file  # noqa: E402
+from runner.snippets import materialise  # noqa: E402
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def cli(*args: str, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    environment = {**os.environ, "DOCS_INSTANCE_ENV": "/nonexistent", **(env or {})}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "runner.cli", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True)
+    return time.perf_counter() - start, done
+
+
+#: The fixes proposed for runner code (capture.py, cassette.py), applied in the bench's own
+#: process only, to show what they would buy; the runner's files are not changed.
+PROPOSED_FIXES = """
+import sys, threading, yaml
+import runner.capture as capture, runner.cassette as cassette
+_init = capture.CaptureProxy.__init__
+def __init__(self, *args, **kwargs):
+    _init(self, *args, **kwargs)
+    # 1. serve_forever polls for shutdown every 0.5 s: shutdown() waits up to that long per case
+    self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+capture.CaptureProxy.__init__ = __init__
+# 2. load_checked parses each cassette with pure-Python yaml.safe_load before vcrpy parses it again (libyaml)
+cassette.yaml = type("y", (), {**{k: getattr(yaml, k) for k in dir(yaml) if not k.startswith("__")},
+                               "safe_load": staticmethod(lambda text: yaml.load(text, Loader=yaml.CSafeLoader))})
+from runner.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def cli_patched(*args: str) -> tuple[float, subprocess.CompletedProcess]:
+    environment = {**os.environ, "DOCS_INSTANCE_ENV": "/nonexistent"}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PROPOSED_FIXES, *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True)
+    return time.perf_counter() - start, done
+
+
+def best(times: list[float]) -> float:
+    return min(times)
+
+
+# ----------------------------------------------------------------- cassettes to run on
+def cassette_set(tmp: Path) -> tuple[Path, list[str], str]:
+    every = [case.name for case in load_cases()]
+    committed = ROOT / "cassettes"
+    if all((committed / f"{name}.yaml").is_file() for name in every):
+        return committed, every, "committed cassettes"
+    from fake_invenio import READ_AND_WRITE_CASES, FakeInvenio, run_cases
+
+    with FakeInvenio() as server:
+        results = run_cases("record", server.url, tmp, READ_AND_WRITE_CASES)
+    if not all(r.ok for r in results):
+        raise SystemExit("bench: recording from the stand-in server failed")
+    missing = [n for n in every if n not in READ_AND_WRITE_CASES]
+    return tmp, READ_AND_WRITE_CASES, (f"no committed cassettes yet: recorded by `record` from the stand-in server "
+                                       f"(tests/fake_invenio.py); not covered: {', '.join(missing)}")
+
+
+# ----------------------------------------------------------------- (b) by hand
+def snippet_tables(folder: Path, names: list[str]) -> dict:
+    """The values each snippet was materialised with in a replay (ids are the cassette's aliases)."""
+    settings = Settings(mode="replay", cassettes=folder)
+    tables = {}
+    for case in load_cases(names):
+        for result in run_case(case, settings):
+            assert result.ok, result.messages()
+            for language, run in result.runs.items():
+                if isinstance(result.step, Snippet):
+                    tables[(case.name, result.step.name, language)] = dict(run.table)
+    return tables
+
+
+def bare(folder: Path, names: list[str], tables: dict, workdir: Path) -> tuple[float, int]:
+    """Seconds spent running the materialised snippets by hand, and how many ran."""
+    spent, count = 0.0, 0
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+    for case in load_cases(names):
+        recorder = cassettes.make_vcr([], upstream_origin=None)
+        with recorder.use_cassette(str(folder / f"{case.name}.yaml"), record_mode="none"), \
+                CaptureProxy(cassettes.CANONICAL_ORIGIN + "/api") as proxy:
+            for step in case.snippets:
+                for language in LANGUAGES:
+                    table = {**tables[(case.name, step.name, language)], API_URL: proxy.base_url}
+                    here = workdir / case.name / step.name / language
+                    here.mkdir(parents=True, exist_ok=True)
+                    script = here / ("snippet.py" if language == "python" else "snippet.sh")
+                    start = time.perf_counter()
+                    for name, content in step.files.items():
+                        (here / name).write_bytes(content)
+                    script.write_text(materialise(getattr(step, language), table) + "\n", encoding="utf-8")
+                    done = subprocess.run(command_for(language, script), cwd=here, env={**env, "HOME": str(here)},
+                                          capture_output=True, text=True)
+                    spent += time.perf_counter() - start
+                    count += 1
+                    if done.returncode != 0 or proxy.exchanges[-1].status >= 400 or proxy.exchanges[-1].error:
+                        raise SystemExit(f"bench: {case.name}/{step.name}/{language} failed by hand: "
+                                         f"{done.stderr[-300:]} {proxy.exchanges[-1].error or ''}")
+    return spent, count
+
+
+# ----------------------------------------------------------------- profile
+def profile(folder: Path, names: list[str]) -> None:
+    """Where verify's time goes: in-process engine run under cProfile, plus wall-clock splits."""
+    from runner import capture, execute
+
+    splits = {"snippet processes": 0.0, "proxy forwarding (cassette match)": 0.0, "cassette load+check": 0.0,
+              "proxy shutdown (serve_forever polls 0.5 s)": 0.0}
+    originals = (execute.run_snippet, capture.CaptureProxy.forward, cassettes.load_checked, capture.CaptureProxy.__exit__)
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                splits[name] += time.perf_counter() - start
+        return wrapper
+
+    import runner.engine as engine
+    engine.run_snippet = timed("snippet processes", originals[0])
+    capture.CaptureProxy.forward = timed("proxy forwarding (cassette match)", originals[1])
+    engine.cassettes.load_checked = timed("cassette load+check", originals[2])
+    capture.CaptureProxy.__exit__ = timed("proxy shutdown (serve_forever polls 0.5 s)", originals[3])
+    settings = Settings(mode="replay", cassettes=folder)
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    try:
+        profiler.enable()
+        for case in load_cases(names):
+            for _ in run_case(case, settings):
+                pass
+        profiler.disable()
+    finally:
+        (engine.run_snippet, capture.CaptureProxy.forward, engine.cassettes.load_checked,
+         capture.CaptureProxy.__exit__) = originals
+    total = time.perf_counter() - start
+    say(f"profile (in-process verify, {total:.2f} s wall):")
+    for name, seconds in splits.items():
+        say(f"  {name:44s} {seconds:6.2f} s  ({100 * seconds / total:4.1f} %)")
+    rest = total - sum(v for k, v in splits.items() if not k.startswith("proxy forwarding"))
+    say(f"  {'everything else (engine, actions, checks)':44s} {rest:6.2f} s  (forwarding overlaps the snippet processes)")
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime")
+    stats.print_stats(12)
+    say("  top functions by own time (main thread):")
+    for line in out.getvalue().splitlines():
+        if line.strip() and (line.strip()[0].isdigit()):
+            say("    " + line.strip()[:150])
+
+
+# ----------------------------------------------------------------- main
+def instance_url() -> str | None:
+    env = read_env_file(ROOT / ".instance" / "env")
+    url = env.get("DOCS_API_URL")
+    if not url:
+        return None
+    try:
+        with urllib.request.urlopen(f"{url}/records?size=1", timeout=5) as response:
+            return url if response.status == 200 else None
+    except OSError:
+        return None
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="apidocs-bench-") as name:
+        tmp = Path(name)
+        (tmp / "cassettes").mkdir()
+        folder, names, source = cassette_set(tmp / "cassettes")
+        steps = sum(len(c.steps) for c in load_cases(names))
+        snippets = sum(len(c.snippets) for c in load_cases(names))
+        say(f"bench: {len(names)} case(s), {steps} steps ({snippets} snippets × 2 languages); {source}")
+        say(f"bench: best of {REPEAT} runs each")
+
+        verify_times = []
+        for _ in range(REPEAT):
+            seconds, done = cli("verify", *names, "--cassettes", str(folder))
+            if done.returncode != 0:
+                say(done.stdout[-2000:] + done.stderr[-2000:])
+                raise SystemExit("bench: apidocs verify failed")
+            verify_times.append(seconds)
+        verify = best(verify_times)
+        say(f"(a) apidocs verify (all steps, both languages):  {verify:6.2f} s   runs: "
+            + ", ".join(f"{t:.2f}" for t in verify_times))
+
+        fixed_times = []
+        for _ in range(REPEAT):
+            seconds, done = cli_patched("verify", *names, "--cassettes", str(folder))
+            if done.returncode != 0:
+                raise SystemExit("bench: apidocs verify with the proposed fixes failed:\n" + done.stdout[-2000:])
+            fixed_times.append(seconds)
+        say(f"(a') verify with the proposed runner fixes:     {best(fixed_times):6.2f} s   runs: "
+            + ", ".join(f"{t:.2f}" for t in fixed_times) + "   (patched in the bench process only)")
+
+        tables = snippet_tables(folder, names)
+        bare_times = []
+        for index in range(REPEAT):
+            seconds, count = bare(folder, names, tables, tmp / f"bare{index}")
+            bare_times.append(seconds)
+        bare_best = best(bare_times)
+        say(f"(b) bare: {count} snippets run by hand:           {bare_best:6.2f} s   runs: "
+            + ", ".join(f"{t:.2f}" for t in bare_times))
+
+        if (ROOT / "render" / "cli.py").is_file():
+            seconds, done = cli("render", "--check")
+            say(f"render --check:                                  {seconds:6.2f} s   (exit {done.returncode})")
+        else:
+            say("render --check:                                  skipped (render/cli.py does not exist yet)")
+
+        url = instance_url()
+        if url:
+            seconds, done = cli("live", env={"DOCS_INSTANCE_ENV": str(ROOT / ".instance" / "env")})
+            say(f"live tier against {url}: {seconds:6.2f} s   (exit {done.returncode})")
+        else:
+            say("live tier:                                       skipped (reference instance not up: .instance/env)")
+
+        say()
+        profile(folder, names)
+        say()
+        seconds, _ = cli("list")
+        say(f"apidocs start-up (apidocs list):                 {seconds:6.2f} s")
+        say(f"verify/bare ratio with the proposed fixes: {best(fixed_times) / bare_best:.2f}")
+        say(f"verify/bare ratio: {verify / bare_best:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
