@@ -424,6 +424,8 @@ def start_opensearch() -> subprocess.Popen | str:
         check_port_free(OS_PORT, "OpenSearch")
     env = dict(os.environ, INSTANCE_DIR=str(IDIR), OPENSEARCH_PORT=str(OS_PORT))
     log = open(LOGS / "opensearch-script.log", "ab")
+    log.write(f"===== {time.strftime('%F %T')} opensearch.sh start\n".encode())
+    log.flush()
     # "start" builds first when needed (Maven), then waits until HTTP answers
     return subprocess.Popen(["bash", str(OPENSEARCH_SH), "start"], env=env, stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
