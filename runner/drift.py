@@ -237,7 +237,9 @@ def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dic
     response_block = block(case, step, "response") if (isinstance(step, Action) or step.example) else ""
     first_request_block = block(case, step, LANGUAGES[0])
     if recorded.status != status:
-        stale = tuple(dict.fromkeys(b for b in (first_request_block, response_block) if b))
+        shows_status = isinstance(step, Snippet) and (step.example is not None or step.example_headers)
+        status_block = block(case, step, "status") if shows_status else ""  # the page's "(HTTP 200 - OK)"
+        stale = tuple(dict.fromkeys(b for b in (first_request_block, response_block, status_block) if b))
         findings.append(Finding("status", "", str(recorded.status), str(status), True, stale))
     old, new = _decode(recorded.body), _decode(body)
     findings += _required_fields(case, step, old, new, status, first_request_block)

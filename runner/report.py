@@ -5,7 +5,7 @@ request that was sent (secrets masked: ``Authorization: Bearer <TOKEN>``), what 
 expected and what came back (status, and in a live run a field diff against the
 recorded answer that ignores volatile values), and which page block goes stale, named
 ``case/step/kind`` as the page template names it (kind: python, curl, response,
-headers; ``inline`` for a Common Query Parameters example). A passing run says what
+headers, status; ``inline`` for a Common Query Parameters example). A passing run says what
 was checked.
 
 ``summary.json`` holds the verdict; ``python -m runner.report DIR`` prints it and exits
@@ -160,6 +160,8 @@ def _stale_from_problems(case: str, step, language: str, problems: list[str]) ->
     names = [block(case, step, language)]
     if step.example is not None and any("documented field" in p or "expected HTTP" in p for p in problems):
         names.append(block(case, step, "response"))
+    if (step.example is not None or step.example_headers) and any("expected HTTP" in p for p in problems):
+        names.append(block(case, step, "status"))
     if step.example_headers and any("header" in p.lower() for p in problems):
         names.append(block(case, step, "headers"))
     return names

@@ -102,7 +102,8 @@ def test_changed_status_code(cassettes):
     _, drifts = live_drift(cassettes, "rename_sort_newest")
     status = [f for f in drifts[("case2_search", "search", "python")].drift if f.kind == "status"]
     assert [(f.recorded, f.live) for f in status] == [("200", "400")]
-    assert set(status[0].blocks) == {"case2_search/search/python", "case2_search/search/response"}
+    assert set(status[0].blocks) == {"case2_search/search/python", "case2_search/search/response",
+                                     "case2_search/search/status"}
 
 
 def test_response_header_the_page_shows(cassettes):
