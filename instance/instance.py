@@ -60,6 +60,10 @@ APT_PACKAGES = {
     # package: how we know it is there
     "redis-server": lambda: shutil.which("redis-server") is not None,
     "postgresql": lambda: _pg_bin() is not None,
+    # the embedded OpenSearch (instance/opensearch/): Java 17 runtime, Maven to build it
+    "openjdk-17-jdk-headless": lambda: shutil.which("java") is not None,
+    "maven": lambda: shutil.which("mvn") is not None,
+    "curl": lambda: shutil.which("curl") is not None,
     # shared libraries that weasyprint / cairosvg (imported by InvenioRDM) load
     "libpango-1.0-0": None,
     "libpangoft2-1.0-0": None,
