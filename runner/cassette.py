@@ -186,7 +186,9 @@ def _rewrite_body(body: Any, aliases: dict[str, str], host: str) -> Any:
     text = _as_text(body)
     if text is None:
         return body
-    rewritten = _rewrite(text.replace(f"//{host}", f"//{urlsplit(CANONICAL_ORIGIN).netloc}"), aliases)
+    canonical = urlsplit(CANONICAL_ORIGIN).netloc
+    text = text.replace(f"//{host}", f"//{canonical}").replace(f"oai:{host}:", f"oai:{canonical}:")
+    rewritten = _rewrite(text, aliases)
     return rewritten.encode("utf-8") if isinstance(body, bytes) else rewritten
 
 
@@ -251,6 +253,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; these files are committed and served
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

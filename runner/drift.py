@@ -185,7 +185,7 @@ def leaves(document: Any, prefix: str = "") -> dict[str, Any]:
 class Finding:
     """One difference between the recorded and the live answer of a step."""
 
-    kind: str  # status | missing | type | required | errors | header | added | removed | value
+    kind: str  # status | missing | type | required | errors | rejected | header | added | removed | value
     path: str
     recorded: str
     live: str
@@ -203,6 +203,8 @@ class Finding:
             return f"the API now requires {self.path!r}, which the documented request does not send ({self.live})"
         if self.kind == "errors":
             return f"the API now reports {self.path!r} as invalid or missing ({self.live})"
+        if self.kind == "rejected":
+            return f"the API now rejects the documented request ({self.live})"
         if self.kind == "header":
             return f"response header {self.path}: recorded {self.recorded}, now {self.live}"
         if self.kind == "added":
@@ -273,6 +275,9 @@ def _required_fields(case: str, step: Step, old: Any, new: Any, status: int, whe
     before, after = _error_fields(old), _error_fields(new)
     findings = []
     for name in sorted(set(after) - set(before)):
+        if name.startswith("_"):  # marshmallow's "_schema": about the request as a whole, not a field
+            findings.append(Finding("rejected", name, "", f"HTTP {status}: {after[name]}", True, _only(where)))
+            continue
         kind = "required" if status == 400 or "required" in after[name].lower() else "errors"
         findings.append(Finding(kind, name, "", f"HTTP {status}: {after[name]}", True, _only(where)))
     return findings
@@ -384,7 +389,7 @@ def step_drift(result, cassette: Path, pairs: dict | None = None) -> list[StepDr
 def _for_language(finding: Finding, case: str, step: Step, language: str) -> Finding:
     """Status and request-side findings point at the language's own snippet block."""
     python = block(case, step, "python")
-    if finding.kind in ("status", "required", "errors") and python in finding.blocks:
+    if finding.kind in ("status", "required", "errors", "rejected") and python in finding.blocks:
         blocks = tuple(block(case, step, language) if b == python else b for b in finding.blocks)
         return Finding(finding.kind, finding.path, finding.recorded, finding.live, finding.drift, blocks)
     return finding
