@@ -142,36 +142,52 @@ def _instance_up(env: dict[str, str]) -> bool:
 
 
 needs_instance = pytest.mark.skipif(not _instance_up(_instance_env()), reason="reference instance is not up")
-needs_cassettes = pytest.mark.skipif(not (ROOT / "cassettes" / "case2_search.yaml").is_file(),
-                                     reason="no committed cassettes yet (make record)")
+
+
+@pytest.fixture(scope="module")
+def reference_cassettes(tmp_path_factory):
+    """Cassettes of the read-only cases: the committed ones, or recorded now by the tool."""
+    names = ["case1_metadata", "case2_search"]
+    if all((ROOT / "cassettes" / f"{n}.yaml").is_file() for n in names):
+        return ROOT / "cassettes"
+    folder = tmp_path_factory.mktemp("reference-cassettes")
+    env = {**os.environ, "DOCS_INSTANCE_ENV": str(ROOT / ".instance" / "env"), "DOCS_CASSETTES": str(folder)}
+    done = subprocess.run([sys.executable, "-m", "runner.cli", "record", *names], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return folder
+
+
+def live_report(api_url: str, cassettes: Path, report: Path) -> tuple[dict, str]:
+    env = {**os.environ, "DOCS_INSTANCE_ENV": str(ROOT / ".instance" / "env"), "DOCS_API_URL": api_url,
+           "DOCS_CASSETTES": str(cassettes)}
+    done = subprocess.run([sys.executable, "-m", "runner.cli", "live", "case1_metadata", "case2_search",
+                           "--report", str(report)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert (report / "summary.json").is_file(), done.stdout + done.stderr
+    return json.loads((report / "summary.json").read_text()), (report / "report.md").read_text()
 
 
 @needs_instance
-@needs_cassettes
-def test_reference_instance_unchanged_is_clean(tmp_path):
-    from runner.cli import main
-
-    code = main(["live", "case1_metadata", "case2_search", "--report", str(tmp_path)])
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    assert code == 0 and summary["ok"], summary
+def test_reference_instance_unchanged_is_clean(reference_cassettes, tmp_path):
+    summary, text = live_report(_instance_env()["DOCS_API_URL"], reference_cassettes, tmp_path)
+    assert summary["ok"], text
 
 
 @needs_instance
-@needs_cassettes
-def test_reference_instance_with_renamed_sort_option_names_the_stale_blocks(tmp_path):
-    """The instance's own config changed: RDM_SORT_OPTIONS/RDM_SEARCH rename ``newest``.
+def test_reference_instance_with_renamed_sort_option_names_the_stale_blocks(reference_cassettes, tmp_path):
+    """The instance's own configuration changes: RDM_SORT_OPTIONS/RDM_SEARCH rename ``newest``.
 
-    A second gunicorn of the reference instance's app runs with the override
-    (``INVENIO_*`` variables are read by invenio-config), on the same database and search
-    cluster; the live tier runs against it and must name the search blocks.
+    A second gunicorn of the reference instance's app (same database, search cluster and
+    accounts) runs with the change applied to its Flask config at start-up
+    (tests/instance_override.py); the live tier runs against it and must name the blocks.
     """
     from instance_override import OverriddenInstance
 
     with OverriddenInstance(ROOT, _instance_env(), "rename_sort_newest") as url:
-        env = {**os.environ, "DOCS_API_URL": url}
-        done = subprocess.run([sys.executable, "-m", "runner.cli", "live", "case2_search", "--report", str(tmp_path)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    assert not summary["ok"], done.stdout
-    assert "case2_search/search/response" in summary["stale_blocks"], summary
-    assert "status code changed: recorded 200, now 400" in (tmp_path / "report.md").read_text()
+        summary, text = live_report(url, reference_cassettes, tmp_path)
+    assert not summary["ok"]
+    assert {"case2_search/search/python", "case2_search/search/curl", "case2_search/search/response",
+            "case2_search/search/status"} <= set(summary["stale_blocks"]), summary
+    assert "status code changed: recorded 200, now 400" in text
+    assert "Invalid sort option 'newest'" in text
+    assert not any(f["step"].startswith("case1_metadata") for f in summary["failing"])  # the rest is clean
