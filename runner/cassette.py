@@ -33,13 +33,15 @@ SECRET_QUERY_PARAMETERS = ("access_token",)
 FIXED_TIMESTAMP = "2025-01-09T12:00:00.000000+00:00"
 FIXED_HTTP_DATE = "Thu, 09 Jan 2025 12:00:00 GMT"
 HTTP_DATE_HEADERS = ("date", "last-modified", "expires")
-VOLATILE_HEADERS = ("x-request-id", "x-ratelimit-reset", "x-ratelimit-remaining")
+VOLATILE_HEADERS = ("x-request-id", "x-ratelimit-reset", "x-ratelimit-remaining", "retry-after")
+#: A request's "number" counts the instance's requests: it differs on every recording.
+_REQUEST_NUMBER = re.compile(r'"number": "[0-9a-z]+"')
 MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "body", "auth_presence")
 
 _PID = re.compile(r"^[a-z0-9]{5}-[a-z0-9]{5}$")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _DOI = re.compile(r"\b10\.\d{4,9}/[a-z0-9]{5}-[a-z0-9]{5}\b")
-_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
+_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
 #: Keys that make a JSON object a record or a parent (vocabulary entries have none of them).
 _RECORD_KEYS = ("links", "revision_id", "created", "access", "pids", "parent")
 _RECORD_PATH = re.compile(r"/(?:records|requests|curations)/([a-z0-9]{5}-[a-z0-9]{5})(?=/|$|\?)")
@@ -179,7 +181,7 @@ def _as_text(body: Any) -> str | None:
 def _rewrite(text: str, aliases: dict[str, str]) -> str:
     for value in sorted(aliases, key=len, reverse=True):
         text = text.replace(value, aliases[value])
-    return _TIMESTAMP.sub(FIXED_TIMESTAMP, text)
+    return _REQUEST_NUMBER.sub('"number": "1"', _TIMESTAMP.sub(FIXED_TIMESTAMP, text))
 
 
 def _rewrite_body(body: Any, aliases: dict[str, str], host: str) -> Any:
