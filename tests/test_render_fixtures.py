@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import importlib.util
 import json
+import os
+import subprocess
+import sys
 import threading
 import uuid
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -155,3 +160,24 @@ def record_cassettes(folder: Path) -> Path:
     finally:
         fake.close()
     return folder
+
+
+def theme_page(folder: Path) -> Path | None:
+    """invenio-theme-tuw's about_api.html: $APIDOCS_THEME_PAGE, the installed package, or
+    ``pip download`` of the version the seed came from into ``folder``; None if none works."""
+    if os.environ.get("APIDOCS_THEME_PAGE"):
+        return Path(os.environ["APIDOCS_THEME_PAGE"])
+    spec = importlib.util.find_spec("invenio_theme_tuw")
+    if spec and spec.origin:
+        found = list(Path(spec.origin).parent.rglob("about_api.html"))
+        if found:
+            return found[0]
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "invenio-theme-tuw==2025.1.13", "--no-deps",
+                           "-q", "-d", str(folder)], capture_output=True, text=True, timeout=300)
+    wheels = list(folder.glob("*.whl"))
+    if done.returncode or not wheels:
+        return None
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        name = next(n for n in wheel.namelist() if n.endswith("invenio_theme_tuw/about_api.html"))
+        wheel.extract(name, folder)
+    return folder / name

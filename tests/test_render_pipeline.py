@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import html
-import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import jinja2
@@ -19,11 +17,11 @@ import pytest
 from cases import load_cases
 from conftest import ROOT
 from render import TEMPLATE, blocks, markers, preview, verified
-from render.errors import RenderError
 from runner import cassette as cassettes
 from runner.capture import CaptureProxy
 from runner.settings import Settings
 from test_render_fixtures import FILE_BODY, FILE_KEY, record_cassettes
+from test_render_fixtures import theme_page as find_theme_page
 
 CASES = load_cases()
 
@@ -141,24 +139,11 @@ def test_rendered_page_shows_exactly_the_verified_texts(recorded, results, tmp_p
 # ------------------------------------------------------------------ --into the theme's own page
 @pytest.fixture(scope="module")
 def theme_page(tmp_path_factory) -> Path:
-    """The theme package's about_api.html (installed, $APIDOCS_THEME_PAGE, or pip download)."""
-    if os.environ.get("APIDOCS_THEME_PAGE"):
-        return Path(os.environ["APIDOCS_THEME_PAGE"])
-    spec = importlib.util.find_spec("invenio_theme_tuw")
-    if spec and spec.origin:
-        found = list(Path(spec.origin).parent.rglob("about_api.html"))
-        if found:
-            return found[0]
-    folder = tmp_path_factory.mktemp("theme")
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "invenio-theme-tuw==2025.1.13", "--no-deps",
-                           "-q", "-d", str(folder)], capture_output=True, text=True, timeout=300)
-    wheels = list(folder.glob("*.whl"))
-    if done.returncode or not wheels:
-        pytest.skip(f"invenio-theme-tuw is not at hand: {done.stderr.strip()[-200:]}")
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        name = next(n for n in wheel.namelist() if n.endswith("invenio_theme_tuw/about_api.html"))
-        wheel.extract(name, folder)
-    return folder / name
+    """The theme package's about_api.html, copied to a temp dir by each test that changes it."""
+    found = find_theme_page(tmp_path_factory.mktemp("theme"))
+    if found is None:
+        pytest.skip("invenio-theme-tuw is not at hand (set APIDOCS_THEME_PAGE, or allow pip download)")
+    return found
 
 
 def mark(text: str) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import jinja2
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from cases import load_cases
 from render import TEMPLATE, markers
 from render.blocks import INLINE_KINDS
+from test_render_fixtures import theme_page
 
 #: Every message of the seed page (invenio-theme-tuw 2025.1.13, about_api.html), as
 #: jinja2's i18n extraction sees it. The page keeps all of them unchanged.
@@ -120,12 +119,12 @@ def test_keeps_every_translatable_string_of_the_seed():
     assert set(CHANGED.values()) <= ours
 
 
-def test_seed_snapshot_matches_the_theme_package():
-    """The snapshot above is the package's page (skipped when no copy of the package is at hand)."""
-    path = os.environ.get("APIDOCS_THEME_PAGE")
-    if not path or not Path(path).is_file():
-        pytest.skip("set APIDOCS_THEME_PAGE to invenio-theme-tuw's about_api.html to compare")
-    assert messages(Path(path).read_text(encoding="utf-8")) == SEED_MESSAGES
+def test_seed_snapshot_matches_the_theme_package(tmp_path):
+    """The snapshot above is the package's page (skipped only when no copy can be had)."""
+    path = theme_page(tmp_path)
+    if path is None:
+        pytest.skip("invenio-theme-tuw is not at hand (set APIDOCS_THEME_PAGE, or allow pip download)")
+    assert messages(path.read_text(encoding="utf-8")) == SEED_MESSAGES
 
 
 def test_every_preformatted_area_holds_one_named_block():
