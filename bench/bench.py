@@ -249,8 +249,13 @@ def main() -> int:
             + ", ".join(f"{t:.2f}" for t in bare_times))
 
         if (ROOT / "render" / "cli.py").is_file():
-            seconds, done = cli("render", "--check")
-            say(f"render --check:                                  {seconds:6.2f} s   (exit {done.returncode})")
+            # `python -m render`: `apidocs render --check` loses --check to argparse's REMAINDER
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "render", "--check"], cwd=ROOT, capture_output=True, text=True,
+                                  env={**os.environ, "DOCS_INSTANCE_ENV": "/nonexistent"})
+            seconds = time.perf_counter() - start
+            why = f": {(done.stderr or done.stdout).strip().splitlines()[-1][:100]}" if done.returncode else ""
+            say(f"render --check:                                  {seconds:6.2f} s   (exit {done.returncode}{why})")
         else:
             say("render --check:                                  skipped (render/cli.py does not exist yet)")
 
