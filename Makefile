@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 verify: $(STAMP)  ## the main job: every step of every case, offline against the committed cassettes
 	$(BIN)/apidocs verify
+	$(BIN)/apidocs render --check
 
 test: $(STAMP)  ## the project's tests (offline)
 	$(BIN)/python -m pytest tests

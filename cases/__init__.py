@@ -25,11 +25,25 @@ def load_case(path: Path) -> Case:
     spec = importlib.util.spec_from_file_location(f"_apidocs_case_{path.stem}_{abs(hash(path))}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # a broken case script is bad input: name it, no traceback
+        line = getattr(exc, "lineno", None) or _line_in(exc, path)
+        raise ApidocsError(f"cannot load {path}{f' (line {line})' if line else ''}: {type(exc).__name__}: {exc}") from None
     case = getattr(module, "CASE", None)
     if not isinstance(case, Case):
         raise ApidocsError(f"{path} defines no CASE")
     return case
+
+
+def _line_in(exc: BaseException, path: Path) -> int | None:
+    """The line of ``path`` where ``exc`` was raised, from its traceback."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(path):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def load_cases(names: list[str] | None = None, folder: Path = HERE) -> list[Case]:

@@ -37,7 +37,7 @@ print(response.json())''',
             }),
             example=(
                 "id", "metadata.title", "metadata.creators", "metadata.publication_date",
-                "metadata.resource_type", "links.self", "links.files",
+                "metadata.resource_type.id", "metadata.resource_type.title.en", "links.self", "links.files",
             ),
         ),
     ),

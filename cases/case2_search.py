@@ -60,7 +60,7 @@ print(response.json())''',
             )),
             example=(
                 "hits.total", "hits.hits.*.id", "hits.hits.*.metadata.title",
-                "hits.hits.*.metadata.publication_date", "links.self", "links.next",
+                "hits.hits.*.metadata.publication_date", "links.self",
             ),
         ),
         _parameter("q", "q=metadata.title:climate", {"q": SEED_QUERY}, title_contains("climate")),

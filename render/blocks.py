@@ -69,7 +69,22 @@ def page_terms(text: str, case: Case, run: StepRun) -> str:
     text = generalise(text, table)
     text = _CANONICAL.sub(lambda m: "\0", text)
     text = text.replace("\0/api", API_URL).replace("\0", UI_URL)
-    return text
+    return _readable_ids(text)
+
+
+#: Ids a reader can tell apart, for the recorded aliases no placeholder stands for.
+EXAMPLE_IDS = ("abcde-12345", "fghij-67890", "klmno-24680", "pqrst-13579", "uvwxy-11223")
+_ALIAS = re.compile(r"\brecid-\d{5}\b")
+
+
+def _readable_ids(text: str) -> str:
+    """Recorded aliases (``recid-00003``) → page-style ids, in order of appearance."""
+    free = [i for i in EXAMPLE_IDS if i not in text]
+    names: dict[str, str] = {}
+    for alias in _ALIAS.findall(text):
+        if alias not in names and free:
+            names[alias] = free.pop(0)
+    return _ALIAS.sub(lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 def example_json(case: Case, step: Snippet, run: StepRun) -> str:

@@ -36,19 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--cassettes", type=Path, default=None, help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
         sub.add_argument("--report", type=Path, default=None, help="also write JUnit XML, Markdown and HTML reports here")
     commands.add_parser("list", help="list the cases and their steps")
-    render = commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)",
-                                 add_help=False)
-    render.add_argument("args", nargs=argparse.REMAINDER)
+    commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["render"]:  # its own options: hand them over untouched
+        from render.cli import main as render_main
+
+        return render_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "render":
-            from render.cli import main as render_main
-
-            return render_main(args.args)
         if args.command == "list":
             return list_cases()
         return run(args)

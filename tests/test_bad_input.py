@@ -118,3 +118,11 @@ def test_timeout(faulty_server):
 def test_bad_timeout_setting():
     done = run_cli("verify", env={"DOCS_TIMEOUT": "soon"})
     assert_one_line_error(done, "DOCS_TIMEOUT", "numbers of seconds", code=2)
+
+
+def test_broken_case_script_is_named(tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(ROOT / "cases", cases, ignore=shutil.ignore_patterns("__pycache__"))
+    (cases / "case1_metadata.py").write_text("CASE = (\n")
+    done = run_cli("verify", "--cases-dir", str(cases))
+    assert_one_line_error(done, "cannot load", "case1_metadata.py", "SyntaxError", code=2)

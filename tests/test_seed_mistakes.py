@@ -53,14 +53,14 @@ def test_curl_file_init_body_wrapped_in_files(cases_copy):
 def test_publish_sent_with_a_body(cases_copy):
     mutate(cases_copy / "case4_attach_file.py",
            r'(actions/publish"\n.*?)requests\.post\(url, headers=headers\)',
-           r'\1requests.post(url, json={"metadata": {"title": "New Dataset Title"}}, headers=headers)')
+           r'\1requests.post(url, json={{"metadata": {{"title": "New Dataset Title"}}}}, headers=headers)')  # an f-string
     out = verify(cases_copy, "case4_attach_file")
     assert "FAIL case4_attach_file › publish" in out
     assert "sent a body" in out and "to an endpoint that takes none" in out
 
 
 def test_snippet_missing_its_authorization_header(cases_copy):
-    mutate(cases_copy / "case3_upload.py", r'(curl -X POST "\{\{ config\.SITE_API_URL \}\}/records" \\\n)\s*-H "Authorization: Bearer \{your-access-token\}" \\\n', r"\1")
+    mutate(cases_copy / "case3_upload.py", r'(curl -X POST "\{\{ config\.SITE_API_URL \}\}/records" \\\\\n)\s*-H "Authorization: Bearer \{your-access-token\}" \\\\\n', r"\1")
     out = verify(cases_copy, "case3_upload")
     assert "FAIL case3_upload › create" in out
     assert "no Authorization header, but this endpoint needs a token" in out
