@@ -19,7 +19,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import vcr
 import yaml
 from vcr.persisters.filesystem import CassetteNotFoundError, FilesystemPersister
-from vcr.serialize import deserialize
 from vcr.serializers.compat import convert_to_unicode
 
 from .errors import CassetteError
@@ -263,11 +262,15 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def load_checked(path: Path) -> dict:
-    """Load a cassette for replay, turning every way it can be broken into one clear line."""
+    """Load a cassette for replay, turning every way it can be broken into one clear line.
+
+    vcrpy would raise assorted exceptions (with tracebacks) on a broken file; checking the
+    shape here first lets the runner name the file and the problem instead.
+    """
     if not path.is_file():
         raise CassetteError(f"missing cassette {path}: record it with `make record` against an instance")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where else ""
@@ -276,11 +279,21 @@ def load_checked(path: Path) -> dict:
         raise CassetteError(f"corrupt cassette {path}: not UTF-8 text") from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError(f"corrupt cassette {path}: no list of interactions")
-    try:
-        deserialize(path.read_text(encoding="utf-8"), vcr.serializers.yamlserializer)
-    except Exception as exc:  # vcrpy raises a variety of types for malformed entries
-        raise CassetteError(f"corrupt cassette {path}: {type(exc).__name__}: {exc}") from None
+    for number, interaction in enumerate(data["interactions"], start=1):
+        if not _well_formed(interaction):
+            raise CassetteError(f"corrupt cassette {path}: interaction {number} lacks its request or response")
     return data
+
+
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _well_formed(interaction: Any) -> bool:
+    try:
+        request, response = interaction["request"], interaction["response"]
+        return all(k in request for k in ("method", "uri", "headers")) and "status" in response and "body" in response
+    except (TypeError, KeyError):
+        return False
 
 
 def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:

@@ -126,3 +126,9 @@ def test_broken_case_script_is_named(tmp_path):
     (cases / "case1_metadata.py").write_text("CASE = (\n")
     done = run_cli("verify", "--cases-dir", str(cases))
     assert_one_line_error(done, "cannot load", "case1_metadata.py", "SyntaxError", code=2)
+
+
+def test_cassette_with_a_broken_interaction(tmp_path):
+    (tmp_path / "case1_metadata.yaml").write_text("version: 1\ninteractions:\n- request: {method: GET}\n")
+    done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
+    assert_one_line_error(done, "corrupt cassette", "interaction 1 lacks", code=2)
