@@ -80,8 +80,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"apidocs {args.command}: {len(cases)} case(s), {settings.mode} against {where}")
     results: list[StepResult] = []
     started = time.monotonic()
+    total = sum(len(case.steps) for case in cases)
     for case in cases:
-        results += run_one(case, settings)
+        results += run_one(case, settings, done=len(results), total=total)
     failed = [r for r in results if not r.ok and not r.skipped]
     skipped = [r for r in results if r.skipped]
     passed = len(results) - len(failed) - len(skipped)
@@ -94,13 +95,13 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed or skipped else 0
 
 
-def run_one(case, settings) -> list[StepResult]:
-    """Run one case, printing each step as it finishes."""
+def run_one(case, settings, done: int, total: int) -> list[StepResult]:
+    """Run one case, printing each step as it finishes, counted against the whole run."""
     print(f"{case.name}: {case.title}")
     results = []
     clock = time.monotonic()
     for result in run_case(case, settings):
-        print(step_line(result, time.monotonic() - clock), flush=True)
+        print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(result, time.monotonic() - clock), flush=True)
         if not result.ok and not result.skipped:
             print("\n".join(failure_details(result)), flush=True)
         results.append(result)
