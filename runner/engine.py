@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote
 
 from . import cassette as cassettes
 from .capture import CaptureProxy, Exchange
@@ -219,7 +220,7 @@ def _run_action(action: Action, language: str, chain: dict, proxy: CaptureProxy)
         body = _fill(json.dumps(action.json), chain).encode()
         headers["Content-Type"] = "application/json"
     path = _fill(action.path, chain)
-    query = "&".join(f"{k}={_quote(_fill(v, chain))}" for k, v in action.params.items())
+    query = "&".join(f"{k}={quote(_fill(v, chain), safe='')}" for k, v in action.params.items())
     api_path = proxy.api_path + path + (f"?{query}" if query else "")
     exchange = Exchange(action.method, api_path, headers, body)
     proxy.exchanges.append(exchange)
@@ -236,12 +237,6 @@ def _fill(text: str, chain: dict) -> str:
     for name, value in chain.items():
         text = text.replace("{" + name + "}", value)
     return text
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
 
 
 def _bind(bind: dict[str, str], exchange: Exchange, chain: dict) -> list[str]:

@@ -25,8 +25,7 @@ def lookup(document: Any, path: str, default: Any = _MISSING) -> Any:
 def select(document: Any, paths: tuple[str, ...]) -> dict:
     """Build a trimmed copy of ``document`` holding only ``paths``, in the order given.
 
-    A path ending in ``[]`` (e.g. ``hits.hits[]``) is not supported on purpose: list
-    items are selected with ``hits.hits.*.metadata.title``, where ``*`` maps over a list.
+    ``*`` maps over a list: ``hits.hits.*.metadata.title`` keeps every hit's title.
     """
     result: dict = {}
     for path in paths:

@@ -11,12 +11,15 @@ Mode: ``--apidocs-mode=replay|live|record``; when it is not given, pytest-record
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
 from .errors import ApidocsError
 from .settings import MODES, load
+
+if TYPE_CHECKING:
+    from .engine import StepResult
 
 # The engine (and vcrpy with it) is imported when a case runs, not when pytest loads
 # plugins: pytest-recording must register vcrpy for assertion rewriting first.
