@@ -1,0 +1,32 @@
+"""Placeholders: the page text and the executed text are one snippet, up to declared values."""
+
+from __future__ import annotations
+
+from cases import load_cases
+from runner.model import API_URL, TOKEN
+from runner.snippets import API_URL_KEY, generalise, materialise, substitutions, token_key
+
+
+def test_every_snippet_round_trips_through_its_placeholders():
+    for case in load_cases():
+        bindings = {API_URL_KEY: "http://127.0.0.1:9/api", token_key("depositor"): "tok-1",
+                    **{name: f"value-of-{name}" for name in case.placeholders.values()}}
+        for snippet in case.snippets:
+            table = substitutions(case, bindings, snippet.token)
+            for text in (snippet.python, snippet.curl):
+                executed = materialise(text, table)
+                assert API_URL not in executed and TOKEN not in executed
+                assert not any(page in executed for page in case.placeholders)
+                assert generalise(executed, table) == text
+
+
+def test_unbound_placeholder_stays_visible():
+    case = load_cases(["case1_metadata"])[0]
+    table = substitutions(case, {API_URL_KEY: "http://x/api"}, role=None)
+    assert materialise(case.step("get").python, table).count("abcde-12345") == 1
+
+
+def test_snippets_needing_a_token_are_exactly_the_writing_ones():
+    needs = {(c.name, s.name) for c in load_cases() for s in c.snippets if s.needs_token}
+    writes = {(c.name, s.name) for c in load_cases() for s in c.snippets if c.writes}
+    assert needs == writes
