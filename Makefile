@@ -5,7 +5,8 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 STAMP    := $(VENV)/.installed
 
-.PHONY: verify test instance instance-stop instance-reset live record bench preview render help
+
+.PHONY: system-deps lint-ci verify test instance instance-stop instance-reset live record bench preview render help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,6 +29,10 @@ live: $(STAMP)  ## every case against $$DOCS_API_URL (default: the reference ins
 
 record: $(STAMP)  ## re-record the cassettes from $$DOCS_API_URL (default: the reference instance)
 	$(BIN)/apidocs record
+
+system-deps:  ## Debian packages the tests use: Chromium + ChromeDriver (preview test), curl (cURL snippets)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v curl >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver curl; }
 
 instance:  ## start (or reuse) the local reference InvenioRDM on 127.0.0.1
 	bash instance/instance.sh up
