@@ -57,7 +57,7 @@ def test_example_is_trimmed_ordered_indented_and_in_page_terms():
   },
   "hits": [
     {
-      "id": "recid-00007"
+      "id": "fghij-67890"
     },
     {
       "id": "abcde-12345"
