@@ -42,6 +42,7 @@ print(response.json())''',
             expect=Expect(201, fields={"id": str, "type": str, "status": str},
                           checks=(equals("type", "rdm-curation"), equals("status", "submitted"))),
             bind={"request_id": "id"},
+            example=("id", "type", "title", "status", "receiver", "topic", "links.self"),
         ),
     ),
 )

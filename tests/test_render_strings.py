@@ -130,7 +130,7 @@ def test_seed_snapshot_matches_the_theme_package(tmp_path):
 def test_every_preformatted_area_holds_one_named_block():
     text = TEMPLATE.read_text(encoding="utf-8")
     areas = re.findall(r"PREFORMATTED AREA TEXT BEGIN #+ #\}\n(.*?)\{#- #+ PREFORMATTED AREA TEXT END", text, re.S)
-    assert len(areas) == 23  # the seed's 21 blocks of cases 1-5 and its 2 curation blocks
+    assert len(areas) == 24  # the seed's 23 blocks (21 of cases 1-5, 2 curation) + the curation example response
     names = []
     for area in areas:
         found = markers.find(area)
