@@ -1,19 +1,27 @@
-"""Shared fixtures: running the CLI as a user would, and a server that misbehaves on purpose."""
+"""Shared fixtures: running the CLI as a user would, the committed cassettes and their replay,
+copies of the cases to change, the reference instance, and a server that misbehaves on purpose."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Recorded by ``make record`` from the reference instance.
+CASSETTES = ROOT / "cassettes"
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -88,3 +96,86 @@ def faulty_server():
     yield server
     server.httpd.shutdown()
     server.httpd.server_close()
+
+
+# ------------------------------------------------------------------ the committed cassettes
+@pytest.fixture(scope="session")
+def cassettes() -> Path:
+    """The committed cassettes (``make record``); every case must have one."""
+    from cases import load_cases
+
+    missing = [c.name for c in load_cases() if not (CASSETTES / f"{c.name}.yaml").is_file()]
+    assert not missing, f"no committed cassette for {', '.join(missing)}: run `make record`"
+    return CASSETTES
+
+
+def replay(names: list[str] | None = None, cases_dir: Path | None = None, **settings) -> list:
+    """Every StepResult of the cases (all, or ``names``) replayed by the engine from the committed cassettes."""
+    from cases import HERE, load_cases
+    from runner.engine import run_case
+    from runner.settings import Settings
+
+    options = {"mode": "replay", "cassettes": CASSETTES, **settings}
+    return [result for case in load_cases(names, cases_dir or HERE) for result in run_case(case, Settings(**options))]
+
+
+@pytest.fixture(scope="session")
+def replayed(cassettes) -> list:
+    """A verified run of every case: the committed cassettes replayed (must pass)."""
+    results = replay()
+    assert all(r.ok for r in results), [m for r in results for m in r.messages()]
+    return results
+
+
+# ------------------------------------------------------------------ copies of the cases
+@pytest.fixture
+def cases_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "cases"
+    shutil.copytree(ROOT / "cases", target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def mutate(path: Path, pattern: str, replacement: str, count: int = 1) -> None:
+    """Replace ``pattern`` (a regex) exactly ``count`` times; fail if the case text moved on."""
+    text = path.read_text()
+    new, done = re.subn(pattern, replacement, text, count=count, flags=re.S)
+    assert done == count, f"{pattern!r} not found in {path.name}: update this test with the case"
+    path.write_text(new)
+
+
+# ------------------------------------------------------------------ the reference instance
+@pytest.fixture(scope="session")
+def instance_env() -> dict[str, str]:
+    """.instance/env of the running reference instance (live tests fail, not skip, without it)."""
+    from runner.settings import read_env_file
+
+    env = read_env_file(ROOT / ".instance" / "env")
+    assert env.get("DOCS_API_URL"), "the reference instance is not set up: run `make instance`"
+    try:
+        with urllib.request.urlopen(f"{env['DOCS_API_URL']}/records?size=1", timeout=10) as response:
+            assert response.status == 200
+    except OSError as exc:
+        pytest.fail(f"the reference instance at {env['DOCS_API_URL']} does not answer ({exc}): run `make instance`")
+    return env
+
+
+# ------------------------------------------------------------------ the theme package's page
+def theme_page(folder: Path) -> Path | None:
+    """invenio-theme-tuw's about_api.html: $APIDOCS_THEME_PAGE, the installed package, or
+    ``pip download`` of the version the seed came from into ``folder``; None if none works."""
+    if os.environ.get("APIDOCS_THEME_PAGE"):
+        return Path(os.environ["APIDOCS_THEME_PAGE"])
+    spec = importlib.util.find_spec("invenio_theme_tuw")
+    if spec and spec.origin:
+        found = list(Path(spec.origin).parent.rglob("about_api.html"))
+        if found:
+            return found[0]
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "invenio-theme-tuw==2025.1.13", "--no-deps",
+                           "-q", "-d", str(folder)], capture_output=True, text=True, timeout=300)
+    wheels = list(folder.glob("*.whl"))
+    if done.returncode or not wheels:
+        return None
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        name = next(n for n in wheel.namelist() if n.endswith("invenio_theme_tuw/about_api.html"))
+        wheel.extract(name, folder)
+    return folder / name

@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, run_cli
-from test_seed_mistakes import cases_copy, mutate  # noqa: F401 - fixture reused
-from runner.settings import read_env_file
+from conftest import mutate, run_cli
 
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture
-def instance_env() -> dict[str, str]:
-    env = read_env_file(ROOT / ".instance" / "env")
-    assert env.get("DOCS_API_URL"), "the reference instance is not up: run `make instance`"
-    return env
-
-
-def test_query_on_missing_field_matches_nothing_live(cases_copy, instance_env):  # noqa: F811
+def test_query_on_missing_field_matches_nothing_live(cases_copy, instance_env):
     mutate(cases_copy / "case2_search.py", r'_parameter\("q", "q=metadata\.title:climate", \{"q": SEED_QUERY\}',
            '_parameter("q", "q=title:climate", {"q": "title:climate"}')
     done = run_cli("live", "case2_search", "--cases-dir", str(cases_copy), env=instance_env)
@@ -28,7 +19,7 @@ def test_query_on_missing_field_matches_nothing_live(cases_copy, instance_env): 
     assert "the query found 0 records" in done.stdout
 
 
-def test_seed_date_range_drops_records_live(cases_copy, instance_env):  # noqa: F811
+def test_seed_date_range_drops_records_live(cases_copy, instance_env):
     """`[2023 TO 2025]` on a keyword compares strings: 2025-xx-xx dates fall outside."""
     mutate(cases_copy / "case2_search.py", r"\[2023-01-01 TO 2025-12-31\]", "[2023 TO 2025]", count=2)
     done = run_cli("live", "case2_search", "--cases-dir", str(cases_copy), env=instance_env)

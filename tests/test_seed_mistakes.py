@@ -3,28 +3,9 @@ with a message naming the case and the step (offline, against the committed cass
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT, run_cli
-
-
-@pytest.fixture
-def cases_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "cases"
-    shutil.copytree(ROOT / "cases", target, ignore=shutil.ignore_patterns("__pycache__"))
-    return target
-
-
-def mutate(path: Path, pattern: str, replacement: str, count: int = 1) -> None:
-    """Replace ``pattern`` (a regex) exactly ``count`` times; fail if the case text moved on."""
-    text = path.read_text()
-    new, done = re.subn(pattern, replacement, text, count=count, flags=re.S)
-    assert done == count, f"{pattern!r} not found in {path.name}: update this test with the case"
-    path.write_text(new)
+from conftest import mutate, run_cli
 
 
 def verify(cases: Path, case: str):
