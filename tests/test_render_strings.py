@@ -141,7 +141,7 @@ def test_every_preformatted_area_holds_one_named_block():
         by_kind.setdefault(name.rsplit("/", 1)[1], []).append(name)
     assert {k: len(v) for k, v in by_kind.items()} == {"curl": 10, "python": 10, "response": 3, "headers": 1}
     inline = [n for n in markers.find(text) if n.rsplit("/", 1)[1] in INLINE_KINDS]
-    assert len(inline) == 7 and not set(inline) & set(names)
+    assert len(inline) == 8 and not set(inline) & set(names)
 
 
 def test_the_page_covers_every_case_and_its_endpoints():
