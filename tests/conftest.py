@@ -100,7 +100,7 @@ def faulty_server():
 
 # ------------------------------------------------------------------ the committed cassettes
 @pytest.fixture(scope="session")
-def cassettes() -> Path:
+def committed_cassettes() -> Path:
     """The committed cassettes (``make record``); every case must have one."""
     from cases import load_cases
 
@@ -120,7 +120,7 @@ def replay(names: list[str] | None = None, cases_dir: Path | None = None, **sett
 
 
 @pytest.fixture(scope="session")
-def replayed(cassettes) -> list:
+def replayed(committed_cassettes) -> list:
     """A verified run of every case: the committed cassettes replayed (must pass)."""
     results = replay()
     assert all(r.ok for r in results), [m for r in results for m in r.messages()]

@@ -1,8 +1,12 @@
-"""render end to end: cassettes recorded (from a fake instance) → replay → page, --check, --into, notebook."""
+"""render end to end: the committed cassettes (``make record`` from the reference instance) →
+replay → page, --check, --into, notebook. Nothing here pins recorded content: what the page
+must show is what the verified replay produced, in the terms the cases declare."""
 
 from __future__ import annotations
 
 import html
+import http
+import json
 import os
 import re
 import shutil
@@ -16,24 +20,28 @@ import pytest
 
 from cases import load_cases
 from conftest import ROOT
+from conftest import theme_page as find_theme_page
 from render import TEMPLATE, blocks, markers, preview, verified
 from runner import cassette as cassettes
 from runner.capture import CaptureProxy
 from runner.settings import Settings
-from test_render_fixtures import FILE_BODY, FILE_KEY, record_cassettes
-from test_render_fixtures import theme_page as find_theme_page
 
 CASES = load_cases()
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory) -> Path:
-    return record_cassettes(tmp_path_factory.mktemp("cassettes"))
+def recorded(committed_cassettes) -> Path:
+    return committed_cassettes
 
 
 @pytest.fixture(scope="module")
 def results(recorded):
     return verified.replay(CASES, Settings(cassettes=recorded))
+
+
+def python_run(results, case: str, step: str):
+    """The verified Python run of ``case``/``step`` (what the page's blocks come from)."""
+    return next(r for r in results[case] if r.step.name == step).runs["python"]
 
 
 def render_cli(*args: str, cassettes_dir: Path) -> subprocess.CompletedProcess:
@@ -60,14 +68,34 @@ def pre_texts(page_html: str) -> list[str]:
 def test_replay_gives_every_block_in_page_terms(results):
     rendered = blocks.page_blocks(CASES, results)
     assert set(rendered) == set(markers.find(TEMPLATE.read_text(encoding="utf-8")))
-    case1 = rendered["case1_metadata/get/response"]
-    assert '"id": "abcde-12345"' in case1 and '"self": "{{ config.SITE_API_URL }}/records/abcde-12345"' in case1
-    for text in rendered.values():
-        assert "invenio.invalid" not in text and "127.0.0.1" not in text and "recid-00001" not in case1
-    headers = rendered["case5_download/download/headers"].splitlines()
-    assert headers[0] == 'Content-Disposition: inline; filename="example_dataset.csv"'
-    assert headers[1] == f"Content-Length: {len(FILE_BODY)}"
-    assert rendered["case2_search/search/status"] == "HTTP 200 - OK"
+    for text in rendered.values():  # no trace of the recording: its host, the replay proxy, the id aliases
+        assert "invenio.invalid" not in text and "127.0.0.1" not in text and not re.search(r"recid-\d{5}", text)
+
+    # the example response: the recorded document, in the case's placeholders
+    get = python_run(results, "case1_metadata", "get")
+    shown, recorded = json.loads(rendered["case1_metadata/get/response"]), get.response.json()
+    assert get.table["abcde-12345"] != "abcde-12345"  # a real record ran; the page shows the case's id
+    assert shown["id"] == "abcde-12345"
+    assert shown["links"]["self"] == "{{ config.SITE_API_URL }}/records/abcde-12345"
+    assert shown["metadata"]["title"] == recorded["metadata"]["title"]
+    assert shown["metadata"]["resource_type"]["title"]["en"] == recorded["metadata"]["resource_type"]["title"]["en"]
+
+    # the example headers: the ones the case names, as recorded; Content-Length of the recorded body
+    step = next(s for s in load_cases(["case5_download"])[0].snippets if s.name == "download")
+    download = python_run(results, "case5_download", "download").response
+    lines = rendered["case5_download/download/headers"].splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == list(step.example_headers)
+    for line in lines:
+        name, value = line.split(": ", 1)
+        expected = str(len(download.response_body)) if name == "Content-Length" else download.response_header(name)
+        assert value == expected, name
+
+    # every status line is the status the case expects
+    for name, text in rendered.items():
+        if name.endswith("/status"):
+            case, step_name, _ = name.split("/")
+            status = next(s for s in load_cases([case])[0].steps if s.name == step_name).expect.status
+            assert text == f"HTTP {status} - {http.HTTPStatus(status).phrase}", name
 
 
 def test_a_step_failing_in_replay_is_refused_naming_case_and_step(recorded, tmp_path):
@@ -89,28 +117,32 @@ def test_missing_cassette_is_one_line(tmp_path):
 
 
 # ------------------------------------------------------------------ page, --check
+def strip_blocks(text: str) -> str:
+    """The page without the contents of its blocks (what render must never change)."""
+    return re.sub(r"(apidocs:begin \S+ #\}).*?(\{#- apidocs:end)", r"\1\2", text, flags=re.S)
+
+
 def test_render_check_edit_and_case_change(recorded, tmp_path):
+    count = len(markers.find(TEMPLATE.read_text(encoding="utf-8")))
     page = tmp_path / "about_api.html"
     shutil.copy(TEMPLATE, page)
     page.chmod(0o664)
-    done = render_cli("--into", str(page), cassettes_dir=recorded)
-    assert done.returncode == 0 and "updated (30 blocks)" in done.stdout, done.stderr
-    assert page.stat().st_mode & 0o777 == 0o664  # the atomic rename kept the file's mode
-    assert not list(tmp_path.glob(".about_api.html.*"))  # no temp file left behind
+    # the committed page is what the committed cassettes give
     assert render_cli("--into", str(page), "--check", cassettes_dir=recorded).returncode == 0
+    done = render_cli("--into", str(page), cassettes_dir=recorded)
+    assert done.returncode == 0 and f"unchanged ({count} blocks)" in done.stdout, done.stdout + done.stderr
     rendered = page.read_text()
-
-    # outside the markers nothing changed
-    strip = lambda text: re.sub(r"(apidocs:begin \S+ #\}).*?(\{#- apidocs:end)", r"\1\2", text, flags=re.S)  # noqa: E731
-    assert strip(rendered) == strip(TEMPLATE.read_text())
 
     # a block edited by hand
     page.write_text(rendered.replace('print(response.json())', 'print(response.text)', 1))
     done = render_cli("--into", str(page), "--check", cassettes_dir=recorded)
     assert done.returncode == 1 and "-print(response.text)" in done.stdout and "+print(response.json())" in done.stdout
     assert "differs from what the verified cases produce" in done.stderr
-    assert render_cli("--into", str(page), cassettes_dir=recorded).returncode == 0
+    done = render_cli("--into", str(page), cassettes_dir=recorded)
+    assert done.returncode == 0 and f"updated ({count} blocks)" in done.stdout, done.stdout + done.stderr
     assert page.read_text() == rendered
+    assert page.stat().st_mode & 0o777 == 0o664  # the atomic rename kept the file's mode
+    assert not list(tmp_path.glob(".about_api.html.*"))  # no temp file left behind
 
     # a case changed, the page not re-rendered
     folder = tmp_path / "cases"
@@ -121,6 +153,8 @@ def test_render_check_edit_and_case_change(recorded, tmp_path):
     assert done.returncode == 1 and '+curl --fail "{{ config.SITE_API_URL }}/records/abcde-12345"' in done.stdout
     assert render_cli("--into", str(page), "--cases-dir", str(folder), cassettes_dir=recorded).returncode == 0
     assert render_cli("--into", str(page), "--check", "--cases-dir", str(folder), cassettes_dir=recorded).returncode == 0
+    changed = page.read_text()
+    assert changed != rendered and strip_blocks(changed) == strip_blocks(TEMPLATE.read_text())  # outside the markers: same
 
 
 def test_rendered_page_shows_exactly_the_verified_texts(recorded, results, tmp_path):
@@ -133,7 +167,7 @@ def test_rendered_page_shows_exactly_the_verified_texts(recorded, results, tmp_p
     expected = [texts[b.name] for b in in_page_order if b.kind not in blocks.INLINE_KINDS]
     api = preview.CONFIG["SITE_API_URL"]
     assert shown == [text.replace("{{ config.SITE_API_URL }}", api) for text in expected]
-    assert "Climate observations <9> & more" in "".join(shown)  # escaped in the template, shown as recorded
+    assert "&" in "".join(expected)  # recorded text that HTML escapes (query strings) is shown as recorded
 
 
 # ------------------------------------------------------------------ --into the theme's own page
@@ -146,9 +180,15 @@ def theme_page(tmp_path_factory) -> Path:
     return found
 
 
+#: Blocks our page has and the theme's seed page has not: the curation request's example response.
+ADDED = ("case6_curation/create-request/status", "case6_curation/create-request/response")
+
+
 def mark(text: str) -> str:
-    """Put our marker names into the theme's page, in page order (what a one-time adoption does)."""
-    names = list(markers.find(TEMPLATE.read_text(encoding="utf-8")))
+    """Put our marker names into the theme's page, in page order, and add the blocks it lacks
+    from our page (what a one-time adoption does)."""
+    ours = TEMPLATE.read_text(encoding="utf-8")
+    names = [n for n in markers.find(ours) if n not in ADDED]
     pre = iter(n for n in names if n.rsplit("/", 1)[1] not in blocks.INLINE_KINDS)
     text, count = re.subn(r"(PREFORMATTED AREA TEXT BEGIN #+ #\}\n)(.*?)\n(\{#- #+ PREFORMATTED AREA TEXT END)",
                           lambda m: f"{m[1]}{markers.begin(next(pre))}\n{m[2]}\n{markers.END}\n{m[3]}", text, flags=re.S)
@@ -159,7 +199,13 @@ def mark(text: str) -> str:
         text = re.sub(rf"<code>({parameter}=[^<]*)</code>",
                       lambda m: f"<code>{markers.begin(f'case2_search/param-{parameter}/inline')}{m[1]}{markers.END}</code>",
                       text)
-    return text
+    # the curation example (status line and response block), as our page has it, after the Python block
+    added = re.search(r"\n\n( *<p><strong>[^\n]*" + re.escape(markers.begin(ADDED[0])) + r".*?</div>\n)(?= *</li>)",
+                      ours, re.S)
+    anchor = re.search(r"print\(response\.json\(\)\)\n\{#- apidocs:end #\}\n.*?</div>\n", text[text.index("/curations/"):], re.S)
+    assert added and anchor, "our page or the theme's changed: update the adoption"
+    at = text.index("/curations/") + anchor.end()
+    return text[:at] + "\n" + added[1] + text[at:]
 
 
 def test_into_the_theme_page(recorded, theme_page, tmp_path):
@@ -167,7 +213,7 @@ def test_into_the_theme_page(recorded, theme_page, tmp_path):
     shutil.copy(theme_page, page)
     original = page.read_bytes()
     done = render_cli("--into", str(page), cassettes_dir=recorded)
-    one_line_error(done, 2, "has no markers for 30 block(s)")
+    one_line_error(done, 2, f"has no markers for {len(markers.find(TEMPLATE.read_text()))} block(s)")
     assert page.read_bytes() == original
 
     marked = mark(original.decode("utf-8"))
@@ -175,8 +221,7 @@ def test_into_the_theme_page(recorded, theme_page, tmp_path):
     done = render_cli("--into", str(page), cassettes_dir=recorded)
     assert done.returncode == 0, done.stderr
     updated = page.read_text(encoding="utf-8")
-    strip = lambda text: re.sub(r"(apidocs:begin \S+ #\}).*?(\{#- apidocs:end)", r"\1\2", text, flags=re.S)  # noqa: E731
-    assert strip(updated) == strip(marked) and updated != marked
+    assert strip_blocks(updated) == strip_blocks(marked) and updated != marked
     assert 'curl -o example_dataset.csv "{{ config.SITE_API_URL }}' in updated and "curl -JO" not in updated
     jinja2.Environment(extensions=["jinja2.ext.i18n"]).parse(updated)
     assert render_cli("--into", str(page), "--check", cassettes_dir=recorded).returncode == 0
@@ -186,7 +231,7 @@ def test_into_the_theme_page(recorded, theme_page, tmp_path):
 
 
 # ------------------------------------------------------------------ notebook
-def test_notebook_validates_and_runs_against_the_replay(recorded, tmp_path, monkeypatch):
+def test_notebook_validates_and_runs_against_the_replay(recorded, results, tmp_path, monkeypatch):
     from nbclient import NotebookClient
 
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
@@ -229,7 +274,10 @@ def test_notebook_validates_and_runs_against_the_replay(recorded, tmp_path, monk
                     assert not sent
             stack.__exit__(None, None, None)
     assert seen == [s.name for c in CASES for s in c.steps if not getattr(s, "inline", None)]
-    assert (tmp_path / FILE_KEY).read_bytes() == FILE_BODY  # the download cell saved the file under its key
+    # the download cell saved the recorded file under its key (the notebook runs on the real ids)
+    download = python_run(results, "case5_download", "download")
+    saved = tmp_path / download.table["example_dataset.csv"]
+    assert saved.read_bytes() == download.response.response_body
 
 
 def test_notebook_refuses_to_mix_with_check(recorded, tmp_path):
