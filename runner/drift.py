@@ -288,7 +288,8 @@ def _field_findings(case: str, step: Step, old: Any, new: Any, response_block: s
     before, after = shape(old), shape(new)
 
     def is_documented(path: str) -> bool:
-        return path in exact or any(path == p or path.startswith(p + ".") for p in shown)
+        # a shown path promises its subtree, and its parents' types (``title.en`` needs ``title`` an object)
+        return path in exact or any(path == p or path.startswith(p + ".") or p.startswith(path + ".") for p in shown)
 
     def under_changed_type(path: str) -> bool:
         parts = path.split(".")
