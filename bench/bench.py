@@ -9,19 +9,16 @@ then ``render --check`` (when the renderer exists) and the live tier (when the r
 instance in .instance/env answers). A profile of verify in-process says where the time
 above the bare cost goes. The last line is ``verify/bare ratio: X.XX``.
 
-Cassettes: the committed ones when every case has one; otherwise (before the first
-``make record``) the cases the stand-in server of tests/fake_invenio.py answers are
-recorded into a temporary folder by the tool itself, and the bench runs on those.
+Cassettes: the committed ones (``make record`` from the reference instance); without
+them the bench stops and says so.
 """
 
 from __future__ import annotations
 
-import contextlib
 import cProfile
 import io
 import os
 import pstats
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
 from cases import load_cases  # noqa: E402
 from runner import cassette as cassettes  # noqa: E402
@@ -56,52 +53,18 @@ def cli(*args: str, env: dict | None = None) -> tuple[float, subprocess.Complete
     return time.perf_counter() - start, done
 
 
-#: The fixes proposed for runner code (capture.py, cassette.py), applied in the bench's own
-#: process only, to show what they would buy; the runner's files are not changed.
-PROPOSED_FIXES = """
-import sys, threading, yaml
-import runner.capture as capture, runner.cassette as cassette
-_init = capture.CaptureProxy.__init__
-def __init__(self, *args, **kwargs):
-    _init(self, *args, **kwargs)
-    # 1. serve_forever polls for shutdown every 0.5 s: shutdown() waits up to that long per case
-    self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-capture.CaptureProxy.__init__ = __init__
-# 2. load_checked parses each cassette with pure-Python yaml.safe_load before vcrpy parses it again (libyaml)
-cassette.yaml = type("y", (), {**{k: getattr(yaml, k) for k in dir(yaml) if not k.startswith("__")},
-                               "safe_load": staticmethod(lambda text: yaml.load(text, Loader=yaml.CSafeLoader))})
-from runner.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-def cli_patched(*args: str) -> tuple[float, subprocess.CompletedProcess]:
-    environment = {**os.environ, "DOCS_INSTANCE_ENV": "/nonexistent"}
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PROPOSED_FIXES, *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True)
-    return time.perf_counter() - start, done
-
-
 def best(times: list[float]) -> float:
     return min(times)
 
 
 # ----------------------------------------------------------------- cassettes to run on
-def cassette_set(tmp: Path) -> tuple[Path, list[str], str]:
+def cassette_set() -> tuple[Path, list[str], str]:
     every = [case.name for case in load_cases()]
     committed = ROOT / "cassettes"
-    if all((committed / f"{name}.yaml").is_file() for name in every):
-        return committed, every, "committed cassettes"
-    from fake_invenio import READ_AND_WRITE_CASES, FakeInvenio, run_cases
-
-    with FakeInvenio() as server:
-        results = run_cases("record", server.url, tmp, READ_AND_WRITE_CASES)
-    if not all(r.ok for r in results):
-        raise SystemExit("bench: recording from the stand-in server failed")
-    missing = [n for n in every if n not in READ_AND_WRITE_CASES]
-    return tmp, READ_AND_WRITE_CASES, (f"no committed cassettes yet: recorded by `record` from the stand-in server "
-                                       f"(tests/fake_invenio.py); not covered: {', '.join(missing)}")
+    missing = [name for name in every if not (committed / f"{name}.yaml").is_file()]
+    if missing:
+        raise SystemExit(f"bench: no committed cassette for {', '.join(missing)}: run `make record` first")
+    return committed, every, "committed cassettes"
 
 
 # ----------------------------------------------------------------- (b) by hand
@@ -152,7 +115,7 @@ def profile(folder: Path, names: list[str]) -> None:
     from runner import capture, execute
 
     splits = {"snippet processes": 0.0, "proxy forwarding (cassette match)": 0.0, "cassette load+check": 0.0,
-              "proxy shutdown (serve_forever polls 0.5 s)": 0.0}
+              "proxy shutdown": 0.0}
     originals = (execute.run_snippet, capture.CaptureProxy.forward, cassettes.load_checked, capture.CaptureProxy.__exit__)
 
     def timed(name, function):
@@ -168,7 +131,7 @@ def profile(folder: Path, names: list[str]) -> None:
     engine.run_snippet = timed("snippet processes", originals[0])
     capture.CaptureProxy.forward = timed("proxy forwarding (cassette match)", originals[1])
     engine.cassettes.load_checked = timed("cassette load+check", originals[2])
-    capture.CaptureProxy.__exit__ = timed("proxy shutdown (serve_forever polls 0.5 s)", originals[3])
+    capture.CaptureProxy.__exit__ = timed("proxy shutdown", originals[3])
     settings = Settings(mode="replay", cassettes=folder)
     profiler = cProfile.Profile()
     start = time.perf_counter()
@@ -212,8 +175,7 @@ def instance_url() -> str | None:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="apidocs-bench-") as name:
         tmp = Path(name)
-        (tmp / "cassettes").mkdir()
-        folder, names, source = cassette_set(tmp / "cassettes")
+        folder, names, source = cassette_set()
         steps = sum(len(c.steps) for c in load_cases(names))
         snippets = sum(len(c.snippets) for c in load_cases(names))
         say(f"bench: {len(names)} case(s), {steps} steps ({snippets} snippets × 2 languages); {source}")
@@ -229,15 +191,6 @@ def main() -> int:
         verify = best(verify_times)
         say(f"(a) apidocs verify (all steps, both languages):  {verify:6.2f} s   runs: "
             + ", ".join(f"{t:.2f}" for t in verify_times))
-
-        fixed_times = []
-        for _ in range(REPEAT):
-            seconds, done = cli_patched("verify", *names, "--cassettes", str(folder))
-            if done.returncode != 0:
-                raise SystemExit("bench: apidocs verify with the proposed fixes failed:\n" + done.stdout[-2000:])
-            fixed_times.append(seconds)
-        say(f"(a') verify with the proposed runner fixes:     {best(fixed_times):6.2f} s   runs: "
-            + ", ".join(f"{t:.2f}" for t in fixed_times) + "   (patched in the bench process only)")
 
         tables = snippet_tables(folder, names)
         bare_times = []
@@ -271,7 +224,6 @@ def main() -> int:
         say()
         seconds, _ = cli("list")
         say(f"apidocs start-up (apidocs list):                 {seconds:6.2f} s")
-        say(f"verify/bare ratio with the proposed fixes: {best(fixed_times) / bare_best:.2f}")
         say(f"verify/bare ratio: {verify / bare_best:.2f}")
     return 0
 
