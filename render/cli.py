@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import TEMPLATE
 from .errors import RenderError
-from runner.errors import ApidocsError
+from runner.errors import one_line_errors
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,14 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse printed its one-line usage error (or --help)
         return int(exc.code or 0)
-    try:
-        return _run(args)
-    except ApidocsError as exc:
-        print(f"render: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("render: interrupted", file=sys.stderr)
-        return 130
+    return one_line_errors("render", lambda: _run(args))
 
 
 def _run(args: argparse.Namespace) -> int:

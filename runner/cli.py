@@ -16,7 +16,7 @@ from pathlib import Path
 from . import settings as settings_module
 from .console import failure_details, step_line
 from .engine import StepResult, run_case
-from .errors import ApidocsError
+from .errors import one_line_errors
 
 MODES_HELP = {
     "verify": "replay every case against the committed cassettes (offline; the default job)",
@@ -47,16 +47,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return render_main(argv[1:])
     args = build_parser().parse_args(argv)
-    try:
-        if args.command == "list":
-            return list_cases()
-        return run(args)
-    except ApidocsError as exc:
-        print(f"apidocs: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("apidocs: interrupted", file=sys.stderr)
-        return 130
+    if args.command == "list":
+        return one_line_errors("apidocs", list_cases)
+    return one_line_errors("apidocs", lambda: run(args))
 
 
 def list_cases() -> int:

@@ -52,6 +52,21 @@ _ORIGIN = re.compile(r"\bhttps?://[^/\s\"']+")
 
 
 # ----------------------------------------------------------------- the recorded side
+
+#: How each kind of finding reads in a report.
+_SENTENCES = {
+    "status": "status code changed: recorded {recorded}, now {live}",
+    "missing": "field {path!r} the page's example shows disappeared (recorded as {recorded})",
+    "type": "field {path!r} changed type: recorded {recorded}, now {live}",
+    "required": "the API now requires {path!r}, which the documented request does not send ({live})",
+    "errors": "the API now reports {path!r} as invalid or missing ({live})",
+    "rejected": "the API now rejects the documented request ({live})",
+    "header": "response header {path}: recorded {recorded}, now {live}",
+    "added": "new field {path!r} ({live})",
+    "removed": "field {path!r} is gone (recorded as {recorded}; not shown on the page)",
+}
+
+
 @dataclass(frozen=True)
 class Recorded:
     """One recorded interaction: what the API answered when the cassette was made."""
@@ -193,25 +208,8 @@ class Finding:
     blocks: tuple[str, ...] = ()  # "case/step/kind" of each page block it makes stale
 
     def sentence(self) -> str:
-        if self.kind == "status":
-            return f"status code changed: recorded {self.recorded}, now {self.live}"
-        if self.kind == "missing":
-            return f"field {self.path!r} the page's example shows disappeared (recorded as {self.recorded})"
-        if self.kind == "type":
-            return f"field {self.path!r} changed type: recorded {self.recorded}, now {self.live}"
-        if self.kind == "required":
-            return f"the API now requires {self.path!r}, which the documented request does not send ({self.live})"
-        if self.kind == "errors":
-            return f"the API now reports {self.path!r} as invalid or missing ({self.live})"
-        if self.kind == "rejected":
-            return f"the API now rejects the documented request ({self.live})"
-        if self.kind == "header":
-            return f"response header {self.path}: recorded {self.recorded}, now {self.live}"
-        if self.kind == "added":
-            return f"new field {self.path!r} ({self.live})"
-        if self.kind == "removed":
-            return f"field {self.path!r} is gone (recorded as {self.recorded}; not shown on the page)"
-        return f"{self.path}: recorded {self.recorded}, now {self.live}"
+        template = _SENTENCES.get(self.kind, "{path}: recorded {recorded}, now {live}")
+        return template.format(path=self.path, recorded=self.recorded, live=self.live)
 
 
 def documented_paths(step: Step) -> tuple[set[str], set[str]]:

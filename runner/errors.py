@@ -1,5 +1,10 @@
 """Errors a user can act on: the CLI prints their message as one line, never a traceback."""
 
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
 
 class ApidocsError(Exception):
     """A problem with the input or the environment (exit code 2)."""
@@ -13,3 +18,15 @@ class CassetteError(ApidocsError):
 
 class ServerError(ApidocsError):
     """The server cannot be used at all: down, timing out, or not an InvenioRDM API."""
+
+
+def one_line_errors(prog: str, command: Callable[[], int]) -> int:
+    """Run a CLI command; a user error becomes one line on stderr and its exit code."""
+    try:
+        return command()
+    except ApidocsError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130

@@ -6,7 +6,6 @@ import shutil
 import socket
 import time
 
-import pytest
 
 from conftest import ROOT, run_cli
 
