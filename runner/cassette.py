@@ -113,7 +113,7 @@ def normalise(cassette: dict, upstream_origin: str) -> dict:
         request["body"] = _rewrite_body(request["body"], aliases, host)
         _normalise_agent(request["headers"])
         body = response["body"]
-        body["string"] = _rewrite_body(body.get("string"), aliases, host)
+        body["string"] = _stable_json(_rewrite_body(body.get("string"), aliases, host))
         _normalise_headers(response["headers"], aliases, host, body["string"])
     return cassette
 
@@ -191,6 +191,19 @@ def _rewrite_body(body: Any, aliases: dict[str, str], host: str) -> Any:
     text = text.replace(f"//{host}", f"//{canonical}").replace(f"oai:{host}:", f"oai:{canonical}:")
     rewritten = _rewrite(text, aliases)
     return rewritten.encode("utf-8") if isinstance(body, bytes) else rewritten
+
+
+def _stable_json(body: Any) -> Any:
+    """A JSON response with its keys sorted: the server's dict order varies between runs."""
+    text = _as_text(body)
+    try:
+        document = json.loads(text) if text else None
+    except ValueError:
+        return body
+    if not isinstance(document, (dict, list)):
+        return body
+    stable = json.dumps(document, sort_keys=True)
+    return stable.encode("utf-8") if isinstance(body, bytes) else stable
 
 
 def _normalise_headers(headers: dict, aliases: dict[str, str], host: str, body: Any) -> None:

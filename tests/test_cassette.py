@@ -113,3 +113,14 @@ def test_load_checked_names_a_binary_file(tmp_path):
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(CassetteError, match="corrupt cassette"):
         load_checked(path)
+
+
+def test_response_key_order_does_not_change_the_file():
+    def recording(pids: str) -> dict:
+        return {"interactions": [{**_interaction("http://h/api/records/x", {}),
+                                  "response": {"status": {"code": 200, "message": "OK"}, "headers": {},
+                                               "body": {"string": pids}}}]}
+
+    first = normalise(recording('{"pids": {"oai": 1, "doi": 2}}'), "http://h")
+    second = normalise(recording('{"pids": {"doi": 2, "oai": 1}}'), "http://h")
+    assert first == second
