@@ -9,7 +9,9 @@ from .execute import LABELS
 def step_line(result: StepResult, seconds: float) -> str:
     mark = "skip" if result.skipped else ("ok  " if result.ok else "FAIL")
     kind = "snippet" if hasattr(result.step, "python") else "action"
-    return f"  {mark} {result.case} › {result.step.name} ({kind}, {seconds:.1f} s)"
+    stopped = [LABELS[lang] for lang, run in result.runs.items() if run.skipped]
+    note = f"; not run in {', '.join(stopped)}: that chain stopped earlier" if stopped else ""
+    return f"  {mark} {result.case} › {result.step.name} ({kind}, {seconds:.1f} s{note})"
 
 
 def failure_details(result: StepResult) -> list[str]:

@@ -53,12 +53,17 @@ class StepResult:
     problems: list[str] = field(default_factory=list)  # across languages
 
     @property
-    def ok(self) -> bool:
-        return not self.problems and not any(r.problems for r in self.runs.values())
+    def failed(self) -> bool:
+        return bool(self.problems) or any(r.problems for r in self.runs.values())
 
     @property
     def skipped(self) -> bool:
-        return all(r.skipped for r in self.runs.values())
+        """Not verified in every language: a chain stopped at an earlier failed step."""
+        return not self.failed and any(r.skipped for r in self.runs.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.skipped
 
     def messages(self) -> list[str]:
         """Every problem, each naming its language."""

@@ -86,7 +86,7 @@ class StepItem(pytest.Item):
     def runtest(self) -> None:
         result = self.parent.next_result()
         if result.skipped:
-            pytest.skip("an earlier step of this case failed")
+            pytest.skip("not verified in every language: an earlier step of this case failed")
         if not result.ok:
             from .console import failure_details
 
