@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import vcr
 import yaml
-from vcr.persisters.filesystem import CassetteNotFoundError, FilesystemPersister
+from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers.compat import convert_to_unicode
 
 from .errors import CassetteError
@@ -327,7 +327,6 @@ def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:
 
 __all__ = [
     "CANONICAL_ORIGIN",
-    "CassetteNotFoundError",
     "load_checked",
     "make_vcr",
     "normalise",

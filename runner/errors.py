@@ -16,10 +16,6 @@ class CassetteError(ApidocsError):
     """A cassette is missing, unreadable or does not hold a request a snippet sent."""
 
 
-class ServerError(ApidocsError):
-    """The server cannot be used at all: down, timing out, or not an InvenioRDM API."""
-
-
 def one_line_errors(prog: str, command: Callable[[], int]) -> int:
     """Run a CLI command; a user error becomes one line on stderr and its exit code."""
     try:

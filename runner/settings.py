@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ApidocsError
@@ -61,8 +61,6 @@ class Settings:
             raise ApidocsError(f"{ROLES[role]} is not set: a {self.mode} run needs the {role}'s access token")
         return value
 
-    def with_mode(self, mode: str) -> "Settings":
-        return replace(self, mode=mode)
 
 
 def read_env_file(path: Path) -> dict[str, str]:
