@@ -86,8 +86,7 @@ def bare(folder: Path, names: list[str], tables: dict, workdir: Path) -> tuple[f
     spent, count = 0.0, 0
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
     for case in load_cases(names):
-        recorder = cassettes.make_vcr([], upstream_origin=None)
-        with recorder.use_cassette(str(folder / f"{case.name}.yaml"), record_mode="none"), \
+        with cassettes.replay(folder / f"{case.name}.yaml"), \
                 CaptureProxy(cassettes.CANONICAL_ORIGIN + "/api") as proxy:
             for step in case.snippets:
                 for language in LANGUAGES:

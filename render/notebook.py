@@ -24,7 +24,7 @@ from nbformat import v4
 from runner.model import API_URL, TOKEN, Action, Case, Snippet
 
 from .errors import RenderError
-from .page import write_atomically
+from runner.files import write_atomically
 
 DEFAULT_API_URL = "https://researchdata.tuwien.ac.at/api"
 TOKEN_NAMES = {"depositor": "TOKEN", "curator": "CURATOR_TOKEN"}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from runner.files import write_atomically
 
 from . import markers
 from .blocks import template_blocks
@@ -46,17 +46,3 @@ def update(path: Path, blocks: dict[str, str], check: bool = False) -> Outcome:
     if changed and not check:
         write_atomically(path, new)
     return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(blocks))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temp file in the same folder, then rename; keep the file's mode."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

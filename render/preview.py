@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import ROOT, TEMPLATE
 from .errors import RenderError
-from .page import write_atomically
+from runner.files import write_atomically
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

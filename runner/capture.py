@@ -91,6 +91,11 @@ class CaptureProxy:
         self._server.server_close()
         self._session.close()
 
+    def send(self, exchange: Exchange) -> None:
+        """Keep ``exchange`` in the log and forward it: how every request goes upstream."""
+        self.exchanges.append(exchange)
+        self.forward(exchange)
+
     def forward(self, exchange: Exchange) -> None:
         """Send ``exchange``'s request upstream and fill in its response or error."""
         url = self.upstream_origin + exchange.path
@@ -164,8 +169,7 @@ def _handler_for(proxy: CaptureProxy) -> type[BaseHTTPRequestHandler]:
                 method=self.command, path=self.path, headers=dict(self.headers.items()),
                 body=self._read_body(),
             )
-            proxy.exchanges.append(exchange)
-            proxy.forward(exchange)
+            proxy.send(exchange)
             if exchange.error and not exchange.status:
                 body = json.dumps({"status": 502, "message": exchange.error}).encode()
                 self._reply(502, {"Content-Type": "application/json"}, body)

@@ -9,9 +9,7 @@ re-record diff shows real changes only), matchers, and an atomic persister.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -22,6 +20,7 @@ from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers.compat import convert_to_unicode
 
 from .errors import CassetteError
+from .files import write_atomically
 
 #: The origin every recorded URL is rewritten to, whatever instance it came from.
 CANONICAL_ORIGIN = "http://invenio.invalid"
@@ -260,20 +259,6 @@ def atomic_persister(upstream_origin: str | None):
     return AtomicPersister
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; these files are committed and served
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def load_checked(path: Path) -> dict:
     """Load a cassette for replay, turning every way it can be broken into one clear line.
 
@@ -309,6 +294,12 @@ def _well_formed(interaction: Any) -> bool:
         return False
 
 
+def replay(path: Path):
+    """The cassette at ``path``, checked, as a context that answers from it and nothing else."""
+    load_checked(path)
+    return make_vcr([], upstream_origin=None).use_cassette(str(path), record_mode="none")
+
+
 def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:
     """The single VCR configuration every run uses (replay, live and record)."""
     secrets = list(secrets)
@@ -330,5 +321,5 @@ __all__ = [
     "load_checked",
     "make_vcr",
     "normalise",
-    "write_atomically",
+    "replay",
 ]

@@ -22,6 +22,7 @@ from .capture import CaptureProxy, Exchange
 from .compare import RequestView, request_differences, request_problems, response_problems, view
 from .errors import ApidocsError
 from .execute import LABELS, LANGUAGES, ProcessResult, run_snippet
+from .files import write_atomically
 from .jsonpath import lookup
 from .model import Action, Case, Snippet, Step
 from .settings import Settings
@@ -125,14 +126,11 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None) -> Ite
 
 def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, tmp: Path) -> str:
     """Enter the cassette this mode needs and return the URL the proxy forwards to."""
-    secrets = [settings.tokens.get(role, "") for role in ("depositor", "curator")]
     if settings.mode == "replay":
-        path = cassette_path(settings, case)
-        cassettes.load_checked(path)
-        recorder = cassettes.make_vcr(secrets, upstream_origin=None)
-        stack.enter_context(recorder.use_cassette(str(path), record_mode="none"))
+        stack.enter_context(cassettes.replay(cassette_path(settings, case)))
         return cassettes.CANONICAL_ORIGIN + "/api"
     if settings.mode == "record":
+        secrets = [settings.tokens.get(role, "") for role in ("depositor", "curator")]
         recorder = cassettes.make_vcr(secrets, upstream_origin=_origin(settings.api_url))
         recording = stack.enter_context(recorder.use_cassette(str(tmp / "recording.yaml"), record_mode="all"))
         recording.get_metadata("recorded", {
@@ -151,7 +149,7 @@ def _origin(url: str) -> str:
 def _keep_recording(case: Case, settings: Settings, tmp: Path) -> None:
     """Move a complete recording over the committed cassette (same folder, then rename)."""
     target = cassette_path(settings, case)
-    cassettes.write_atomically(target, (tmp / "recording.yaml").read_text(encoding="utf-8"))
+    write_atomically(target, (tmp / "recording.yaml").read_text(encoding="utf-8"))
 
 
 def _new_chain(case: Case, settings: Settings, proxy: CaptureProxy) -> dict[str, str]:
@@ -228,8 +226,7 @@ def _run_action(action: Action, language: str, chain: dict, proxy: CaptureProxy)
     query = "&".join(f"{k}={quote(_fill(v, chain), safe='')}" for k, v in action.params.items())
     api_path = proxy.api_path + path + (f"?{query}" if query else "")
     exchange = Exchange(action.method, api_path, headers, body)
-    proxy.exchanges.append(exchange)
-    proxy.forward(exchange)
+    proxy.send(exchange)
     run.exchanges = [exchange]
     run.problems = response_problems(exchange, action.expect, chain)
     if not run.problems:
@@ -267,8 +264,7 @@ def _clean_up(case: Case, chains: dict, proxy: CaptureProxy, settings: Settings)
                 "DELETE", f"{proxy.api_path}/records/{chain[name]}/draft",
                 {"Authorization": f"Bearer {chain[token_key('depositor')]}"}, b"",
             )
-            proxy.exchanges.append(exchange)
-            proxy.forward(exchange)
+            proxy.send(exchange)
             if exchange.error or exchange.status not in (204, 404, 410):
                 warnings.append(f"{LABELS[language]} chain: could not delete draft {chain[name]}:"
                                 f" {exchange.error or exchange.status}")

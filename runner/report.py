@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .cassette import write_atomically
+from .files import write_atomically
 from .drift import Finding, StepDrift, block, run_drift
 from .execute import LABELS, LANGUAGES
 from .model import Action, Snippet

@@ -10,7 +10,8 @@ import pytest
 import requests
 import yaml
 
-from runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise, write_atomically
+from runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
+from runner.files import write_atomically
 from runner.errors import CassetteError
 
 TOKEN = "s3cr3t-token-value-0123456789"

@@ -260,8 +260,7 @@ def test_notebook_validates_and_runs_against_the_replay(recorded, results, tmp_p
                     if stack:
                         stack.__exit__(None, None, None)
                     current = meta["case"]
-                    stack = cassettes.make_vcr([], upstream_origin=None).use_cassette(
-                        str(recorded / f"{current}.yaml"), record_mode="none")
+                    stack = cassettes.replay(recorded / f"{current}.yaml")
                     stack.__enter__()
                 before = len(proxy.exchanges)
                 client.execute_cell(cell, index)
