@@ -34,7 +34,7 @@ system-deps:  ## Debian packages the tests use: Chromium + ChromeDriver (preview
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v curl >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver curl; }
 
-instance:  ## start (or reuse) the local reference InvenioRDM on 127.0.0.1
+instance: $(STAMP)  ## start (or reuse) the local reference InvenioRDM on 127.0.0.1, provisioned (INSTANCE_SEED=none: empty)
 	bash instance/instance.sh up
 
 instance-stop:  ## stop every service the instance started

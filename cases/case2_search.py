@@ -5,7 +5,7 @@ from runner.model import Action, Case, Expect, Snippet
 from cases.checks import (
     finds_at_least, has_next_page, page_size, published_between, sorted_newest_first, title_contains,
 )
-from cases.common import SEED_QUERY
+from cases.common import TITLE_QUERY
 
 # metadata.publication_date is a keyword: a range compares strings, so "[2023 TO 2025]"
 # silently drops "2025-03-01" ("2025-03-01" > "2025"). Full dates bound it correctly.
@@ -63,9 +63,9 @@ print(response.json())''',
                 "hits.hits.*.metadata.publication_date", "links.self",
             ),
         ),
-        _parameter("q", "q=metadata.title:climate", {"q": SEED_QUERY}, title_contains("climate")),
-        _parameter("sort", "sort=newest", {"q": SEED_QUERY, "sort": "newest"}, sorted_newest_first()),
-        _parameter("size", "size=50", {"q": SEED_QUERY, "size": "50"}, page_size(50)),
-        _parameter("page", "page=1", {"q": SEED_QUERY, "size": "1", "page": "1"}, page_size(1), has_next_page()),
+        _parameter("q", "q=metadata.title:climate", {"q": TITLE_QUERY}, title_contains("climate")),
+        _parameter("sort", "sort=newest", {"q": TITLE_QUERY, "sort": "newest"}, sorted_newest_first()),
+        _parameter("size", "size=50", {"q": TITLE_QUERY, "size": "50"}, page_size(50)),
+        _parameter("page", "page=1", {"q": TITLE_QUERY, "size": "1", "page": "1"}, page_size(1), has_next_page(1)),
     ),
 )

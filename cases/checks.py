@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from runner.jsonpath import lookup
-
-Check = Callable[[Any, dict], "str | None"]
+from runner.model import Check, DataMissing
 
 
 def _hits(document: Any) -> list[dict]:
@@ -17,12 +16,18 @@ def _hits(document: Any) -> list[dict]:
 
 
 def finds_at_least(count: int) -> Check:
-    """A query the page shows must find the seeded records, not silently nothing."""
+    """A query the page shows must find records, not silently nothing.
+
+    Too few hits means the instance lacks the data (``apidocs provision`` creates it), not
+    that the page is wrong: an answer without ``hits.total`` is a real failure.
+    """
 
     def check(document: Any, _: dict) -> str | None:
-        total = lookup(document, "hits.total", default=0)
+        total = lookup(document, "hits.total", default=None)
+        if not isinstance(total, int):
+            return "the answer has no hits.total: not a search result"
         if total < count:
-            return f"the query found {total} records, the page promises matches (at least {count})"
+            return DataMissing(f"the query found {total} records; the example needs at least {count}")
         return None
 
     return check
@@ -71,8 +76,10 @@ def page_size(size: int) -> Check:
     return check
 
 
-def has_next_page() -> Check:
+def has_next_page(size: int) -> Check:
     def check(document: Any, _: dict) -> str | None:
+        if lookup(document, "hits.total", default=0) <= size:
+            return DataMissing(f"the query found too few records for a second page at size={size}")
         if "next" not in lookup(document, "links", default={}):
             return "page=1 of a result larger than one page has no links.next"
         return None

@@ -1,22 +1,28 @@
-"""Plumbing several cases share: finding a seeded record, a publishable draft, a file."""
+"""Plumbing several cases share: finding a provisioned record, a publishable draft, a file."""
 
 from __future__ import annotations
 
 from runner.model import Action, Expect
 
 from cases.checks import finds_at_least
+from cases.fixtures import RECORD_WITH_CSV, marker_query
 
-#: The seeded records (and, on staging, real ones) this query finds.
-SEED_QUERY = "metadata.title:climate"
+#: What the Common Query Parameters examples search for (the fixtures match it, and on
+#: staging or production real records may too).
+TITLE_QUERY = "metadata.title:climate"
 
+#: The provisioned record with a CSV file (``apidocs provision``), found by its marker.
 FIND_RECORD = Action(
     name="find-record",
     method="GET",
     path="/records",
-    params={"q": SEED_QUERY, "sort": "oldest", "size": "1"},
+    params={"q": marker_query(RECORD_WITH_CSV.marker), "size": "1"},
     expect=Expect(200, checks=(finds_at_least(1),)),
     bind={"record_id": "hits.hits.0.id"},
 )
+
+#: Every record a live run creates carries this subject (fixtures carry their own marker).
+RUN_MARKER = "tuw-verified-api-docs-run"
 
 #: Metadata complete enough for a draft to pass curation and publish.
 PUBLISHABLE_METADATA = {
@@ -27,6 +33,7 @@ PUBLISHABLE_METADATA = {
         "resource_type": {"id": "dataset"},
         "title": "Verified API docs test dataset",
         "description": "Created by the verified API docs runner; deleted or discarded after the run.",
+        "subjects": [{"subject": RUN_MARKER}],
         "rights": [{"id": "cc-by-4.0"}],
     },
     "files": {"enabled": True},

@@ -56,6 +56,10 @@ REDIS_PORT = int(os.environ.get("INSTANCE_REDIS_PORT", "6380"))
 OS_PORT = int(os.environ.get("OPENSEARCH_PORT", "9200"))
 
 OPENSEARCH_SH = SRC / "opensearch" / "opensearch.sh"
+#: The project's tool (make's .venv): seeds the instance with `apidocs provision`.
+APIDOCS = Path(os.environ.get("APIDOCS") or REPO / ".venv" / "bin" / "apidocs")
+#: "fixtures" (default): provision the documented examples' records; "none": start empty.
+SEED = os.environ.get("INSTANCE_SEED", "fixtures")
 APT_PACKAGES = {
     # package: how we know it is there
     "redis-server": lambda: shutil.which("redis-server") is not None,
@@ -583,10 +587,9 @@ def write_env(state: dict) -> None:
         "DOCS_API_URL": f"http://{HOST}:{APP_PORT}/api",
         "DOCS_API_TOKEN": state["tokens"]["depositor"],
         "DOCS_CURATOR_TOKEN": state["tokens"]["curator"],
+        "DOCS_ADMIN_TOKEN": state["tokens"]["admin"],
         "DOCS_UNTRUSTED_TOKEN": state["tokens"]["untrusted"],
         "OPENSEARCH_URL": f"http://{HOST}:{OS_PORT}",
-        "DOCS_RECORD_IDS": ",".join(r["id"] for r in state["records"]),
-        "DOCS_RECORD_FILES": ",".join(f"{r['id']}/{r['file']}" for r in state["records"]),
         "DOCS_DISPOSABLE": "1",
         "DOCS_INSTANCE_VERSION": ",".join(f"{k}=={v}" for k, v in vers.items()),
     }
@@ -609,6 +612,7 @@ def up() -> None:
             and svc_pid("celery") and svc_pid("gunicorn") and app_ready()):
         write_env(json.loads(STATE.read_text()))
         say(f"already running; env in {ENVFILE}")
+        seed()
         return
 
     t = time.monotonic()
@@ -661,6 +665,25 @@ def up() -> None:
 
     write_env(json.loads(STATE.read_text()))
     say(f"up: instance ready at http://{HOST}:{APP_PORT}/api ; env in {ENVFILE}")
+    seed()
+
+
+def seed() -> None:
+    """The records the documented examples need, made by `apidocs provision` through the
+    REST API as on any instance (finds what exists, creates what is missing)."""
+    if SEED == "none":
+        say("seed: none (INSTANCE_SEED=none): run `apidocs provision` to create the fixtures")
+        return
+    if not APIDOCS.exists():
+        raise InstanceError(f"seed: {APIDOCS} not found: run `make instance` (it installs the tool),"
+                            " or set INSTANCE_SEED=none")
+    t = time.monotonic()
+    env = dict(os.environ, DOCS_INSTANCE_ENV=str(ENVFILE))
+    for key in [k for k in env if k.startswith("DOCS_") and k != "DOCS_INSTANCE_ENV"]:
+        del env[key]  # the reference instance's own settings, never a shell's staging URL
+    if run([str(APIDOCS), "provision"], check=False, env=env).returncode:
+        raise InstanceError("seed: `apidocs provision` failed (see above)")
+    say(f"seed: ok ({time.monotonic() - t:.1f}s)")
 
 
 def run_setup() -> None:

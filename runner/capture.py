@@ -27,6 +27,8 @@ HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
     "trailers", "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding",
 }
+#: What a read-only run may send.
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 @dataclass
@@ -98,6 +100,9 @@ class CaptureProxy:
 
     def forward(self, exchange: Exchange) -> None:
         """Send ``exchange``'s request upstream and fill in its response or error."""
+        if self.policy.read_only and exchange.method not in SAFE_METHODS:
+            exchange.error = f"read-only run: {exchange.method} {exchange.path} was not sent"
+            return
         url = self.upstream_origin + exchange.path
         headers = {k: v for k, v in exchange.headers.items() if k.lower() not in HOP_BY_HOP}
         headers["Accept-Encoding"] = "identity"  # store bodies as the server sent them

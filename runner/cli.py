@@ -1,8 +1,10 @@
-"""``apidocs``: verify the documented cases (replay), run them live, or record cassettes.
+"""``apidocs``: verify the documented cases (replay), run them live, record cassettes, or
+provision the records the examples rely on.
 
 Exit codes: 0 every step passed; 1 a step failed (its case, step, language, request and
 the difference are printed); 2 the run could not start (bad input, missing cassette or
-token, unknown case) — always one line, never a traceback.
+token, unknown case, an instance that does not answer) — always one line, never a
+traceback; 128+N when stopped by signal N (130 Ctrl-C, 143 SIGTERM), after clean-up.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import settings as settings_module
+from .api import Api
 from .console import failure_details, step_line
-from .engine import StepResult, run_case
-from .errors import one_line_errors
+from .engine import Ledger, StepResult, run_case
+from .errors import ApidocsError, catch_signals, one_line_errors
+from .model import Case
+from .preflight import preflight
 
 MODES_HELP = {
     "verify": "replay every case against the committed cassettes (offline; the default job)",
@@ -24,6 +29,8 @@ MODES_HELP = {
     "record": "re-record the cassettes from $DOCS_API_URL (scrubbed, normalised); only complete runs are kept",
 }
 MODE_OF = {"verify": "replay", "live": "live", "record": "record"}
+PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.py) exist on $DOCS_API_URL:"
+                  " find them by marker, create and publish what is missing; a second run changes nothing")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
         sub.add_argument("--cassettes", type=Path, default=None, help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
         sub.add_argument("--report", type=Path, default=None, help="also write JUnit XML, Markdown and HTML reports here")
+        if name == "live":
+            sub.add_argument("--read-only", action="store_true",
+                             help="run only the steps that need no token and send no write (also when no token is set)")
+    commands.add_parser("provision", help=PROVISION_HELP, description=PROVISION_HELP)
     commands.add_parser("list", help="list the cases and their steps")
     commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
     return parser
@@ -47,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return render_main(argv[1:])
     args = build_parser().parse_args(argv)
-    if args.command == "list":
-        return one_line_errors("apidocs", list_cases)
-    return one_line_errors("apidocs", lambda: run(args))
+    command = {"list": list_cases, "provision": provision}.get(args.command, lambda: run(args))
+    with catch_signals():
+        return one_line_errors("apidocs", command)
 
 
 def list_cases() -> int:
@@ -62,38 +73,100 @@ def list_cases() -> int:
     return 0
 
 
+def provision() -> int:
+    from cases.fixtures import FIXTURES, marker_query
+
+    from .provision import provision as provision_fixtures
+
+    settings = settings_module.load("live")
+    api = Api(settings.api_url, settings.policy.timeout)
+    preflight(settings, api, writes=True, roles=("depositor", "curator"))
+    tokens = {role: settings.token(role) for role in ("depositor", "curator")}
+    started = time.monotonic()
+    print(f"apidocs provision: {len(FIXTURES)} fixture(s) on {settings.api_url}")
+    done = provision_fixtures(api, FIXTURES, tokens, marker_query)
+    print(f"{len(done.created)} created, {len(done.found)} found in {time.monotonic() - started:.1f} s")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from cases import HERE, load_cases
 
-    settings = settings_module.load(MODE_OF[args.command])
+    settings = settings_module.load(MODE_OF[args.command], read_only=getattr(args, "read_only", False))
     if args.cassettes:
         settings = replace(settings, cassettes=args.cassettes)
     cases = load_cases(args.cases or None, folder=args.cases_dir or HERE)
+    cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
+    if settings.online:
+        api = Api(settings.api_url, settings.policy.timeout)
+        preflight(settings, api, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
+        settings = replace(settings, fixtures_missing=check_fixtures(api, settings))
     where = "committed cassettes" if settings.mode == "replay" else settings.api_url
-    print(f"apidocs {args.command}: {len(cases)} case(s), {settings.mode} against {where}")
+    kind = f"{settings.mode}, read-only," if settings.read_only else settings.mode
+    print(f"apidocs {args.command}: {len(cases)} case(s), {kind} against {where}")
+    for case in left_out:
+        print(f"  left out (read-only run, needs a token): {case.name} › {', '.join(s.name for s in case.steps)}")
     results: list[StepResult] = []
+    ledger = Ledger()
     started = time.monotonic()
     total = sum(len(case.steps) for case in cases)
     for case in cases:
-        results += run_one(case, settings, done=len(results), total=total)
-    failed = [r for r in results if not r.ok and not r.skipped]
-    skipped = [r for r in results if r.skipped]
-    passed = len(results) - len(failed) - len(skipped)
+        results += run_one(case, settings, ledger, done=len(results), total=total)
+    print_ledger(ledger, settings)
     if args.report:
         from .report import write_reports
 
-        for path in write_reports(args.report, results, settings):
+        for path in write_reports(args.report, results, settings, ledger=ledger, left_out=left_out):
             print(f"report: {path}")
-    print(f"{passed} passed, {len(failed)} failed, {len(skipped)} skipped in {time.monotonic() - started:.1f} s")
-    return 1 if failed or skipped else 0
+    data = [r for r in results if r.data_missing]
+    failed = [r for r in results if not r.ok and not r.skipped and not r.data_missing]
+    skipped = [r for r in results if r.skipped]
+    passed = len(results) - len(failed) - len(skipped) - len(data)
+    missing = f", {len(data)} data missing" if data else ""
+    print(f"{passed} passed, {len(failed)} failed, {len(skipped)} skipped{missing} in {time.monotonic() - started:.1f} s")
+    if data:
+        print("data missing: the instance lacks records the examples rely on; this is not drift."
+              " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
+    return 1 if failed or skipped or data else 0
 
 
-def run_one(case, settings, done: int, total: int) -> list[StepResult]:
+def check_fixtures(api: Api, settings) -> tuple[str, ...]:
+    """Which provisioned records the target lacks; a recording needs them all."""
+    from cases.fixtures import FIXTURES, marker_query
+
+    from .provision import missing
+
+    absent = missing(api, FIXTURES, marker_query)
+    if absent and settings.mode == "record":
+        raise ApidocsError(f"fixtures missing on {settings.api_url}: {', '.join(absent)}: run `apidocs provision` first")
+    if absent:
+        print(f"data: fixtures missing on the target: {', '.join(absent)}; checks that need them report"
+              " 'data missing' (not drift). `apidocs provision` creates them.")
+    return absent
+
+
+def split_read_only(cases: list[Case]) -> tuple[list[Case], list[Case]]:
+    """The cases a read-only run can do, and those it leaves out (they need a token)."""
+    return [c for c in cases if not c.needs_token], [c for c in cases if c.needs_token]
+
+
+def print_ledger(ledger: Ledger, settings) -> None:
+    """What the run left on the instance: nothing, or the records it could not remove."""
+    for warning in ledger.warnings:
+        print(f"  warning: {warning}")
+    if ledger.removed:
+        print(f"removed {len(ledger.removed)} published test record(s) with DOCS_ADMIN_TOKEN: {', '.join(ledger.removed)}")
+    if ledger.left_behind:
+        print(f"left behind {len(ledger.left_behind)} published test record(s) on {settings.api_url}:"
+              f" {', '.join(ledger.left_behind)} (set DOCS_ADMIN_TOKEN to remove them)")
+
+
+def run_one(case, settings, ledger: Ledger, done: int, total: int) -> list[StepResult]:
     """Run one case, printing each step as it finishes, counted against the whole run."""
     print(f"{case.name}: {case.title}")
     results = []
     clock = time.monotonic()
-    for result in run_case(case, settings):
+    for result in run_case(case, settings, ledger=ledger):
         print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(result, time.monotonic() - clock), flush=True)
         if not result.ok and not result.skipped:
             print("\n".join(failure_details(result)), flush=True)

@@ -7,7 +7,7 @@ from .execute import LABELS
 
 
 def step_line(result: StepResult, seconds: float) -> str:
-    mark = "skip" if result.skipped else ("ok  " if result.ok else "FAIL")
+    mark = "skip" if result.skipped else ("ok  " if result.ok else ("DATA" if result.data_missing else "FAIL"))
     kind = "snippet" if hasattr(result.step, "python") else "action"
     stopped = [LABELS[lang] for lang, run in result.runs.items() if run.skipped]
     note = f"; not run in {', '.join(stopped)}: that chain stopped earlier" if stopped else ""

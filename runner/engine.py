@@ -18,13 +18,14 @@ from typing import Any, Iterator
 from urllib.parse import quote
 
 from . import cassette as cassettes
+from .api import Api, ApiError
 from .capture import CaptureProxy, Exchange
 from .compare import RequestView, request_differences, request_problems, response_problems, view
 from .errors import ApidocsError
 from .execute import LABELS, LANGUAGES, ProcessResult, run_snippet
 from .files import write_atomically
 from .jsonpath import lookup
-from .model import Action, Case, Snippet, Step
+from .model import Action, Case, DataMissing, Snippet, Step
 from .settings import Settings
 from .snippets import API_URL_KEY, materialise, substitutions, token_key
 
@@ -40,6 +41,8 @@ class StepRun:
     table: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     skipped: bool = False
+    #: why this chain did not run the step: the earlier step that stopped it
+    stopped_by: str = ""
 
     @property
     def response(self) -> Exchange | None:
@@ -66,6 +69,12 @@ class StepResult:
     def ok(self) -> bool:
         return not self.failed and not self.skipped
 
+    @property
+    def data_missing(self) -> bool:
+        """Failed only because the instance lacks data (``apidocs provision``), not drift."""
+        problems = [p for r in self.runs.values() for p in r.problems] + self.problems
+        return bool(problems) and all(isinstance(p, DataMissing) for p in problems)
+
     def messages(self) -> list[str]:
         """Every problem, each naming its language."""
         lines = [f"{LABELS.get(lang, 'runner')}: {p}" for lang, run in self.runs.items() for p in run.problems]
@@ -86,37 +95,72 @@ class CaseRun:
         return self.complete and all(s.ok for s in self.steps)
 
 
+@dataclass
+class Chain:
+    """One language's run through a case: its bound values, and where it stopped."""
+
+    language: str
+    #: page placeholders' values: the API URL, tokens, ids the responses made
+    bindings: dict[str, str]
+    #: the step whose failure stopped this chain ("" while it runs)
+    stopped_at: str = ""
+    #: the stop was a data problem (an empty search), not a failure of the page
+    stopped_by_data: bool = False
+
+
+@dataclass
+class Ledger:
+    """What live runs left on the instance: records they published, removed or not."""
+
+    removed: list[str] = field(default_factory=list)
+    left_behind: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+#: The tombstone of a published test record (InvenioRDM's TombstoneSchema).
+REMOVAL = {"note": "Test record of the verified API docs, removed after the run.", "is_visible": False}
+
+
 def cassette_path(settings: Settings, case: Case) -> Path:
     return settings.cassettes / f"{case.name}.yaml"
 
 
-def run_case(case: Case, settings: Settings, workdir: Path | None = None) -> Iterator[StepResult]:
+def run_case(case: Case, settings: Settings, workdir: Path | None = None,
+             ledger: Ledger | None = None) -> Iterator[StepResult]:
     """Run ``case`` and yield each step's result as soon as it is known.
 
     Raises :class:`ApidocsError` for what stops the whole case (no cassette, a broken one,
-    a live write to an instance that is not disposable, a missing token).
+    a live write to an instance that is not disposable, a missing token). Drafts are
+    deleted however the run ends (a failure, Ctrl-C, SIGTERM); records a live run
+    published are removed with the admin's token, or listed in ``ledger`` as left behind.
     """
     run = CaseRun(case)
+    ledger = ledger if ledger is not None else Ledger()
     if settings.online and case.writes and not settings.disposable:
         raise ApidocsError(
             f"{case.name} creates drafts, and {settings.api_url} is not marked disposable"
             " (set DOCS_DISPOSABLE=1 only for a test or staging instance)"
         )
-    with contextlib.ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apidocs-")))
-        if settings.mode == "record":  # runs after the cassette is saved, before tmp goes
-            stack.callback(lambda: run.ok and _keep_recording(case, settings, tmp))
-        upstream = _open_cassette(case, settings, stack, tmp)
-        proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
-        chains = {lang: _new_chain(case, settings, proxy) for lang in LANGUAGES}
-        try:
-            for step in case.steps:
-                result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
-                run.steps.append(result)
-                yield result
-            run.complete = True
-        finally:
-            run.warnings.extend(_clean_up(case, chains, proxy, settings))
+    chains: dict[str, Chain] = {}
+    try:
+        with contextlib.ExitStack() as stack:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apidocs-")))
+            if settings.mode == "record":  # runs after the cassette is saved, before tmp goes
+                stack.callback(lambda: run.ok and _keep_recording(case, settings, tmp))
+            upstream = _open_cassette(case, settings, stack, tmp)
+            proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
+            chains.update({lang: Chain(lang, _new_bindings(case, settings, proxy)) for lang in LANGUAGES})
+            try:
+                for step in case.steps:
+                    result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
+                    run.steps.append(result)
+                    yield result
+                run.complete = True
+            finally:
+                run.warnings.extend(_clean_up(case, chains, proxy, settings))
+    finally:
+        if settings.online and case.cleanup:
+            _remove_published(case, chains, settings, ledger)
     for warning in run.warnings:
         print(f"  warning: {case.name}: {warning}")
     if settings.mode == "record":
@@ -130,7 +174,7 @@ def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, 
         stack.enter_context(cassettes.replay(cassette_path(settings, case)))
         return cassettes.CANONICAL_ORIGIN + "/api"
     if settings.mode == "record":
-        secrets = [settings.tokens.get(role, "") for role in ("depositor", "curator")]
+        secrets = list(settings.tokens.values())
         recorder = cassettes.make_vcr(secrets, upstream_origin=_origin(settings.api_url))
         recording = stack.enter_context(recorder.use_cassette(str(tmp / "recording.yaml"), record_mode="all"))
         recording.get_metadata("recorded", {
@@ -152,26 +196,30 @@ def _keep_recording(case: Case, settings: Settings, tmp: Path) -> None:
     write_atomically(target, (tmp / "recording.yaml").read_text(encoding="utf-8"))
 
 
-def _new_chain(case: Case, settings: Settings, proxy: CaptureProxy) -> dict[str, str]:
-    chain = {API_URL_KEY: proxy.base_url}
-    roles = {s.token for s in case.snippets} | {a.token for a in case.steps if isinstance(a, Action) and a.token}
-    for role in roles:
-        chain[token_key(role)] = settings.token(role)
-    return chain
+def _new_bindings(case: Case, settings: Settings, proxy: CaptureProxy) -> dict[str, str]:
+    bindings = {API_URL_KEY: proxy.base_url}
+    for role in case.roles:
+        bindings[token_key(role)] = settings.token(role)
+    return bindings
 
 
-def _run_step(case: Case, step: Step, chains: dict, proxy: CaptureProxy, settings: Settings, workdir: Path) -> StepResult:
+def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CaptureProxy, settings: Settings,
+              workdir: Path) -> StepResult:
     runs = {}
     for language, chain in chains.items():
-        if chain.get("failed"):
-            runs[language] = StepRun(language, skipped=True, problems=[])
+        if chain.stopped_at:
+            runs[language] = StepRun(language, skipped=True, stopped_by=chain.stopped_at)
             continue
         if isinstance(step, Snippet):
-            run = _run_snippet(case, step, language, chain, proxy, settings, workdir / case.name / language / step.name)
+            run = _run_snippet(case, step, language, chain.bindings, proxy, settings,
+                               workdir / case.name / language / step.name)
         else:
-            run = _run_action(step, language, chain, proxy)
+            run = _run_action(step, language, chain.bindings, proxy)
+        if not settings.fixtures_missing:  # the data is there: too few hits is the page's fault
+            run.problems = [str(problem) for problem in run.problems]
         if run.problems:
-            chain["failed"] = step.name
+            chain.stopped_at = step.name
+            chain.stopped_by_data = all(isinstance(p, DataMissing) for p in run.problems)
         runs[language] = run
     result = StepResult(case.name, step, runs)
     if isinstance(step, Snippet) and all(r.request for r in runs.values()):
@@ -180,9 +228,9 @@ def _run_step(case: Case, step: Step, chains: dict, proxy: CaptureProxy, setting
     return result
 
 
-def _run_snippet(case: Case, step: Snippet, language: str, chain: dict, proxy: CaptureProxy,
+def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy: CaptureProxy,
                  settings: Settings, workdir: Path) -> StepRun:
-    run = StepRun(language, table=substitutions(case, chain, step.token))
+    run = StepRun(language, table=substitutions(case, bindings, step.token))
     text = materialise(getattr(step, language), run.table)
     first = len(proxy.exchanges)
     run.process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
@@ -194,13 +242,13 @@ def _run_snippet(case: Case, step: Snippet, language: str, chain: dict, proxy: C
         run.problems.append(f"sent {len(run.exchanges)} requests, the page documents one")
     run.request = view(run.response, run.table)
     run.problems += request_problems(run.request, step.needs_token, step.method)
-    run.problems += response_problems(run.response, step.expect, chain)
+    run.problems += response_problems(run.response, step.expect, bindings)
     if run.process.exit_code != 0 and not run.problems:
         run.problems.append(f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}")
     if step.saves and not run.problems:
         run.problems += _saved_file_problems(run, materialise(step.saves, run.table))
     if not run.problems:
-        run.problems += _bind(step.bind, run.response, chain)
+        run.problems += _bind(step.bind, run.response, bindings)
     return run
 
 
@@ -213,59 +261,87 @@ def _saved_file_problems(run: StepRun, name: str) -> list[str]:
     return []
 
 
-def _run_action(action: Action, language: str, chain: dict, proxy: CaptureProxy) -> StepRun:
+def _run_action(action: Action, language: str, bindings: dict, proxy: CaptureProxy) -> StepRun:
     run = StepRun(language)
     headers = {"Accept": "application/json"}
     if action.token:
-        headers["Authorization"] = f"Bearer {chain[token_key(action.token)]}"
+        headers["Authorization"] = f"Bearer {bindings[token_key(action.token)]}"
     body = b""
     if action.json is not None:
-        body = _fill(json.dumps(action.json), chain).encode()
+        body = _fill(json.dumps(action.json), bindings).encode()
         headers["Content-Type"] = "application/json"
-    path = _fill(action.path, chain)
-    query = "&".join(f"{k}={quote(_fill(v, chain), safe='')}" for k, v in action.params.items())
+    path = _fill(action.path, bindings)
+    query = "&".join(f"{k}={quote(_fill(v, bindings), safe='')}" for k, v in action.params.items())
     api_path = proxy.api_path + path + (f"?{query}" if query else "")
     exchange = Exchange(action.method, api_path, headers, body)
     proxy.send(exchange)
     run.exchanges = [exchange]
-    run.problems = response_problems(exchange, action.expect, chain)
+    run.problems = response_problems(exchange, action.expect, bindings)
     if not run.problems:
-        run.problems = _bind(action.bind, exchange, chain)
+        run.problems = _bind(action.bind, exchange, bindings)
     return run
 
 
-def _fill(text: str, chain: dict) -> str:
+def _fill(text: str, bindings: dict) -> str:
     """Put bound values into an action's ``{name}`` fields."""
-    for name, value in chain.items():
+    for name, value in bindings.items():
         text = text.replace("{" + name + "}", value)
     return text
 
 
-def _bind(bind: dict[str, str], exchange: Exchange, chain: dict) -> list[str]:
+def _bind(bind: dict[str, str], exchange: Exchange, bindings: dict) -> list[str]:
     if not bind:
         return []
     try:
         document: Any = exchange.json()
         for name, path in bind.items():
-            chain[name] = str(lookup(document, path))
+            bindings[name] = str(lookup(document, path))
     except (ValueError, KeyError) as exc:
         return [f"cannot take the next step's id from the response: {exc} not found"]
     return []
 
 
-def _clean_up(case: Case, chains: dict, proxy: CaptureProxy, settings: Settings) -> list[str]:
-    """Delete the drafts a run created (it is also recorded, so replay does the same)."""
-    warnings = []
+def _created(case: Case, chains: dict[str, Chain]) -> Iterator[tuple[str, str]]:
+    """(language, record id) of every record the run created, from the case's clean-up bindings."""
     for language, chain in chains.items():
         for name in case.cleanup:
-            if name not in chain:
-                continue
-            exchange = Exchange(
-                "DELETE", f"{proxy.api_path}/records/{chain[name]}/draft",
-                {"Authorization": f"Bearer {chain[token_key('depositor')]}"}, b"",
-            )
-            proxy.send(exchange)
-            if exchange.error or exchange.status not in (204, 404, 410):
-                warnings.append(f"{LABELS[language]} chain: could not delete draft {chain[name]}:"
-                                f" {exchange.error or exchange.status}")
+            if name in chain.bindings:
+                yield language, chain.bindings[name]
+
+
+def _clean_up(case: Case, chains: dict[str, Chain], proxy: CaptureProxy, settings: Settings) -> list[str]:
+    """Delete the drafts a run created (it is also recorded, so replay does the same)."""
+    warnings = []
+    for language, record_id in _created(case, chains):
+        exchange = Exchange(
+            "DELETE", f"{proxy.api_path}/records/{record_id}/draft",
+            {"Authorization": f"Bearer {chains[language].bindings[token_key('depositor')]}"}, b"",
+        )
+        proxy.send(exchange)
+        if exchange.error or exchange.status not in (204, 404, 410):
+            warnings.append(f"{LABELS[language]} chain: could not delete draft {record_id}:"
+                            f" {exchange.error or exchange.status}")
     return warnings
+
+
+def _remove_published(case: Case, chains: dict[str, Chain], settings: Settings, ledger: Ledger) -> None:
+    """Records the run published: removed with the admin's token (a tombstone, out of
+    search), else listed as left behind. Outside the cassette: housekeeping, not a step."""
+    api = Api(settings.api_url, settings.policy.timeout)
+    admin = settings.tokens.get("admin", "")
+    for _, record_id in _created(case, chains):
+        try:
+            api.call("GET", f"/records/{record_id}", settings.tokens.get("depositor"))
+        except ApiError as exc:
+            if exc.status not in (404, 410):  # not published (a draft, deleted above): nothing to do
+                ledger.warnings.append(f"{case.name}: cannot tell whether {record_id} was published: {exc}")
+            continue
+        if not admin:
+            ledger.left_behind.append(record_id)
+            continue
+        try:
+            api.call("DELETE", f"/records/{record_id}/delete", admin, expect=(204,), json=REMOVAL)
+            ledger.removed.append(record_id)
+        except ApiError as exc:
+            ledger.left_behind.append(record_id)
+            ledger.warnings.append(f"{case.name}: could not remove published record {record_id}: {exc}")

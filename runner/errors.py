@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from typing import Callable
+from typing import Callable, Iterator
 
 
 class ApidocsError(Exception):
@@ -16,6 +18,39 @@ class CassetteError(ApidocsError):
     """A cassette is missing, unreadable or does not hold a request a snippet sent."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a cancelled CI job, a closed terminal), raised like Ctrl-C so that
+    every ``finally`` runs: drafts are deleted, temp folders removed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+#: Signals that stop a run after its clean-up.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def catch_signals() -> Iterator[None]:
+    """Turn the first SIGTERM/SIGHUP into :class:`Interrupted`; ignore repeats, so that a
+    second signal (a CI runner insisting) cannot cut the clean-up short."""
+    caught: list[int] = []
+
+    def handler(signum: int, _frame) -> None:
+        if caught:
+            return
+        caught.append(signum)
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def one_line_errors(prog: str, command: Callable[[], int]) -> int:
     """Run a CLI command; a user error becomes one line on stderr and its exit code."""
     try:
@@ -23,6 +58,9 @@ def one_line_errors(prog: str, command: Callable[[], int]) -> int:
     except ApidocsError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Interrupted as exc:
+        print(f"{prog}: stopped by {exc} (clean-up done)", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130

@@ -16,9 +16,22 @@ from typing import Any, Callable
 API_URL = "{{ config.SITE_API_URL }}"
 TOKEN = "{your-access-token}"
 
-#: A semantic check of a response: returns a problem description, or None when fine.
-Check = Callable[[Any, "Bindings"], "str | None"]
 Bindings = dict[str, str]
+
+
+class DataMissing(str):
+    """A problem that may mean the instance lacks data a check relies on (too few hits).
+
+    It reads as the sentence it is. When the run found the provisioned fixtures missing on
+    the target, the runner keeps its type: the step is reported as "data missing" with a
+    pointer to ``apidocs provision``, and no page block is called stale because of it.
+    When the fixtures are all there, too few hits is the page's fault (a wrong query):
+    the runner turns it into a plain failure.
+    """
+
+
+#: A semantic check of a response: returns a problem description, or None when fine.
+Check = Callable[[Any, Bindings], "str | DataMissing | None"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +119,15 @@ class Case:
     @property
     def snippets(self) -> tuple[Snippet, ...]:
         return tuple(s for s in self.steps if isinstance(s, Snippet))
+
+    @property
+    def roles(self) -> set[str]:
+        """Whose tokens the case's steps send (the depositor also deletes the drafts)."""
+        roles = {s.token for s in self.snippets if s.needs_token}
+        roles |= {a.token for a in self.steps if isinstance(a, Action) and a.token}
+        return roles | ({"depositor"} if self.cleanup else set())
+
+    @property
+    def needs_token(self) -> bool:
+        """True when a step needs an account: a read-only run leaves the case out."""
+        return self.writes or bool(self.roles)

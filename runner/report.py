@@ -31,6 +31,9 @@ from .execute import LABELS, LANGUAGES
 from .model import Action, Snippet
 
 FILES = ("junit.xml", "report.md", "report.html", "summary.json")
+OUTCOMES = ("passed", "failed", "drift", "data", "skipped")
+DATA_NOTE = ("data missing, not drift: the instance lacks records this check relies on;"
+             " run `apidocs provision` against it (cases/fixtures.py declares them)")
 
 
 # ----------------------------------------------------------------- masking
@@ -79,7 +82,7 @@ class StepReport:
     case: str
     step: str
     kind: str  # snippet | action
-    outcome: str  # passed | failed | drift | skipped
+    outcome: str  # passed | failed | drift | data | skipped
     languages: list[LanguageReport]
     problems: list[str]  # across languages
     stale: list[str]  # page blocks, case/step/kind
@@ -101,6 +104,7 @@ def analyse(results: list, settings) -> list[StepReport]:
         step = result.step
         languages = []
         stale: dict[str, None] = {}
+        data = result.data_missing  # the instance lacks data: not the page's fault, nothing stale
         for language in (lang for lang in LANGUAGES if lang in result.runs):
             run = result.runs[language]
             found: StepDrift | None = drifts.get((result.case, step.name, language))
@@ -111,12 +115,12 @@ def analyse(results: list, settings) -> list[StepReport]:
                 got=_got(run),
                 recorded=f"HTTP {found.recorded.status}" if found and found.recorded else "",
                 problems=list(run.problems),
-                drift=found.drift if found else [],
-                context=found.context if found else [],
+                drift=found.drift if found and not data else [],
+                context=found.context if found and not data else [],
                 skipped=run.skipped,
             )
             languages.append(report)
-            for name in _stale_from_problems(result.case, step, language, run.problems):
+            for name in [] if data else _stale_from_problems(result.case, step, language, run.problems):
                 stale[name] = None
             for finding in report.drift:
                 stale.update(dict.fromkeys(finding.blocks))
@@ -125,6 +129,8 @@ def analyse(results: list, settings) -> list[StepReport]:
         has_drift = any(lang.drift for lang in languages)
         if result.skipped:
             outcome = "skipped"
+        elif data:
+            outcome = "data"
         elif not result.ok:
             outcome = "failed"
         else:
@@ -132,6 +138,8 @@ def analyse(results: list, settings) -> list[StepReport]:
         note = ""
         if isinstance(step, Action) and not step.inline and outcome in ("failed", "drift"):
             note = "a runner action the page does not show: the steps after it in this case were not verified"
+        if outcome == "data":
+            note = DATA_NOTE
         if live and any(f is None or f.recorded is None for f in (drifts.get((result.case, step.name, l)) for l in result.runs)) \
                 and not result.skipped:
             note = (note + "; " if note else "") + "no recorded answer to compare with (re-record the cassette)"
@@ -216,13 +224,20 @@ def _checked(step, live: bool) -> str:
 
 
 # ----------------------------------------------------------------- writing
-def write_reports(directory: Path, results: list, settings) -> list[Path]:
-    """Write JUnit XML, Markdown, HTML and a JSON summary into ``directory``; return the paths."""
+def write_reports(directory: Path, results: list, settings, ledger=None, left_out=()) -> list[Path]:
+    """Write JUnit XML, Markdown, HTML and a JSON summary into ``directory``; return the paths.
+
+    ``ledger``: the published test records a live run removed or left behind;
+    ``left_out``: the cases a read-only run did not run.
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     reports = analyse(results, settings)
     mask = masker_for(settings)
     meta = _meta(settings, reports)
+    meta["left_out"] = [f"{case.name}/{step.name}" for case in left_out for step in case.steps]
+    meta["published_removed"] = list(getattr(ledger, "removed", []))
+    meta["published_left_behind"] = list(getattr(ledger, "left_behind", []))
     texts = {
         "junit.xml": junit(reports, meta),
         "report.md": markdown(reports, meta),
@@ -239,14 +254,14 @@ def write_reports(directory: Path, results: list, settings) -> list[Path]:
 
 def _meta(settings, reports: list[StepReport]) -> dict:
     mode = getattr(settings, "mode", "replay")
-    counts = {k: sum(1 for r in reports if r.outcome == k) for k in ("passed", "failed", "drift", "skipped")}
+    counts = {k: sum(1 for r in reports if r.outcome == k) for k in OUTCOMES}
     return {
         "mode": mode,
         "target": "committed cassettes" if mode == "replay" else getattr(settings, "api_url", ""),
         "instance": getattr(settings, "instance_version", "") or "",
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "counts": counts,
-        "ok": counts["failed"] == 0 and counts["drift"] == 0 and counts["skipped"] == 0 and bool(reports),
+        "ok": counts["passed"] == len(reports) and bool(reports),
     }
 
 
@@ -268,6 +283,8 @@ def summary(reports: list[StepReport], meta: dict) -> dict:
 def _verdict(meta: dict) -> str:
     c = meta["counts"]
     line = f"{c['passed']} passed, {c['failed']} failed, {c['drift']} drifted, {c['skipped']} skipped"
+    if c.get("data"):
+        line += f", {c['data']} data missing (run `apidocs provision`)"
     return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + line
 
 
@@ -310,6 +327,7 @@ def markdown(reports: list[StepReport], meta: dict) -> str:
     unverified = sorted({b for r in reports for b in r.unverified})
     if unverified:
         out += ["## Page blocks not verified (an earlier step failed)", ""] + [f"- `{b}`" for b in unverified] + [""]
+    out += _housekeeping_markdown(meta)
     out += ["## Steps", "", "| case | step | kind | Python | cURL | outcome | stale blocks |",
             "|---|---|---|---|---|---|---|"]
     for r in reports:
@@ -330,6 +348,21 @@ def markdown(reports: list[StepReport], meta: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def _housekeeping_markdown(meta: dict) -> list[str]:
+    """Steps a read-only run left out; test records a live run published and what became of them."""
+    out = []
+    if meta.get("left_out"):
+        out += ["## Left out (read-only run: these steps need a token)", ""]
+        out += [f"- `{step}`" for step in meta["left_out"]] + [""]
+    if meta.get("published_left_behind"):
+        out += ["## Published test records left behind (set DOCS_ADMIN_TOKEN to remove them)", ""]
+        out += [f"- `{record}`" for record in meta["published_left_behind"]] + [""]
+    if meta.get("published_removed"):
+        out += ["## Published test records removed (tombstoned, out of search)", ""]
+        out += [f"- `{record}`" for record in meta["published_removed"]] + [""]
+    return out
+
+
 def _cell(lang: LanguageReport) -> str:
     if lang.skipped:
         return "skipped"
@@ -339,7 +372,7 @@ def _cell(lang: LanguageReport) -> str:
 
 def html_report(reports: list[StepReport], meta: dict) -> str:
     e = html.escape
-    colour = {"passed": "#1a7f37", "failed": "#cf222e", "drift": "#9a6700", "skipped": "#6e7781"}
+    colour = {"passed": "#1a7f37", "failed": "#cf222e", "drift": "#9a6700", "data": "#0969da", "skipped": "#6e7781"}
     rows = []
     for r in reports:
         cells = {lang.language: _cell(lang) for lang in r.languages}
@@ -369,6 +402,7 @@ pre{{background:#f6f8fa;padding:1em;overflow-x:auto}}</style></head><body>
 <p>Target: {e(meta['target'])}{e(' (' + meta['instance'] + ')') if meta['instance'] else ''} · {e(meta['date'])}</p>
 <p style="color:{verdict_colour};font-weight:bold">{e(_verdict(meta))}</p>
 {'<h2>Page blocks that went stale</h2><ul>' + ''.join(f'<li><code>{e(b)}</code></li>' for b in stale_all) + '</ul>' if stale_all else ''}
+{''.join(f'<h2>{e(line[3:])}</h2>' if line.startswith('## ') else f'<p>{e(line[2:])}</p>' for line in _housekeeping_markdown(meta) if line)}
 <h2>Steps</h2>
 <table><tr><th>case</th><th>step</th><th>kind</th><th>Python</th><th>cURL</th><th>outcome</th><th>stale blocks</th></tr>
 {''.join(rows)}</table>
@@ -380,7 +414,7 @@ pre{{background:#f6f8fa;padding:1em;overflow-x:auto}}</style></head><body>
 
 def junit(reports: list[StepReport], meta: dict) -> str:
     root = ET.Element("testsuites", name=f"apidocs {meta['mode']}", tests=str(len(reports)),
-                      failures=str(meta["counts"]["failed"] + meta["counts"]["drift"]),
+                      failures=str(meta["counts"]["failed"] + meta["counts"]["drift"] + meta["counts"]["data"]),
                       skipped=str(meta["counts"]["skipped"]), errors="0")
     by_case: dict[str, list[StepReport]] = {}
     for r in reports:
@@ -388,7 +422,7 @@ def junit(reports: list[StepReport], meta: dict) -> str:
     for case, steps in by_case.items():
         suite = ET.SubElement(
             root, "testsuite", name=case, tests=str(len(steps)), errors="0",
-            failures=str(sum(1 for r in steps if r.outcome in ("failed", "drift"))),
+            failures=str(sum(1 for r in steps if r.outcome in ("failed", "drift", "data"))),
             skipped=str(sum(1 for r in steps if r.outcome == "skipped")),
         )
         properties = ET.SubElement(suite, "properties")
@@ -398,7 +432,7 @@ def junit(reports: list[StepReport], meta: dict) -> str:
             case_el = ET.SubElement(suite, "testcase", classname=case, name=r.step, time="0")
             if r.outcome == "skipped":
                 ET.SubElement(case_el, "skipped", message="an earlier step of this case failed")
-            elif r.outcome in ("failed", "drift"):
+            elif r.outcome in ("failed", "drift", "data"):
                 first = next((f"{lang.label}: {p}" for lang in r.languages for p in lang.problems), None) \
                     or next((f"{lang.label}: drift: {f.sentence()}" for lang in r.languages for f in lang.drift), None) \
                     or (r.problems[0] if r.problems else r.outcome)

@@ -37,23 +37,26 @@ class FaultyServer:
     """An HTTP server that answers every request with one chosen fault.
 
     It stands for a broken or overloaded InvenioRDM, which the reference instance
-    cannot be made into on demand: 5xx, 429, an HTML error page, a hang.
+    cannot be made into on demand: 5xx, 429, an HTML error page, a hang, a refused token.
+    With ``preflight_ok`` it answers the tool's own housekeeping requests (preflight, the
+    fixture check: their User-Agent says so) as a healthy, empty InvenioRDM would, so that
+    the fault meets the steps: a server that breaks in the middle of a run.
     """
 
     def __init__(self) -> None:
         self.fault = "500"
         self.retry_after = "1"
-        self.hits = 0
+        self.preflight_ok = False
+        self.hits = 0  # requests answered with the fault
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def _answer(self) -> None:
-                server.hits += 1
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
-                status, headers, body = server.response()
+                status, headers, body = server.response(dict(self.headers.items()))
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -74,15 +77,21 @@ class FaultyServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
 
-    def response(self) -> tuple[int, dict, bytes]:
+    def response(self, request_headers: dict[str, str]) -> tuple[int, dict, bytes]:
         json_type = {"Content-Type": "application/json"}
+        housekeeping = request_headers.get("User-Agent", "").startswith("apidocs-housekeeping")
+        if housekeeping and self.preflight_ok:
+            return 200, json_type, json.dumps({"hits": {"hits": [{"id": "abcde-12345"}], "total": 1}}).encode()
+        if self.fault == "bad-token" and "Authorization" not in request_headers:
+            return 200, json_type, json.dumps({"hits": {"hits": [], "total": 0}}).encode()
+        self.hits += 1
         if self.fault == "500":
             return 500, json_type, json.dumps({"status": 500, "message": "Internal server error."}).encode()
         if self.fault == "429":
             return 429, {**json_type, "Retry-After": self.retry_after}, b'{"message": "Too many requests."}'
         if self.fault == "html":
             return 200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><body>Maintenance</body></html>"
-        if self.fault == "403":
+        if self.fault in ("403", "bad-token"):
             return 403, json_type, b'{"status": 403, "message": "Permission denied."}'
         if self.fault == "hang":
             time.sleep(3)

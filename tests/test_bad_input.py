@@ -64,27 +64,45 @@ def test_live_write_refused_on_an_instance_not_disposable(faulty_server):
     assert faulty_server.hits == 0
 
 
-def test_invalid_token_is_named(faulty_server):
-    faulty_server.fault = "403"
+def test_invalid_token_is_named_before_any_step(faulty_server):
+    faulty_server.fault = "bad-token"
     done = run_cli("live", "case3_upload", env=live_env(faulty_server.url))
-    assert_one_line_error(done, "case3_upload", "create", "expected HTTP 201, got 403", "DOCS_API_TOKEN", code=1)
+    assert_one_line_error(done, "DOCS_API_TOKEN", "was refused", "HTTP 403", code=2)
+    assert "case3_upload ›" not in done.stdout  # stopped by the preflight: no step ran
 
 
-def test_server_down():
+def closed_port() -> int:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    done = run_cli("live", "case1_metadata", env=live_env(f"http://127.0.0.1:{port}/api"))
-    assert_one_line_error(done, "case1_metadata", "find-record", "cannot connect", code=1)
+        return probe.getsockname()[1]
 
 
-def test_server_error_5xx(faulty_server):
+def test_server_down_stops_the_run_before_it_starts():
+    done = run_cli("live", env=live_env(f"http://127.0.0.1:{closed_port()}/api"))
+    assert_one_line_error(done, "cannot connect", code=2)
+    assert (done.stdout + done.stderr).count("cannot connect") == 1
+
+
+def test_server_error_5xx_at_preflight(faulty_server):
+    done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
+    assert_one_line_error(done, "does not answer as an InvenioRDM API", "HTTP 500", "Internal server error", code=2)
+
+
+def test_server_error_5xx_during_the_run(faulty_server):
+    faulty_server.preflight_ok = True
     done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
     assert_one_line_error(done, "find-record", "expected HTTP 200, got 500", "Internal server error", code=1)
 
 
-def test_html_instead_of_json(faulty_server):
+def test_html_instead_of_json_at_preflight(faulty_server):
     faulty_server.fault = "html"
+    done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
+    assert_one_line_error(done, "does not answer as an InvenioRDM API", "not JSON", code=2)
+
+
+def test_html_instead_of_json_during_the_run(faulty_server):
+    faulty_server.fault = "html"
+    faulty_server.preflight_ok = True
     done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
     assert_one_line_error(done, "find-record", "expected JSON, got HTML", code=1)
 
@@ -92,6 +110,7 @@ def test_html_instead_of_json(faulty_server):
 def test_429_honours_retry_after_then_gives_up(faulty_server):
     faulty_server.fault = "429"
     faulty_server.retry_after = "1"
+    faulty_server.preflight_ok = True
     started = time.monotonic()
     done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
     assert_one_line_error(done, "rate limited (HTTP 429) after 3 retries", "Retry-After: 1", code=1)
@@ -102,6 +121,7 @@ def test_429_honours_retry_after_then_gives_up(faulty_server):
 def test_429_wait_is_bounded(faulty_server):
     faulty_server.fault = "429"
     faulty_server.retry_after = "3600"
+    faulty_server.preflight_ok = True
     started = time.monotonic()
     done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url, DOCS_RETRY_AFTER_MAX="0.2"))
     assert_one_line_error(done, "rate limited", "Retry-After: 3600", code=1)
@@ -110,6 +130,7 @@ def test_429_wait_is_bounded(faulty_server):
 
 def test_timeout(faulty_server):
     faulty_server.fault = "hang"
+    faulty_server.preflight_ok = True
     done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url, DOCS_TIMEOUT="0.5"))
     assert_one_line_error(done, "find-record", "no answer", "within 0.5 s", code=1)
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.live
 
 
 def test_query_on_missing_field_matches_nothing_live(cases_copy, instance_env):
-    mutate(cases_copy / "case2_search.py", r'_parameter\("q", "q=metadata\.title:climate", \{"q": SEED_QUERY\}',
+    mutate(cases_copy / "case2_search.py", r'_parameter\("q", "q=metadata\.title:climate", \{"q": TITLE_QUERY\}',
            '_parameter("q", "q=title:climate", {"q": "title:climate"}')
     done = run_cli("live", "case2_search", "--cases-dir", str(cases_copy), env=instance_env)
     assert done.returncode == 1, done.stdout + done.stderr

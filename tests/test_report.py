@@ -48,7 +48,7 @@ def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
     assert [p.name for p in paths] == ["junit.xml", "report.md", "report.html", "summary.json"]
     total = sum(len(case.steps) for case in CASES)
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["ok"] and summary["counts"] == {"passed": total, "failed": 0, "drift": 0, "skipped": 0}
+    assert summary["ok"] and summary["counts"] == {"passed": total, "failed": 0, "drift": 0, "data": 0, "skipped": 0}
     suites = ET.parse(tmp_path / "junit.xml").getroot()
     assert suites.get("tests") == str(total) and suites.get("failures") == "0"
     assert [s.get("name") for s in suites] == [case.name for case in CASES]
@@ -130,7 +130,7 @@ def test_live_run_of_the_reference_instance_is_clean_and_the_gate_reads_it(insta
     assert f"report: {reports / 'junit.xml'}" in done.stdout
     total = sum(len(case.steps) for case in CASES)
     summary = json.loads((reports / "summary.json").read_text())
-    assert summary["ok"] and summary["counts"] == {"passed": total, "failed": 0, "drift": 0, "skipped": 0}
+    assert summary["ok"] and summary["counts"] == {"passed": total, "failed": 0, "drift": 0, "data": 0, "skipped": 0}
     text = (reports / "report.md").read_text()
     assert steps_checked(text) == [f"{case.name} › {step.name}" for case in CASES for step in case.steps]
     assert text.count("compared with the recorded answer (no drift)") == total  # every step had a recording

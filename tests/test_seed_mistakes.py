@@ -48,7 +48,7 @@ def test_snippet_missing_its_authorization_header(cases_copy):
 
 
 def test_query_on_a_field_that_does_not_exist(cases_copy):
-    mutate(cases_copy / "case2_search.py", r'_parameter\("q", "q=metadata\.title:climate", \{"q": SEED_QUERY\}',
+    mutate(cases_copy / "case2_search.py", r'_parameter\("q", "q=metadata\.title:climate", \{"q": TITLE_QUERY\}',
            '_parameter("q", "q=title:climate", {"q": "title:climate"}')
     out = verify(cases_copy, "case2_search")
     assert "FAIL case2_search › param-q" in out

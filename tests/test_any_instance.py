@@ -1,0 +1,229 @@
+"""The live tier on an instance we did not seed: provisioning, data problems told from drift,
+read-only runs, clean-up of what a run publishes, and a run stopped by SIGTERM.
+
+Against the reference instance (``make instance``; ``.ci/run`` starts it with
+``INSTANCE_SEED=none``). To see an instance without the fixtures, as a staging that holds
+other data, the first test removes them with the admin's token (a tombstone, out of search).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from conftest import ROOT, mutate, run_cli
+
+pytestmark = pytest.mark.live
+
+FIXTURE_NAMES = ("climate-2023", "temperature-2024", "glacier-2025")
+
+
+def api(env: dict[str, str], method: str, path: str, role: str | None = None, **kwargs) -> requests.Response:
+    token = {"depositor": "DOCS_API_TOKEN", "admin": "DOCS_ADMIN_TOKEN"}.get(role or "", "")
+    headers = {"Authorization": f"Bearer {env[token]}"} if token else {}
+    return requests.request(method, env["DOCS_API_URL"] + path, headers=headers, timeout=30, **kwargs)
+
+
+def search_ids(env: dict[str, str], query: str) -> list[str]:
+    answer = api(env, "GET", "/records", params={"q": query, "size": 100})
+    answer.raise_for_status()
+    return [hit["id"] for hit in answer.json()["hits"]["hits"]]
+
+
+def wait_for_search(env: dict[str, str], query: str, count: int) -> None:
+    """Deletions and publications reach search after the index refreshes."""
+    deadline = time.monotonic() + 30
+    while len(search_ids(env, query)) != count:
+        assert time.monotonic() < deadline, f"search for {query!r} never found {count}"
+        time.sleep(0.5)
+
+
+def remove(env: dict[str, str], record_id: str) -> None:
+    answer = api(env, "DELETE", f"/records/{record_id}/delete", "admin", json={"note": "test"})
+    assert answer.status_code == 204, answer.text
+
+
+FIXTURE_QUERY = 'metadata.subjects.subject.keyword:"tuw-verified-api-docs-fixture"'
+
+
+RUN_DRAFTS = 'is_published:false AND metadata.subjects.subject.keyword:"tuw-verified-api-docs-run"'
+
+
+def run_drafts(env: dict[str, str]) -> int:
+    """The depositor's drafts made by live runs (their metadata carries the run marker)."""
+    answer = api(env, "GET", "/user/records", "depositor", params={"q": RUN_DRAFTS, "size": 1})
+    answer.raise_for_status()
+    return answer.json()["hits"]["total"]
+
+
+def settles_at(count: int, env: dict[str, str]) -> bool:
+    """The drafts index catches up within 30 s (creation and deletion reach it after a refresh)."""
+    deadline = time.monotonic() + 30
+    while run_drafts(env) != count:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+# ------------------------------------------------------------------ provisioning
+def test_without_fixtures_data_is_missing_then_provision_creates_them_once(instance_env, tmp_path):
+    for record_id in search_ids(instance_env, FIXTURE_QUERY):
+        remove(instance_env, record_id)
+    wait_for_search(instance_env, FIXTURE_QUERY, 0)
+
+    # an instance without the fixtures: a data problem, not drift, and no page block is stale
+    reports = tmp_path / "reports"
+    done = run_cli("live", "case1_metadata", "case2_search", "--report", str(reports), env=instance_env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "DATA case1_metadata › find-record" in done.stdout
+    assert "DATA case2_search › search" in done.stdout
+    assert "FAIL" not in done.stdout
+    summary = json.loads((reports / "summary.json").read_text())
+    assert summary["stale_blocks"] == []
+    assert summary["counts"]["data"] >= 2 and summary["counts"]["failed"] == 0
+    assert "apidocs provision" in (reports / "report.md").read_text()
+
+    first = run_cli("provision", env=instance_env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "3 created, 0 found" in first.stdout
+    assert sorted(search_ids(instance_env, FIXTURE_QUERY)) == sorted(
+        line.split()[2] for line in first.stdout.splitlines() if line.strip().startswith("created"))
+
+    second = run_cli("provision", env=instance_env)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "0 created, 3 found" in second.stdout
+
+    everything = run_cli("live", env=instance_env)
+    assert everything.returncode == 0, everything.stdout + everything.stderr
+    assert " 0 failed, 0 skipped" in everything.stdout
+    assert "data missing" not in everything.stdout
+
+
+# ------------------------------------------------------------------ read-only
+class CountingForwarder:
+    """Sits between the tool and the instance and counts the requests by method."""
+
+    def __init__(self, upstream: str) -> None:
+        self.methods: Counter[str] = Counter()
+        forwarder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self) -> None:
+                forwarder.methods[self.command] += 1
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                answer = requests.request(self.command, upstream.rstrip("/") + self.path.removeprefix("/api"),
+                                          headers=headers, data=body or None, timeout=30, allow_redirects=False)
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _forward
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
+
+
+def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(instance_env):
+    forwarder = CountingForwarder(instance_env["DOCS_API_URL"])
+    try:
+        done = run_cli("live", env={"DOCS_API_URL": forwarder.url})  # no token at all
+    finally:
+        forwarder.httpd.shutdown()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "read-only" in done.stdout
+    for case in ("case3_upload", "case4_attach_file", "case6_curation"):
+        assert f"left out (read-only run, needs a token): {case}" in done.stdout
+    assert "10 passed, 0 failed, 0 skipped" in done.stdout
+    assert forwarder.methods["GET"] > 0
+    assert {m: n for m, n in forwarder.methods.items() if m not in ("GET", "HEAD")} == {}
+
+
+def test_read_only_run_never_forwards_a_write_a_snippet_sends(instance_env, cases_copy):
+    """Even a (broken) snippet that writes cannot make a read-only run write."""
+    mutate(cases_copy / "case1_metadata.py", r"response = requests\.get\(url\)", "response = requests.delete(url)")
+    forwarder = CountingForwarder(instance_env["DOCS_API_URL"])
+    try:
+        done = run_cli("live", "--read-only", "case1_metadata", "--cases-dir", str(cases_copy),
+                       env={**instance_env, "DOCS_API_URL": forwarder.url})
+    finally:
+        forwarder.httpd.shutdown()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "read-only run: DELETE" in done.stdout
+    assert forwarder.methods["DELETE"] == 0 and forwarder.methods["GET"] > 0
+
+
+# ------------------------------------------------------------------ published test records
+def test_with_the_admin_token_no_published_test_record_stays_in_search(instance_env, tmp_path):
+    done = run_cli("live", "case4_attach_file", "--report", str(tmp_path), env=instance_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    removed = json.loads((tmp_path / "summary.json").read_text())["published_removed"]
+    assert len(removed) == 2  # one record each for the Python and the cURL chain
+    for record_id in removed:
+        assert api(instance_env, "GET", f"/records/{record_id}").status_code in (404, 410)  # gone (tombstone)
+        wait_for_search(instance_env, f"id:{record_id}", 0)
+
+
+def test_without_the_admin_token_the_report_lists_what_was_left_behind(instance_env, tmp_path):
+    env = {k: v for k, v in instance_env.items() if k != "DOCS_ADMIN_TOKEN"}
+    done = run_cli("live", "case4_attach_file", "--report", str(tmp_path), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    left = json.loads((tmp_path / "summary.json").read_text())["published_left_behind"]
+    try:
+        assert len(left) == 2
+        assert all(record_id in done.stdout for record_id in left)
+        assert all(record_id in (tmp_path / "report.md").read_text() for record_id in left)
+        assert all(api(instance_env, "GET", f"/records/{r}").status_code == 200 for r in left)
+    finally:
+        for record_id in left:
+            remove(instance_env, record_id)
+
+
+# ------------------------------------------------------------------ SIGTERM
+def test_sigterm_part_way_leaves_no_draft_and_no_temp_folder(instance_env, tmp_path):
+    before = run_drafts(instance_env)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TMPDIR": str(temp),
+                   "DOCS_INSTANCE_ENV": "/nonexistent", **instance_env}
+    run = subprocess.Popen([sys.executable, "-m", "runner.cli", "live", "case4_attach_file"], cwd=ROOT,
+                           env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = []
+    try:
+        for line in run.stdout:  # wait until both chains hold a draft with a file started
+            seen.append(line)
+            if "case4_attach_file › init" in line:
+                break
+        assert settles_at(before + 2, instance_env), "".join(seen)
+    finally:
+        run.send_signal(signal.SIGTERM)  # also when the test failed: never an orphan run
+        out, err = run.communicate(timeout=120)
+    assert run.returncode == 128 + signal.SIGTERM, "".join(seen) + out + err
+    assert "stopped by SIGTERM" in err
+    assert settles_at(before, instance_env)
+    assert list(temp.iterdir()) == []
