@@ -19,6 +19,17 @@ FIND_RECORD = Action(
     params={"q": marker_query(RECORD_WITH_CSV.marker), "size": "1"},
     expect=Expect(200, checks=(finds_at_least(1),)),
     bind={"record_id": "hits.hits.0.id"},
+    # On an instance without the fixtures (production, read-only): any public record
+    # with one small CSV file serves retrieving metadata and downloading a file as well.
+    stand_in=Action(
+        name="find-record",
+        method="GET",
+        path="/records",
+        params={"q": "access.files:public AND files.types:csv AND files.count:1 AND files.totalbytes:[1 TO 1000000]",
+                "sort": "newest", "size": "1"},
+        expect=Expect(200, checks=(finds_at_least(1),)),
+        bind={"record_id": "hits.hits.0.id"},
+    ),
 )
 
 #: Every record a live run creates carries this subject (fixtures carry their own marker).

@@ -11,6 +11,8 @@ def step_line(result: StepResult, seconds: float) -> str:
     kind = "snippet" if hasattr(result.step, "python") else "action"
     stopped = [LABELS[lang] for lang, run in result.runs.items() if run.skipped]
     note = f"; not run in {', '.join(stopped)}: that chain stopped earlier" if stopped else ""
+    if any(run.stand_in for run in result.runs.values()):
+        note += "; no fixture here: its stand-in found a record"
     return f"  {mark} {result.case} › {result.step.name} ({kind}, {seconds:.1f} s{note})"
 
 

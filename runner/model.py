@@ -90,6 +90,9 @@ class Action:
     bind: dict[str, str] = field(default_factory=dict)
     #: shown inline on the page (the Common Query Parameters examples)
     inline: str | None = None
+    #: sent in its place when the target lacks the fixtures and this one finds nothing
+    #: (e.g. production, read-only): any record that serves the example as well
+    stand_in: "Action | None" = None
 
 
 Step = Snippet | Action

@@ -94,6 +94,22 @@ def test_without_fixtures_data_is_missing_then_provision_creates_them_once(insta
     assert summary["counts"]["data"] >= 2 and summary["counts"]["failed"] == 0
     assert "apidocs provision" in (reports / "report.md").read_text()
 
+    # production, read-only: no fixtures, but any public record with a CSV file serves cases 1 and 5
+    published = tmp_path / "published"
+    without_admin = {k: v for k, v in instance_env.items() if k != "DOCS_ADMIN_TOKEN"}
+    assert run_cli("live", "case4_attach_file", "--report", str(published), env=without_admin).returncode == 0
+    others = json.loads((published / "summary.json").read_text())["published_left_behind"]
+    try:
+        for record_id in others:
+            wait_for_search(instance_env, f"id:{record_id}", 1)
+        read_only = run_cli("live", "case1_metadata", "case5_download", env={"DOCS_API_URL": instance_env["DOCS_API_URL"]})
+        assert read_only.returncode == 0, read_only.stdout + read_only.stderr
+        assert "5 passed, 0 failed" in read_only.stdout
+        assert "its stand-in found a record" in read_only.stdout
+    finally:
+        for record_id in others:
+            remove(instance_env, record_id)
+
     first = run_cli("provision", env=instance_env)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "3 created, 0 found" in first.stdout
