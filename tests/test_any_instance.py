@@ -165,10 +165,10 @@ class CountingForwarder:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
 
 
-def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(instance_env):
+def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(instance_env, tmp_path):
     forwarder = CountingForwarder(instance_env["DOCS_API_URL"])
-    try:
-        done = run_cli("live", env={"DOCS_API_URL": forwarder.url})  # no token at all
+    try:  # no token at all
+        done = run_cli("live", "--report", str(tmp_path), env={"DOCS_API_URL": forwarder.url})
     finally:
         forwarder.httpd.shutdown()
     assert done.returncode == 0, done.stdout + done.stderr
@@ -176,6 +176,8 @@ def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(i
     for case in ("case3_upload", "case4_attach_file", "case6_curation"):
         assert f"left out (read-only run, needs a token): {case}" in done.stdout
     assert "10 passed, 0 failed, 0 skipped" in done.stdout
+    left_out = json.loads((tmp_path / "summary.json").read_text())["left_out"]
+    assert "case4_attach_file/publish" in left_out and "case3_upload/create" in left_out
     assert forwarder.methods["GET"] > 0
     assert {m: n for m, n in forwarder.methods.items() if m not in ("GET", "HEAD")} == {}
 
