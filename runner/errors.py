@@ -18,6 +18,10 @@ class CassetteError(ApidocsError):
     """A cassette is missing, unreadable or does not hold a request a snippet sent."""
 
 
+class SettingError(ApidocsError):
+    """A setting (environment variable, env file line or flag) has a value that cannot be used."""
+
+
 class Interrupted(KeyboardInterrupt):
     """SIGTERM or SIGHUP (a cancelled CI job, a closed terminal), raised like Ctrl-C so that
     every ``finally`` runs: drafts are deleted, temp folders removed."""

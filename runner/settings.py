@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any, Callable
 
-from .errors import ApidocsError
+from . import validate
+from .errors import ApidocsError, SettingError
+from .validate import Invalid
+
 
 @dataclass(frozen=True)
 class ForwardPolicy:
@@ -77,45 +82,77 @@ class Settings:
 
 def read_env_file(path: Path) -> dict[str, str]:
     """KEY=VALUE lines (the instance's .instance/env); a missing file is empty."""
-    if not path.is_file():
+    if not path.exists():
         return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingError(f"DOCS_INSTANCE_ENV={str(path)!r}: cannot read it: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SettingError(f"DOCS_INSTANCE_ENV={str(path)!r}: not UTF-8 text") from None
     values = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         key, sep, value = line.strip().partition("=")
         if sep and not key.startswith("#"):
             values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
     return values
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a setting comes from: the environment, else the env file, else its default.
+
+    A variable set to an empty value counts as not set, and an empty value in the
+    environment also hides the env file's: ``DOCS_DISPOSABLE= apidocs live`` must not
+    write because ``.instance/env`` says 1.
+    """
+
+    env: dict[str, str]
+    file_values: dict[str, str]
+    file: Path
+
+    def get(self, key: str, parse: Callable[[str], Any] = str, default: Any = "") -> Any:
+        """``key``'s value checked by ``parse``; a bad value is a :class:`SettingError` naming both."""
+        if key in self.env:
+            value, origin = self.env[key], "environment"
+        else:
+            value, origin = self.file_values.get(key, ""), str(self.file)
+        if not value.strip():
+            return default
+        try:
+            return parse(value)
+        except Invalid as exc:
+            raise SettingError(f"{key}={value!r} ({origin}): {exc}") from None
+
+
 def load(mode: str | None = None, environ: dict[str, str] | None = None, read_only: bool = False) -> Settings:
     """Settings from the environment, falling back to the reference instance's env file.
 
-    A live run is read-only when asked (``--read-only``) or when no token is set at all:
-    it then runs only the steps that need no token and sends no write.
+    Every value is checked here, before any request (:mod:`runner.validate`). A live run
+    is read-only when asked (``--read-only``) or when no token is set at all: it then
+    runs only the steps that need no token and sends no write.
     """
     env = dict(os.environ if environ is None else environ)
-    defaults = read_env_file(Path(env.get("DOCS_INSTANCE_ENV", ROOT / ".instance" / "env")))
-    get = lambda key, default="": env.get(key) or defaults.get(key) or default  # noqa: E731
-    mode = mode or get("DOCS_MODE", "replay")
-    if mode not in MODES:
-        raise ApidocsError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
-    tokens = {role: get(var) for role, var in ROLES.items()}
+    env_file = Path(env.get("DOCS_INSTANCE_ENV") or ROOT / ".instance" / "env")
+    source = Source(env, read_env_file(env_file), env_file)
+    mode = mode or source.get("DOCS_MODE", validate.choice(MODES), "replay")
+    tokens = {role: source.get(var) for role, var in ROLES.items()}
     read_only = read_only or (mode == "live" and not any(tokens.values()))
     if read_only and mode != "live":
         raise ApidocsError(f"a {mode} run cannot be read-only: only live runs can")
-    try:
-        policy = ForwardPolicy(timeout=float(get("DOCS_TIMEOUT", "30")),
-                               max_retry_after=float(get("DOCS_RETRY_AFTER_MAX", "30")), read_only=read_only)
-    except ValueError:
-        raise ApidocsError("DOCS_TIMEOUT and DOCS_RETRY_AFTER_MAX must be numbers of seconds") from None
     settings = Settings(
         mode=mode,
-        api_url=get("DOCS_API_URL").rstrip("/"),
+        api_url=source.get("DOCS_API_URL", validate.api_url),
         tokens=tokens,
-        disposable=get("DOCS_DISPOSABLE") in ("1", "true", "yes"),
-        instance_version=get("DOCS_INSTANCE_VERSION"),
-        cassettes=Path(get("DOCS_CASSETTES", str(ROOT / "cassettes"))),
-        policy=policy,
+        disposable=source.get("DOCS_DISPOSABLE", validate.flag, False),
+        instance_version=source.get("DOCS_INSTANCE_VERSION"),
+        cassettes=Path(source.get("DOCS_CASSETTES", default=str(ROOT / "cassettes"))),
+        policy=ForwardPolicy(
+            timeout=source.get("DOCS_TIMEOUT", validate.seconds, ForwardPolicy.timeout),
+            max_retry_after=source.get("DOCS_RETRY_AFTER_MAX", partial(validate.seconds, allow_zero=True),
+                                       ForwardPolicy.max_retry_after),
+            read_only=read_only,
+        ),
     )
     if settings.online and not settings.api_url:
         raise ApidocsError(f"DOCS_API_URL is not set: a {mode} run needs an instance (try `make instance`)")

@@ -22,15 +22,29 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 #: Recorded by ``make record`` from the reference instance.
 CASSETTES = ROOT / "cassettes"
+#: The console script ``pip install`` made, as a user runs it (``.venv/bin/apidocs``).
+APIDOCS = Path(sys.executable).parent / "apidocs"
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
+            timeout: float = 300) -> subprocess.CompletedProcess:
     """Run ``apidocs`` in its own process, with only the environment given (no .instance/env)."""
+    assert APIDOCS.is_file(), f"{APIDOCS} is not installed: run the tests with `make test`"
     environment = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
                    "DOCS_INSTANCE_ENV": "/nonexistent"}
     environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "runner.cli", *args], cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([str(APIDOCS), *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def assert_refused(done: subprocess.CompletedProcess, *words: str) -> None:
+    """Exit 2 ("could not run") with exactly one line on stderr that holds ``words``; no traceback."""
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert "Traceback" not in output, output
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    for word in words:
+        assert word in done.stderr, done.stderr
 
 
 class FaultyServer:
