@@ -19,6 +19,7 @@ from pathlib import Path
 from . import TEMPLATE
 from .errors import RenderError
 from runner.errors import one_line_errors
+from runner.files import check_file
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,6 +62,10 @@ def _run(args: argparse.Namespace) -> int:
         raise RenderError("--notebook writes only the notebook: use it without --check and --into")
     if args.api_url and not args.notebook:
         raise RenderError("--api-url is for the notebook: use it with --notebook")
+    if args.notebook:  # an output that cannot be written is found out before the replay
+        check_file(args.notebook, "the notebook")
+    elif not args.check:
+        check_file(args.into or TEMPLATE, "the page")
     cases = load_cases(folder=args.cases_dir or HERE)
     settings = settings_module.load("replay")
     if args.cassettes:

@@ -198,5 +198,4 @@ def validate(notebook: nbformat.NotebookNode) -> None:
 
 
 def write(path: Path, notebook: nbformat.NotebookNode) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, nbformat.writes(notebook, version=4) + "\n")

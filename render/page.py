@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from .blocks import template_blocks
 from .errors import RenderError
 
 
+_BARE_LF = re.compile(r"(?<!\r)\n")
+
+
 @dataclass(frozen=True)
 class Outcome:
     path: Path
@@ -21,9 +25,19 @@ class Outcome:
     blocks: int
 
 
+def line_ending(text: str) -> str:
+    """The page's line ending: CRLF if it uses CRLF, else LF."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
 def rendered(text: str, blocks: dict[str, str], where: str) -> str:
-    """``text`` with every block replaced; nothing outside the markers changes."""
-    return markers.replace(text, template_blocks(blocks), where)
+    """``text`` with every block replaced; nothing outside the markers changes.
+
+    The blocks take the page's line ending, so a CRLF page stays CRLF throughout.
+    """
+    newline = line_ending(text)
+    contents = {name: _BARE_LF.sub(newline, body) for name, body in template_blocks(blocks).items()}
+    return markers.replace(text, contents, where)
 
 
 def unified_diff(old: str, new: str, path: Path) -> str:
@@ -36,7 +50,8 @@ def unified_diff(old: str, new: str, path: Path) -> str:
 def update(path: Path, blocks: dict[str, str], check: bool = False) -> Outcome:
     """Render ``blocks`` into ``path``: write it (atomically) or, with ``check``, only compare."""
     try:
-        old = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline="") as page:  # newline="": line endings as they are
+            old = page.read()
     except FileNotFoundError:
         raise RenderError(f"no page template at {path}") from None
     except (OSError, UnicodeDecodeError) as exc:

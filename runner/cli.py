@@ -20,6 +20,7 @@ from .api import Api
 from .console import failure_details, step_line
 from .engine import Ledger, StepResult, run_case
 from .errors import ApidocsError, catch_signals, one_line_errors
+from .files import check_folder
 from .model import Case
 from .preflight import preflight
 
@@ -95,6 +96,10 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_module.load(MODE_OF[args.command], read_only=getattr(args, "read_only", False))
     if args.cassettes:
         settings = replace(settings, cassettes=args.cassettes)
+    if args.report:  # found out before the run, not after it
+        check_folder(args.report, "the reports")
+    if settings.mode == "record":
+        check_folder(settings.cassettes, "the recorded cassettes")
     cases = load_cases(args.cases or None, folder=args.cases_dir or HERE)
     cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
     if settings.online:

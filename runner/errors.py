@@ -18,6 +18,10 @@ class CassetteError(ApidocsError):
     """A cassette is missing, unreadable or does not hold a request a snippet sent."""
 
 
+class OutputError(ApidocsError):
+    """An output (page, notebook, report, cassette) cannot be written where asked; nothing was changed."""
+
+
 class SettingError(ApidocsError):
     """A setting (environment variable, env file line or flag) has a value that cannot be used."""
 

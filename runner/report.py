@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .files import write_atomically
+from .files import check_folder, write_atomically
 from .drift import Finding, StepDrift, block, run_drift
 from .execute import LABELS, LANGUAGES
 from .model import Action, Snippet
@@ -231,7 +231,7 @@ def write_reports(directory: Path, results: list, settings, ledger=None, left_ou
     ``left_out``: the cases a read-only run did not run.
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    check_folder(directory, "the reports")
     reports = analyse(results, settings)
     mask = masker_for(settings)
     meta = _meta(settings, reports)

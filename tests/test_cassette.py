@@ -12,7 +12,7 @@ import yaml
 
 from runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
 from runner.files import write_atomically
-from runner.errors import CassetteError
+from runner.errors import CassetteError, OutputError
 
 TOKEN = "s3cr3t-token-value-0123456789"
 
@@ -103,7 +103,7 @@ def test_write_atomically_leaves_old_file_when_interrupted(tmp_path, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr("os.replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=f"cannot write {target}: disk full"):
         write_atomically(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
