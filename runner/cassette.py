@@ -275,23 +275,77 @@ def load_checked(path: Path) -> dict:
         raise CassetteError(f"corrupt cassette {path}: not valid YAML{line}") from None
     except UnicodeDecodeError:
         raise CassetteError(f"corrupt cassette {path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CassetteError(f"cannot read cassette {path}: {exc.strerror}") from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError(f"corrupt cassette {path}: no list of interactions")
     for number, interaction in enumerate(data["interactions"], start=1):
-        if not _well_formed(interaction):
-            raise CassetteError(f"corrupt cassette {path}: interaction {number} lacks its request or response")
+        if (problem := interaction_problem(interaction)) is not None:
+            raise CassetteError(f"corrupt cassette {path}: interaction {number}: {problem}")
     return data
 
 
 _FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _well_formed(interaction: Any) -> bool:
-    try:
-        request, response = interaction["request"], interaction["response"]
-        return all(k in request for k in ("method", "uri", "headers")) and "status" in response and "body" in response
-    except (TypeError, KeyError):
-        return False
+def _mapping(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "a mapping"
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "a string"
+
+
+def _body(value: Any) -> str | None:
+    return None if value is None or isinstance(value, (str, bytes)) else "a string, binary or null"
+
+
+def _http_url(value: Any) -> str | None:
+    ok = isinstance(value, str) and urlsplit(value).scheme in ("http", "https") and urlsplit(value).netloc
+    return None if ok else "an http(s) URL"
+
+
+def _status_code(value: Any) -> str | None:
+    ok = type(value) is int and 100 <= value <= 599
+    return None if ok else "an HTTP status: a number from 100 to 599"
+
+
+def _headers(value: Any) -> str | None:
+    ok = isinstance(value, dict) and all(
+        isinstance(name, str) and isinstance(values, list) and all(isinstance(v, str) for v in values)
+        for name, values in value.items()
+    )
+    return None if ok else "a mapping of header names to lists of strings"
+
+
+#: What replay reads of an interaction, field by field (parents before their fields).
+INTERACTION_FIELDS = (
+    ("request", _mapping), ("request.method", _text), ("request.uri", _http_url),
+    ("request.body", _body), ("request.headers", _headers),
+    ("response", _mapping), ("response.status", _mapping), ("response.status.code", _status_code),
+    ("response.status.message", _text), ("response.headers", _headers),
+    ("response.body", _mapping), ("response.body.string", _body),
+)
+
+
+def interaction_problem(interaction: Any) -> str | None:
+    """The first field of a recorded interaction that replay cannot use, named, or None."""
+    if not isinstance(interaction, dict):
+        return "not a mapping of request and response"
+    for path, check in INTERACTION_FIELDS:
+        node: Any = interaction
+        for key in path.split("."):
+            if key not in node:
+                return f"lacks {path}"
+            node = node[key]
+        if (expected := check(node)) is not None:
+            return f"{path} must be {expected}, got {_shown(node)}"
+    return None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def replay(path: Path):

@@ -6,8 +6,10 @@ import shutil
 import socket
 import time
 
+import pytest
+import yaml
 
-from conftest import ROOT, run_cli
+from conftest import CASSETTES, ROOT, assert_refused, run_cli
 
 
 def assert_one_line_error(done, *words: str, code: int) -> None:
@@ -146,4 +148,36 @@ def test_broken_case_script_is_named(tmp_path):
 def test_cassette_with_a_broken_interaction(tmp_path):
     (tmp_path / "case1_metadata.yaml").write_text("version: 1\ninteractions:\n- request: {method: GET}\n")
     done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
-    assert_one_line_error(done, "corrupt cassette", "interaction 1 lacks", code=2)
+    assert_refused(done, "corrupt cassette", "interaction 1: lacks request.uri")
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("response.status", "200", "response.status must be a mapping, got '200'"),
+    ("response.status.code", "200", "response.status.code must be an HTTP status: a number from 100 to 599, got '200'"),
+    ("response.status.code", 99999, "response.status.code must be an HTTP status"),
+    ("response.status.code", None, "lacks response.status.code"),
+    ("response.headers", "nope", "response.headers must be a mapping of header names to lists of strings, got 'nope'"),
+    ("response.headers", {"Content-Type": [5]}, "response.headers must be a mapping of header names to lists"),
+    ("response.body", "x", "response.body must be a mapping, got 'x'"),
+    ("response.body.string", 5, "response.body.string must be a string, binary or null, got 5"),
+    ("request.headers", "nope", "request.headers must be a mapping of header names to lists of strings"),
+    ("request.uri", 42, "request.uri must be an http(s) URL, got 42"),
+    ("request.method", 5, "request.method must be a string, got 5"),
+    ("request.body", 5, "request.body must be a string, binary or null, got 5"),
+])
+def test_cassette_field_of_the_wrong_type_is_named(tmp_path, field, value, message):
+    """A cassette of the right shape whose fields have the wrong types (None: the field removed)."""
+    data = yaml.safe_load((CASSETTES / "case1_metadata.yaml").read_text(encoding="utf-8"))
+    *parents, key = field.split(".")
+    node = data["interactions"][1]
+    for name in parents:
+        node = node[name]
+    if value is None:
+        del node[key]
+    else:
+        node[key] = value
+    (tmp_path / "case1_metadata.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
+    assert_refused(done, f"corrupt cassette {tmp_path / 'case1_metadata.yaml'}: interaction 2: {message}")
+    done = run_cli("render", "--check", "--cassettes", str(tmp_path))  # render reads the same cassettes
+    assert_refused(done, f"interaction 2: {message}")
