@@ -17,7 +17,13 @@ HERE = Path(__file__).resolve().parent
 
 
 def case_files(folder: Path = HERE) -> list[Path]:
-    return sorted(folder.glob("case*.py"))
+    """The case scripts in ``folder``; none is an error, since a run of 0 cases checks nothing."""
+    if not folder.is_dir():
+        raise ApidocsError(f"{folder} is {'not a folder' if folder.exists() else 'missing'}: no cases to verify")
+    found = sorted(folder.glob("case*.py"))
+    if not found:
+        raise ApidocsError(f"no case scripts (case*.py) in {folder}: there is nothing to verify")
+    return found
 
 
 def load_case(path: Path) -> Case:
@@ -33,6 +39,8 @@ def load_case(path: Path) -> Case:
     case = getattr(module, "CASE", None)
     if not isinstance(case, Case):
         raise ApidocsError(f"{path} defines no CASE")
+    if not case.steps:
+        raise ApidocsError(f"{path}: {case.name} has no steps, so there is nothing to verify")
     return case
 
 
