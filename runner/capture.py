@@ -71,6 +71,8 @@ class CaptureProxy:
         self.api_path = parts.path  # e.g. "/api"
         self.policy = policy
         self.exchanges: list[Exchange] = []
+        #: the first transport failure (server down, no answer in time): later requests are not sent.
+        self.unreachable: str | None = None
         self._session = requests.Session()
         self._session.trust_env = False  # never route the forwarded request through a proxy
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -99,9 +101,16 @@ class CaptureProxy:
         self.forward(exchange)
 
     def forward(self, exchange: Exchange) -> None:
-        """Send ``exchange``'s request upstream and fill in its response or error."""
+        """Send ``exchange``'s request upstream and fill in its response or error.
+
+        After a transport failure nothing more is sent: a server that is down or does not
+        answer would fail every later request the same way, each after a timeout.
+        """
         if self.policy.read_only and exchange.method not in SAFE_METHODS:
             exchange.error = f"read-only run: {exchange.method} {exchange.path} was not sent"
+            return
+        if self.unreachable:
+            exchange.error = "not sent: the server did not answer an earlier request of this run"
             return
         url = self.upstream_origin + exchange.path
         headers = {k: v for k, v in exchange.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -116,10 +125,14 @@ class CaptureProxy:
                 exchange.error = _not_in_cassette(exc)
                 return
             except requests.Timeout:
-                exchange.error = f"no answer from {self.upstream_origin} within {self.policy.timeout:g} s"
+                exchange.error = self.unreachable = (
+                    f"no answer from {self.upstream_origin} within {self.policy.timeout:g} s (DOCS_TIMEOUT)")
                 return
             except requests.ConnectionError:
-                exchange.error = f"cannot connect to {self.upstream_origin}: is the server up?"
+                exchange.error = self.unreachable = f"cannot connect to {self.upstream_origin}: is the server up?"
+                return
+            except requests.RequestException as exc:  # e.g. the connection broke off mid-answer
+                exchange.error = self.unreachable = f"the request to {self.upstream_origin} failed: {exc}"
                 return
             wait = _retry_after(response)
             if response.status_code != 429 or attempt == self.policy.max_retries or wait is None:

@@ -21,7 +21,7 @@ from . import cassette as cassettes
 from .api import Api, ApiError
 from .capture import CaptureProxy, Exchange
 from .compare import RequestView, request_differences, request_problems, response_problems, view
-from .errors import ApidocsError
+from .errors import ApidocsError, ServerUnreachable
 from .execute import LABELS, LANGUAGES, ProcessResult, run_snippet
 from .files import write_atomically
 from .jsonpath import lookup
@@ -154,6 +154,8 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
             try:
                 for step in case.steps:
                     result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
+                    if proxy.unreachable:  # every later step would fail the same way: stop the run
+                        raise ServerUnreachable(f"{proxy.unreachable} (stopped at {case.name} › {step.name})")
                     run.steps.append(result)
                     yield result
                 run.complete = True
@@ -162,8 +164,8 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
     finally:
         if settings.online and case.cleanup:
             _remove_published(case, chains, settings, ledger)
-    for warning in run.warnings:
-        print(f"  warning: {case.name}: {warning}")
+        for warning in run.warnings:  # also when the run stops: drafts left behind are named
+            print(f"  warning: {case.name}: {warning}")
     if settings.mode == "record":
         kept = "recorded" if run.ok else "NOT recorded (a step failed), left unchanged:"
         print(f"  {kept} {cassette_path(settings, case)}")

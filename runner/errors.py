@@ -22,6 +22,10 @@ class OutputError(ApidocsError):
     """An output (page, notebook, report, cassette) cannot be written where asked; nothing was changed."""
 
 
+class ServerUnreachable(ApidocsError):
+    """The server is down or does not answer: the run stops at once (exit 2, "could not run")."""
+
+
 class SettingError(ApidocsError):
     """A setting (environment variable, env file line or flag) has a value that cannot be used."""
 

@@ -51,7 +51,8 @@ class FaultyServer:
     """An HTTP server that answers every request with one chosen fault.
 
     It stands for a broken or overloaded InvenioRDM, which the reference instance
-    cannot be made into on demand: 5xx, 429, an HTML error page, a hang, a refused token.
+    cannot be made into on demand: 5xx, 429, an HTML error page, a hang, a dropped
+    connection, a refused token.
     With ``preflight_ok`` it answers the tool's own housekeeping requests (preflight, the
     fixture check: their User-Agent says so) as a healthy, empty InvenioRDM would, so that
     the fault meets the steps: a server that breaks in the middle of a run.
@@ -70,7 +71,11 @@ class FaultyServer:
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
-                status, headers, body = server.response(dict(self.headers.items()))
+                answer = server.response(dict(self.headers.items()))
+                if answer is None:  # "drop": the connection is closed without a word
+                    self.close_connection = True
+                    return
+                status, headers, body = answer
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -91,7 +96,7 @@ class FaultyServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
 
-    def response(self, request_headers: dict[str, str]) -> tuple[int, dict, bytes]:
+    def response(self, request_headers: dict[str, str]) -> tuple[int, dict, bytes] | None:
         json_type = {"Content-Type": "application/json"}
         housekeeping = request_headers.get("User-Agent", "").startswith("apidocs-housekeeping")
         if housekeeping and self.preflight_ok:
@@ -107,6 +112,8 @@ class FaultyServer:
             return 200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><body>Maintenance</body></html>"
         if self.fault in ("403", "bad-token"):
             return 403, json_type, b'{"status": 403, "message": "Permission denied."}'
+        if self.fault == "drop":
+            return None
         if self.fault == "hang":
             time.sleep(3)
             return 200, json_type, b"{}"
