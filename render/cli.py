@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import TEMPLATE
 from .errors import RenderError
-from runner.errors import one_line_errors
+from runner.errors import catch_signals, one_line_errors
 from runner.files import check_file
 
 
@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse printed its one-line usage error (or --help)
         return int(exc.code or 0)
-    return one_line_errors("render", lambda: _run(args))
+    with catch_signals():  # SIGTERM/SIGHUP unwind as Ctrl-C does: no temp folder is left
+        return one_line_errors("render", lambda: _run(args))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -2,9 +2,11 @@
 provision the records the examples rely on.
 
 Exit codes: 0 every step passed; 1 a step failed (its case, step, language, request and
-the difference are printed); 2 the run could not start (bad input, missing cassette or
-token, unknown case, an instance that does not answer) — always one line, never a
-traceback; 128+N when stopped by signal N (130 Ctrl-C, 143 SIGTERM), after clean-up.
+the difference are printed) or, with --report, drifted from its recording (or found data
+missing); 2 the run could not start or go on (a bad setting or input, a missing cassette
+or token, an unknown case, an instance that does not answer, before or during the run) —
+always one line, never a traceback; 128+N when stopped by signal N (130 Ctrl-C, 143
+SIGTERM), after clean-up.
 """
 
 from __future__ import annotations
@@ -118,11 +120,13 @@ def run(args: argparse.Namespace) -> int:
     for case in cases:
         results += run_one(case, settings, ledger, done=len(results), total=total)
     print_ledger(ledger, settings)
+    clean = True  # drift (a live answer unlike its recording) is found by the report
     if args.report:
-        from .report import write_reports
+        from .report import read_summary, write_reports
 
         for path in write_reports(args.report, results, settings, ledger=ledger, left_out=left_out):
             print(f"report: {path}")
+        clean = read_summary(args.report)["ok"]
     data = [r for r in results if r.data_missing]
     failed = [r for r in results if not r.ok and not r.skipped and not r.data_missing]
     skipped = [r for r in results if r.skipped]
@@ -132,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     if data:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
               " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
-    return 1 if failed or skipped or data else 0
+    return 1 if failed or skipped or data or not clean else 0
 
 
 def check_fixtures(api: Api, settings) -> tuple[str, ...]:

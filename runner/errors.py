@@ -64,7 +64,12 @@ def catch_signals() -> Iterator[None]:
 
 
 def one_line_errors(prog: str, command: Callable[[], int]) -> int:
-    """Run a CLI command; a user error becomes one line on stderr and its exit code."""
+    """Run a CLI command; a user error becomes one line on stderr and its exit code.
+
+    The exit-code contract: 0 passed, 1 a step failed or drifted (the command returns
+    these), 2 could not run (an :class:`ApidocsError`), 128+N stopped by signal N (130
+    Ctrl-C, 143 SIGTERM, 129 SIGHUP; with :func:`catch_signals`), after the clean-up.
+    """
     try:
         return command()
     except ApidocsError as exc:
@@ -75,4 +80,4 @@ def one_line_errors(prog: str, command: Callable[[], int]) -> int:
         return 128 + exc.signum
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
-        return 130
+        return 130  # 128 + SIGINT, as a shell reports it

@@ -2,21 +2,32 @@
 
 Find → run → compare, as in pytest-examples: each ``cases/case*.py`` file is collected
 as a case, each of its steps as an item (marked ``apidocs``) that runs the step in both
-languages. Steps of a case share one run (the chains), so they run in order.
+languages. Steps of a case share one run (the chains), so they run in order; a step left
+out with ``-k`` still runs (a later step needs its ids), it just is not reported.
 
-Mode: ``--apidocs-mode=replay|live|record``; when it is not given, pytest-recording's
-``--record-mode`` decides (``none``, its default, replays; ``all``/``rewrite`` record).
+Mode: ``--apidocs-mode=replay|live|record``; else pytest-recording's ``--record-mode``
+(``all``/``rewrite`` record); else ``$DOCS_MODE``; else replay. Settings are read and
+checked once, when the steps are collected.
+
+Exit codes, as the CLI's: 0 every step passed; 1 a step failed, or every step run was
+skipped; 2 the run could not start or go on (a bad setting, a missing cassette, the
+server unreachable: the session stops at once), also when the case folder holds no case;
+128+N when stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). Drafts are deleted
+in every case.
 """
 
 from __future__ import annotations
 
+import signal
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
-from .errors import ApidocsError
-from .settings import MODES, load
+from .errors import STOP_SIGNALS, ApidocsError, Interrupted, ServerUnreachable
+from .settings import MODES, Settings, load
 
 if TYPE_CHECKING:
     from .engine import StepResult
@@ -25,14 +36,30 @@ if TYPE_CHECKING:
 # plugins: pytest-recording must register vcrpy for assertion rewriting first.
 
 
+@dataclass
+class Session:
+    """What the exit code needs to know about the apidocs part of a pytest session."""
+
+    settings: Settings | None = None  # set once steps are collected: an apidocs run
+    could_not_run: str = ""  # the first error that stopped a case (exit 2)
+    steps_run: int = 0
+    steps_passed: int = 0
+    signal: int = 0  # SIGTERM or SIGHUP received
+    previous_handlers: dict = field(default_factory=dict)  # put back at the end
+
+
+STATE = pytest.StashKey[Session]()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("apidocs", "verified API docs")
     group.addoption("--apidocs-mode", choices=MODES, default=None,
-                    help="replay (default, offline), live (against $DOCS_API_URL) or record")
+                    help="replay (default, offline), live (against $DOCS_API_URL) or record; else $DOCS_MODE")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "apidocs(case, step): a step of a documented API case")
+    config.stash[STATE] = Session()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -41,12 +68,64 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     return None
 
 
-def _mode(config: pytest.Config) -> str:
+def _mode(config: pytest.Config) -> str | None:
+    """The mode the options ask for; None leaves it to $DOCS_MODE."""
     chosen = config.getoption("apidocs_mode")
     if chosen:
         return chosen
     record_mode = config.getoption("record_mode", default="none")
-    return "record" if record_mode in ("all", "rewrite") else "replay"
+    return "record" if record_mode in ("all", "rewrite") else None
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Steps were collected: read and check the settings once, before any step runs."""
+    if not any(isinstance(item, StepItem) for item in items):
+        return
+    state = config.stash[STATE]
+    try:
+        state.settings = load(_mode(config))
+    except ApidocsError as exc:
+        state.could_not_run = str(exc)
+        pytest.exit(f"apidocs: error: {exc}", returncode=exc.exit_code)
+
+    def stop(signum, frame):  # unwind as for Ctrl-C (once), so that drafts are deleted
+        if not state.signal:
+            state.signal = signum
+            raise Interrupted(signum)
+
+    state.previous_handlers = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE, None)
+    for sig, handler in (state.previous_handlers if state else {}).items():
+        signal.signal(sig, handler)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Give the session the CLI's exit code (pytest's own would say 2 for Ctrl-C, 5 for no test)."""
+    state = session.config.stash[STATE]
+    if state.settings is None and not state.could_not_run:
+        if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and _aims_at_cases(session.config):
+            print("apidocs: error: no case collected: the case folder holds no case*.py script", file=sys.stderr)
+            session.exitstatus = 2
+        return
+    if state.signal:
+        session.exitstatus = 128 + state.signal
+    elif state.could_not_run:
+        session.exitstatus = 2
+    elif exitstatus == pytest.ExitCode.INTERRUPTED:
+        session.exitstatus = 130
+    elif exitstatus == pytest.ExitCode.OK and state.steps_run and not state.steps_passed:
+        print("apidocs: no step was verified: every step run was skipped", file=sys.stderr)
+        session.exitstatus = 1
+
+
+def _aims_at_cases(config: pytest.Config) -> bool:
+    """The command line names a case folder or case script (``pytest cases/``)."""
+    paths = [Path(config.invocation_params.dir, arg.split("::")[0]) for arg in config.args]
+    return any(p.name == "cases" or p.parent.name == "cases" for p in paths)
 
 
 class CaseFile(pytest.File):
@@ -63,18 +142,26 @@ class CaseFile(pytest.File):
             item.add_marker(pytest.mark.apidocs(self.case.name, step.name))
             yield item
 
-    def next_result(self) -> "StepResult":
+    def result_for(self, name: str) -> "StepResult":
+        """Step ``name``'s result, running the case up to it (the steps before it too)."""
         if self._stopped:
             raise ApidocsError(f"not run: {self._stopped}")
+        state = self.config.stash[STATE]
         try:
             if self._results is None:
                 from .engine import run_case
 
-                self._results = run_case(self.case, load(_mode(self.config)))
+                self._results = run_case(self.case, state.settings)
                 self.addfinalizer(self._results.close)  # clean-up runs even after a failure
-            return next(self._results)
+            for result in self._results:
+                if result.step.name == name:
+                    return result
+            raise ApidocsError(f"{self.case.name} ended before its step {name}")
         except ApidocsError as exc:
             self._stopped = str(exc)
+            state.could_not_run = state.could_not_run or str(exc)
+            if isinstance(exc, ServerUnreachable):  # every later step would fail the same way
+                self.session.shouldstop = "apidocs: the server is unreachable, the rest of the run was stopped"
             raise
 
 
@@ -84,13 +171,16 @@ class StepFailed(Exception):
 
 class StepItem(pytest.Item):
     def runtest(self) -> None:
-        result = self.parent.next_result()
+        state = self.config.stash[STATE]
+        state.steps_run += 1
+        result = self.parent.result_for(self.name)
         if result.skipped:
             pytest.skip("not verified in every language: an earlier step of this case failed")
         if not result.ok:
             from .console import failure_details
 
             raise StepFailed("\n".join(failure_details(result)))
+        state.steps_passed += 1
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo, style=None) -> str:
         if excinfo.errisinstance((StepFailed, ApidocsError)):

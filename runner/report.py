@@ -446,6 +446,11 @@ def junit(reports: list[StepReport], meta: dict) -> str:
 
 
 # ----------------------------------------------------------------- CI gate
+def read_summary(directory: Path) -> dict:
+    """The verdict a run wrote into ``directory`` (``ok`` is false on a failure, drift or skip)."""
+    return json.loads((Path(directory) / "summary.json").read_text(encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m runner.report DIR``: print the verdict of a written report; exit 1 unless clean."""
     args = sys.argv[1:] if argv is None else argv
@@ -454,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     if not path.is_file():
         print(f"apidocs report: no {path}: did the run write its report (--report {directory})?", file=sys.stderr)
         return 2
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_summary(directory)
     print(_verdict(data))
     for block_name in data.get("stale_blocks", []):
         print(f"stale: {block_name}")
