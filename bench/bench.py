@@ -38,7 +38,17 @@ from runner.model import API_URL, Snippet  # noqa: E402
 from runner.settings import Settings, read_env_file  # noqa: E402
 from runner.snippets import materialise  # noqa: E402
 
-REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+
+def _repeat() -> int:
+    """BENCH_REPEAT, checked: a bad value is one line and exit 2, as for every setting."""
+    value = os.environ.get("BENCH_REPEAT") or "3"
+    if not value.isdigit() or int(value) < 1:
+        print(f"bench: error: BENCH_REPEAT={value!r}: must be a whole number of runs, 1 or more", file=sys.stderr)
+        sys.exit(2)
+    return int(value)
+
+
+REPEAT = _repeat()
 
 
 def say(text: str = "") -> None:

@@ -1,18 +1,21 @@
-"""All configuration in one place: environment variables, overridden by CLI flags.
+"""All configuration in one place: environment variables (README, "Configuration").
 
 | variable              | meaning                                                         | default |
 |-----------------------|-----------------------------------------------------------------|---------|
-| DOCS_MODE             | replay (offline, cassettes), live, or record                    | replay  |
+| DOCS_MODE             | replay (offline, cassettes), live, or record: pytest plugin only | replay  |
 | DOCS_API_URL          | the API base for live/record, e.g. https://host/api             | from .instance/env |
 | DOCS_API_TOKEN        | depositor's personal access token (trusted-user)                | from .instance/env |
 | DOCS_CURATOR_TOKEN    | curator's token (reviewer role): accepts curation requests      | from .instance/env |
 | DOCS_ADMIN_TOKEN      | optional, administration-access: removes records a run published| from .instance/env |
-| DOCS_DISPOSABLE       | 1 if live runs may create drafts and publish records there      | from .instance/env |
+| DOCS_DISPOSABLE       | yes if live runs may create drafts and publish records there    | from .instance/env |
 | DOCS_INSTANCE_VERSION | what the instance runs, stored in recorded cassettes            | from .instance/env |
-| DOCS_CASSETTES        | the cassette folder                                             | cassettes/ |
+| DOCS_CASSETTES        | the cassette folder (``--cassettes`` overrides it)              | cassettes/ |
 | DOCS_TIMEOUT          | seconds to wait for one HTTP answer                             | 30 |
 | DOCS_RETRY_AFTER_MAX  | longest wait honoured for a 429's Retry-After, seconds          | 30 |
 | DOCS_INSTANCE_ENV     | the file live runs read defaults from                           | .instance/env |
+
+Each value is checked as it is read (:mod:`runner.validate`), so a typo is one line
+before any request, not a traceback in the middle of a run.
 """
 
 from __future__ import annotations
