@@ -65,7 +65,7 @@ def test_empty_value_in_the_environment_overrides_the_env_file(tmp_path, faulty_
     env_file.write_text(f"DOCS_API_URL={faulty_server.url}\nDOCS_DISPOSABLE=1\n"
                         "DOCS_API_TOKEN=depositor-token-123\nDOCS_CURATOR_TOKEN=curator-token-456\n")
     done = run_cli("live", "case3_upload", env={"DOCS_INSTANCE_ENV": str(env_file), "DOCS_DISPOSABLE": ""})
-    assert_refused(done, "case3_upload creates drafts", "not marked disposable")
+    assert_refused(done, "this run creates drafts", "is not marked disposable")
     assert faulty_server.hits == 0
 
 
