@@ -15,8 +15,9 @@ gunicorn serves):
     invenio_config_tuw.permissions and CURATIONS_MODERATION_ROLE)
  3. reduced vocabularies (instance/app_data/vocabularies.yaml + InvenioRDM's own)
  4. OAI sets / static pages (`invenio rdm fixtures`)
- 5. users depositor (trusted-user), curator (reviewer), admin (admin: removes the
-    records live runs publish), untrusted (no role), each with a personal access token
+ 5. users depositor (trusted-user, a TISS id: may use DAMAP), curator (reviewer),
+    admin (admin: removes the records live runs publish), untrusted (no role), each
+    with a personal access token
  6. indexer queues processed (else users show as "Deleted user")
  7. state file (tokens) written atomically; its presence means "done"
 
@@ -37,9 +38,11 @@ T0 = time.monotonic()
 
 USERS = {
     # key: (email, username, profile, roles)
+    # a TU Wien account, as TU's single sign-on creates them: its TISS id lets it use
+    # the DAMAP integration (invenio-config-tuw's TUWInvenioDAMAPPermissionPolicy)
     "depositor": ("depositor@example.org", "depositor",
                   {"full_name": "Jane Doe", "given_name": "Jane", "family_name": "Doe",
-                   "affiliations": "TU Wien"}, ["trusted-user"]),
+                   "affiliations": "TU Wien", "tiss_id": 100001}, ["trusted-user"]),
     "curator": ("curator@example.org", "curator",
                 {"full_name": "Max Mustermann", "given_name": "Max",
                  "family_name": "Mustermann", "affiliations": "TU Wien"}, ["reviewer"]),
