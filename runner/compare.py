@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -99,6 +100,25 @@ def request_problems(request: RequestView, needs_token: bool, method: str) -> li
         if request.body is not None:
             problems.append(f"sent a body ({_show('body', request.body)[:120]}) to an endpoint that takes none")
     return problems
+
+
+#: How the Endpoint lines of the page name the API base.
+API_PREFIX = "/api"
+
+
+def endpoint_problems(request: RequestView, method: str, endpoint: str, api_path: str) -> list[str]:
+    """The request must go to the step's Endpoint line, its ``{fields}`` filled in.
+
+    Both languages can agree on a path that the Endpoint line does not document (the
+    DAMAP page's link snippets dropped ``/damap``); this is where that shows. Paths are
+    compared below the API base, so an instance serving its API elsewhere compares alike.
+    """
+    documented = endpoint.removeprefix(API_PREFIX)
+    pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(documented))
+    sent = request.path.removeprefix(api_path) if api_path else request.path
+    if re.fullmatch(pattern, sent):
+        return []
+    return [f"sent {request.method} {API_PREFIX}{sent}, which is not the Endpoint line's {method} {endpoint}"]
 
 
 def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, str]) -> list[str]:

@@ -13,7 +13,8 @@ def step_line(result: StepResult, seconds: float) -> str:
     note = f"; not run in {', '.join(stopped)}: that chain stopped earlier" if stopped else ""
     if any(run.stand_in for run in result.runs.values()):
         note += "; no fixture here: its stand-in found a record"
-    return f"  {mark} {result.case} › {result.step.name} ({kind}, {seconds:.1f} s{note})"
+    waiting = f"\n       {result.waiting}" if result.waiting else ""
+    return f"  {mark} {result.case} › {result.step.name} ({kind}, {seconds:.1f} s{note}){waiting}"
 
 
 def failure_details(result: StepResult) -> list[str]:

@@ -20,7 +20,8 @@ from urllib.parse import quote
 from . import cassette as cassettes
 from .api import Api, ApiError
 from .capture import CaptureProxy, Exchange
-from .compare import RequestView, request_differences, request_problems, response_problems, view
+from .compare import (RequestView, endpoint_problems, request_differences, request_problems, response_problems,
+                      view)
 from .errors import ApidocsError, ServerUnreachable
 from .execute import LABELS, LANGUAGES, ProcessResult, run_snippet
 from .files import write_atomically
@@ -45,6 +46,8 @@ class StepRun:
     stopped_by: str = ""
     #: the action's stand-in ran, because the target lacks the fixtures
     stand_in: bool = False
+    #: what of the documented answer this run could not verify (see :class:`model.Upstream`)
+    waiting: str = ""
 
     @property
     def response(self) -> Exchange | None:
@@ -75,6 +78,11 @@ class StepResult:
     def data_missing(self) -> bool:
         """Failed only because the instance lacks data (``apidocs provision``), not drift."""
         return _only_data_missing([p for r in self.runs.values() for p in r.problems] + self.problems)
+
+    @property
+    def waiting(self) -> str:
+        """What waits for an upstream server (passed up to its call), or ""."""
+        return next((r.waiting for r in self.runs.values() if r.waiting), "")
 
     def messages(self) -> list[str]:
         """Every problem, each naming its language."""
@@ -255,8 +263,12 @@ def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy
         run.problems.append(f"sent {len(run.exchanges)} requests, the page documents one")
     run.request = view(run.response, run.table)
     run.problems += request_problems(run.request, step.needs_token, step.method)
-    run.problems += response_problems(run.response, step.expect, bindings)
-    if run.process.exit_code != 0 and not run.problems:
+    run.problems += endpoint_problems(run.request, step.method, step.endpoint, proxy.api_path)
+    if step.upstream and step.upstream.unanswered(run.response.status) and not run.problems:
+        run.waiting = step.upstream.waiting(run.response.status)
+    else:
+        run.problems += response_problems(run.response, step.expect, bindings)
+    if run.process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
         run.problems.append(f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}")
     if step.saves and not run.problems:
         run.problems += _saved_file_problems(run, materialise(step.saves, run.table))

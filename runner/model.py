@@ -48,6 +48,33 @@ class Expect:
 
 
 @dataclass(frozen=True)
+class Upstream:
+    """A server the instance calls to make its answer (TU Wien's DAMAP for the DAMAP page).
+
+    Where that server does not answer (none can run beside the reference instance), the
+    app answers with a server error *after* its own checks. The step is then verified up
+    to that call (routed, token, the same request from both languages, the app's checks)
+    and the rest - the documented status and body, which come from the server - waits
+    for it. Wherever the server answers, the step is checked in full.
+    """
+
+    name: str
+    #: what the endpoint returns once the server answers, in words: shown on the page in
+    #: place of an example response while no recording of a real answer exists
+    returns: str
+    #: the app's answers that mean "the call to the server failed"
+    failed: tuple[int, ...] = (500, 502, 503, 504)
+
+    def unanswered(self, status: int) -> bool:
+        return status in self.failed
+
+    def waiting(self, status: int) -> str:
+        return (f"verified up to the call to {self.name}: the app routed the request and passed its own checks,"
+                f" then answered HTTP {status} because {self.name} did not answer; the documented answer"
+                f" waits for a {self.name} server")
+
+
+@dataclass(frozen=True)
 class Snippet:
     """A step the page shows, in both languages."""
 
@@ -70,6 +97,8 @@ class Snippet:
     example: tuple[str, ...] | None = None
     #: response headers shown as the page's example (download case).
     example_headers: tuple[str, ...] = ()
+    #: the server the answer comes from, when it is not the instance itself (DAMAP).
+    upstream: Upstream | None = None
 
     @property
     def needs_token(self) -> bool:

@@ -146,7 +146,7 @@ def analyse(results: list, settings) -> list[StepReport]:
         reports.append(StepReport(
             case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
             outcome=outcome, languages=languages, problems=list(result.problems),
-            stale=[s for s in stale if s], checked=_checked(step, live), note=note,
+            stale=[s for s in stale if s], checked=_checked(step, live, result.waiting), note=note,
             unverified=_blocks_of(result.case, step) if outcome == "skipped" else [],
         ))
     return reports
@@ -206,14 +206,18 @@ def _got(run) -> str:
     return f"HTTP {exchange.status}"
 
 
-def _checked(step, live: bool) -> str:
+def _checked(step, live: bool, waiting: str = "") -> str:
+    if waiting:  # the answer comes from an upstream server that did not answer (DAMAP)
+        return (f"Python and cURL ran as shown and sent the same request, to the Endpoint line; {waiting}"
+                f" (HTTP {step.expect.status}"
+                + (f" and {len(step.expect.fields)} documented field(s)" if step.expect.fields else "") + ")")
     parts = [f"HTTP {step.expect.status}"]
     if step.expect.fields:
         parts.append(f"{len(step.expect.fields)} documented field(s) and their types")
     if step.expect.checks:
         parts.append(f"{len(step.expect.checks)} documented effect(s)")
     if isinstance(step, Snippet):
-        parts.insert(0, "Python and cURL ran as shown and sent the same request")
+        parts.insert(0, "Python and cURL ran as shown and sent the same request, to the Endpoint line")
         if step.saves:
             parts.append(f"saved {step.saves} with the response's bytes")
     else:

@@ -55,10 +55,15 @@ def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
     text = (tmp_path / "report.md").read_text()
     assert f"OK — {total} passed, 0 failed, 0 drifted, 0 skipped" in text
     assert steps_checked(text) == [f"{case.name} › {step.name}" for case in CASES for step in case.steps]
+    waiting = {(r.case, r.step.name) for r in replayed if r.waiting}
     for case in CASES:
         for snippet in case.snippets:
-            assert (f"- {case.name} › {snippet.name}: Python and cURL ran as shown and sent the same request; "
-                    f"HTTP {snippet.expect.status}") in text
+            sent = f"- {case.name} › {snippet.name}: Python and cURL ran as shown and sent the same request, to the Endpoint line; "
+            if (case.name, snippet.name) in waiting:  # its upstream server did not answer the recording
+                assert (sent + f"verified up to the call to {snippet.upstream.name}") in text
+                assert f"waits for a {snippet.upstream.name} server (HTTP {snippet.expect.status}" in text
+            else:
+                assert (sent + f"HTTP {snippet.expect.status}") in text
             if snippet.saves:
                 assert f"saved {snippet.saves} with the response's bytes" in text
     assert not any(token in read_all(paths) for token in REPLAY_TOKENS)
