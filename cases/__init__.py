@@ -1,13 +1,15 @@
-"""The documented cases of the API page, one module each, in the page's order.
+"""The documented cases of each page, one module each, in the page's order.
 
-Each module defines ``CASE`` (a :class:`runner.model.Case`). Running a module directly
-verifies that case: ``python -m cases.case1_metadata``.
+Each module defines ``CASE`` (a :class:`runner.model.Case`) named like its file. A page
+of the theme with API snippets has its cases under one file-name prefix (:data:`PAGES`):
+``case<n>_*.py`` for the API page, ``damap<n>_*.py`` for the DAMAP page.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from runner.errors import ApidocsError
@@ -16,13 +18,34 @@ from runner.model import Case
 HERE = Path(__file__).resolve().parent
 
 
-def case_files(folder: Path = HERE) -> list[Path]:
-    """The case scripts in ``folder``; none is an error, since a run of 0 cases checks nothing."""
+@dataclass(frozen=True)
+class Page:
+    """A page of invenio-theme-tuw that shows API snippets: its cases and our template of it."""
+
+    name: str
+    #: its case scripts are ``<prefix><n>_*.py`` in the cases folder, in page order
+    prefix: str
+    #: our template of the page, in ``page/``
+    template: str
+
+
+#: Every page, in the order runs and renders go through them.
+PAGES = {page.name: page for page in (
+    Page("api", prefix="case", template="about_api.html"),
+    Page("damap", prefix="damap", template="damap.html"),
+)}
+
+
+def case_files(folder: Path = HERE, page: str | None = None) -> list[Path]:
+    """The case scripts of ``page`` (default: of every page), in page order; none is an
+    error, since a run of 0 cases checks nothing."""
     if not folder.is_dir():
         raise ApidocsError(f"{folder} is {'not a folder' if folder.exists() else 'missing'}: no cases to verify")
-    found = sorted(folder.glob("case*.py"))
+    pages = [PAGES[page]] if page else PAGES.values()
+    found = [path for p in pages for path in sorted(folder.glob(f"{p.prefix}[0-9]*.py"))]
     if not found:
-        raise ApidocsError(f"no case scripts (case*.py) in {folder}: there is nothing to verify")
+        patterns = ", ".join(f"{p.prefix}<n>_*.py" for p in pages)
+        raise ApidocsError(f"no case scripts ({patterns}) in {folder}: there is nothing to verify")
     return found
 
 
@@ -54,9 +77,9 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
     return line
 
 
-def load_cases(names: list[str] | None = None, folder: Path = HERE) -> list[Case]:
-    """The cases in page order, or just ``names``; an unknown name is an error."""
-    cases = [load_case(path) for path in case_files(folder)]
+def load_cases(names: list[str] | None = None, folder: Path = HERE, page: str | None = None) -> list[Case]:
+    """The cases of ``page`` (default: every page) in page order, or just ``names``; an unknown name is an error."""
+    cases = [load_case(path) for path in case_files(folder, page)]
     if not names:
         return cases
     by_name = {c.name: c for c in cases}

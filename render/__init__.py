@@ -10,4 +10,14 @@ texts between the named markers of the page template (:mod:`render.markers`,
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "page" / "about_api.html"
+
+
+def template(page: str) -> Path:
+    """Our template of ``page`` (a name of :data:`cases.PAGES`)."""
+    from cases import PAGES
+
+    return ROOT / "page" / PAGES[page].template
+
+
+#: The API page's template (the page most tools here work on).
+TEMPLATE = template("api")

@@ -7,11 +7,14 @@ Kinds of block, named ``CASE/STEP/KIND``:
 ``response``
     the recorded JSON response, trimmed to the step's ``example`` paths (in the order
     given; keys inside each shown value sorted), pretty-printed with a 2-space indent,
-    with the page's placeholders put back;
+    with the page's placeholders put back; for a step whose answer comes from an
+    upstream server that did not answer when it was recorded (DAMAP), what the endpoint
+    returns, in words - never an invented example;
 ``headers``
     the recorded response headers named by the step's ``example_headers``;
 ``status``
-    the recorded status line shown next to an example, e.g. ``HTTP 200 - OK``;
+    the recorded status line shown next to an example, e.g. ``HTTP 200 - OK`` (the
+    documented one while the upstream server's answer is not recorded);
 ``inline``
     an action's inline example (the Common Query Parameters list).
 
@@ -25,6 +28,7 @@ import html
 import http
 import json
 import re
+import textwrap
 from typing import Any, Iterable
 
 from runner.cassette import CANONICAL_ORIGIN
@@ -117,8 +121,19 @@ def example_headers(case: Case, step: Snippet, run: StepRun) -> str:
     return page_terms("\n".join(lines), case, run)
 
 
+def unrecorded_example(step: Snippet) -> str:
+    """In place of an example: no real answer of the upstream server was recorded."""
+    upstream = step.upstream
+    lines = [f"No recorded example: no {upstream.name} server answered when this case was recorded.",
+             *textwrap.wrap(f"The endpoint returns {upstream.returns}", 88)]
+    return "\n".join(lines)
+
+
 def status_line(case: Case, step: Snippet, run: StepRun) -> str:
-    status = _response(case, step, run).status
+    return _status_text(_response(case, step, run).status)
+
+
+def _status_text(status: int) -> str:
     try:
         phrase = http.HTTPStatus(status).phrase
     except ValueError:
@@ -162,6 +177,10 @@ def step_blocks(case: Case, result: StepResult | None, step) -> dict[str, str]:
     run = result.runs.get("python") if result else None
     if run is None:
         raise RenderError(f"{case.name}/{step.name}: no verified Python run to take the example from")
+    if run.waiting:  # the upstream server did not answer: nothing real to show
+        blocks[prefix + "response"] = unrecorded_example(step)
+        blocks[prefix + "status"] = _status_text(step.expect.status)
+        return blocks
     if step.example is not None:
         blocks[prefix + "response"] = example_json(case, step, run)
     if step.example_headers:

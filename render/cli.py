@@ -1,9 +1,12 @@
 """``python -m render`` / ``apidocs render``: the page's blocks from the verified cases.
 
-    render                    replay every case, write the blocks into page/about_api.html
+    render                    replay every case, write the blocks into each page's template
+                              (page/about_api.html, page/damap.html)
     render --check            exit 1 with a unified diff when a block differs (writes nothing)
-    render --into PATH        the same, for an external copy of the page (a theme checkout)
-    render --notebook OUT     write the Python snippets as a Jupyter notebook (the page is left alone)
+    render --page damap       only that page (api, damap)
+    render --into PATH        the same, for an external copy of one page (a theme checkout;
+                              --page says which, default api)
+    render --notebook OUT     write a page's Python snippets as a Jupyter notebook (default: api)
 
 Exit codes: 0 done / up to date; 1 ``--check`` found a difference; 2 the page cannot be
 rendered (a case fails in replay, a cassette is missing, markers are wrong): one line.
@@ -16,7 +19,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from . import TEMPLATE
+from . import template
 from .errors import RenderError
 from runner.errors import catch_signals, one_line_errors
 from runner.files import check_file
@@ -31,9 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="render", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
+    from cases import PAGES
+
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff when a block differs")
+    parser.add_argument("--page", choices=list(PAGES), default=None,
+                        help="render only this page (default: every page; with --into or --notebook: api)")
     parser.add_argument("--into", type=Path, metavar="PATH", default=None,
-                        help=f"the page to update (default: {TEMPLATE.relative_to(TEMPLATE.parent.parent)})")
+                        help="the page to update (default: its template in page/, e.g. page/about_api.html)")
     parser.add_argument("--notebook", type=Path, metavar="OUT.ipynb", default=None,
                         help="write the notebook instead of the page")
     parser.add_argument("--api-url", default=None, metavar="URL",
@@ -54,23 +61,33 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cases import HERE, load_cases
+    from cases import PAGES
     from runner import settings as settings_module
-
-    from . import blocks, page, verified
 
     if args.notebook and (args.check or args.into):
         raise RenderError("--notebook writes only the notebook: use it without --check and --into")
     if args.api_url and not args.notebook:
         raise RenderError("--api-url is for the notebook: use it with --notebook")
-    if args.notebook:  # an output that cannot be written is found out before the replay
-        check_file(args.notebook, "the notebook")
-    elif not args.check:
-        check_file(args.into or TEMPLATE, "the page")
-    cases = load_cases(folder=args.cases_dir or HERE)
     settings = settings_module.load("replay")
     if args.cassettes:
         settings = replace(settings, cassettes=args.cassettes)
+    one_file = args.into or args.notebook
+    pages = [args.page] if args.page else (["api"] if one_file else list(PAGES))
+    if args.notebook:  # an output that cannot be written is found out before the replay
+        check_file(args.notebook, "the notebook")
+    elif not args.check:
+        for name in [args.into] if args.into else [template(p) for p in pages]:
+            check_file(name, "the page")
+    return max(_render_page(name, args, settings) for name in pages)
+
+
+def _render_page(name: str, args: argparse.Namespace, settings) -> int:
+    """Render one page (its cases replayed) into its template, ``--into`` or the notebook."""
+    from cases import HERE, load_cases
+
+    from . import blocks, page, verified
+
+    cases = load_cases(folder=args.cases_dir or HERE, page=name)
     results = verified.replay(cases, settings)
     if args.notebook:
         from . import notebook
@@ -79,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
         notebook.write(args.notebook, notebook.build(cases, **kwargs))
         print(f"render: wrote {args.notebook} ({len(cases)} cases)")
         return 0
-    target = args.into or TEMPLATE
+    target = args.into or template(name)
     outcome = page.update(target, blocks.page_blocks(cases, results), check=args.check)
     if args.check:
         if outcome.changed:

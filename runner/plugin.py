@@ -1,9 +1,10 @@
 """The pytest face of the runner: ``pytest cases/`` verifies every step as a test item.
 
-Find → run → compare, as in pytest-examples: each ``cases/case*.py`` file is collected
-as a case, each of its steps as an item (marked ``apidocs``) that runs the step in both
-languages. Steps of a case share one run (the chains), so they run in order; a step left
-out with ``-k`` still runs (a later step needs its ids), it just is not reported.
+Find → run → compare, as in pytest-examples: each case script of ``cases/`` (``case*.py``
+for the API page, ``damap*.py`` for the DAMAP page) is collected as a case, each of its
+steps as an item (marked ``apidocs``) that runs the step in both languages. Steps of a
+case share one run (the chains), so they run in order; a step left out with ``-k`` still
+runs (a later step needs its ids), it just is not reported.
 
 Mode: ``--apidocs-mode=replay|live|record``; else pytest-recording's ``--record-mode``
 (``all``/``rewrite`` record); else ``$DOCS_MODE``; else replay. Settings are read and
@@ -63,7 +64,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    if file_path.parent.name == "cases" and file_path.name.startswith("case") and file_path.suffix == ".py":
+    from cases import PAGES
+
+    prefixes = tuple(page.prefix for page in PAGES.values())
+    if file_path.parent.name == "cases" and file_path.name.startswith(prefixes) and file_path.suffix == ".py":
         return CaseFile.from_parent(parent, path=file_path)
     return None
 

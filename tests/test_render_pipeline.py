@@ -26,7 +26,7 @@ from runner import cassette as cassettes
 from runner.capture import CaptureProxy
 from runner.settings import Settings
 
-CASES = load_cases()
+CASES = load_cases(page="api")  # the API page's (page/about_api.html)
 
 
 @pytest.fixture(scope="module")

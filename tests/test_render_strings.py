@@ -147,7 +147,7 @@ def test_every_preformatted_area_holds_one_named_block():
 def test_the_page_covers_every_case_and_its_endpoints():
     text = TEMPLATE.read_text(encoding="utf-8")
     names = set(markers.find(text))
-    for case in load_cases():
+    for case in load_cases(page="api"):
         for snippet in case.snippets:
             assert f"{case.name}/{snippet.name}/curl" in names and f"{case.name}/{snippet.name}/python" in names
             assert f"<code>{snippet.method} {snippet.endpoint}</code>" in text, (case.name, snippet.name)

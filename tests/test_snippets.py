@@ -27,6 +27,13 @@ def test_unbound_placeholder_stays_visible():
 
 
 def test_snippets_needing_a_token_are_exactly_the_writing_ones():
-    needs = {(c.name, s.name) for c in load_cases() for s in c.snippets if s.needs_token}
-    writes = {(c.name, s.name) for c in load_cases() for s in c.snippets if c.writes}
+    """The API page: "creating records or attaching files require an access token ... Other operations are public"."""
+    cases = load_cases(page="api")
+    needs = {(c.name, s.name) for c in cases for s in c.snippets if s.needs_token}
+    writes = {(c.name, s.name) for c in cases for s in c.snippets if c.writes}
     assert needs == writes
+
+
+def test_every_damap_snippet_needs_a_token():
+    """The DAMAP page: "Token Required: Yes" for both endpoints."""
+    assert all(s.needs_token for c in load_cases(page="damap") for s in c.snippets)
