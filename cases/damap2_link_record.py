@@ -1,0 +1,73 @@
+"""DAMAP page - Link your record to a maDMP: invenio-damap reads the record as the caller,
+exports it as an RDA maDMP dataset and sends it to DAMAP, which adds it to the maDMP.
+
+Before it calls DAMAP, the app reads the record with the caller's identity: a record that
+does not exist, or is not published yet, is refused there (the runner's own requests).
+``1337`` is the page's example maDMP id: only DAMAP knows which maDMPs exist.
+"""
+
+from dataclasses import replace
+
+from runner.model import Action, Case, Expect, Snippet, Upstream
+
+from cases.checks import equals
+from cases.common import CREATE_DRAFT, FIND_RECORD
+
+LINK = "/invenio_damap/damap/dmp/1337/dataset"
+
+DAMAP = Upstream(
+    name="DAMAP",
+    returns=(
+        "HTTP 201 with the record that was linked, in the same JSON as "
+        "GET /api/records/{record_id} returns it (see Case 1 of the API page), "
+        "once DAMAP has added it to the maDMP."
+    ),
+)
+
+
+def _refused(name: str, record: str, message: str) -> Action:
+    """The app refuses to link ``record`` before it calls DAMAP (404 with ``message``)."""
+    return Action(name=name, method="POST", path=f"{LINK}/{record}", token="depositor",
+                  expect=Expect(404, checks=(equals("message", message),)))
+
+
+CASE = Case(
+    name="damap2_link_record",
+    title="Link your record to a maDMP",
+    story="Link your selected InvenioRDM record to the target maDMP:",
+    placeholders={"abcde-12345": "record_id"},
+    writes=True,  # where DAMAP answers, linking changes the maDMP there
+    cleanup=("draft_id",),
+    steps=(
+        _refused("link-missing-record", "00000-00000", "The persistent identifier does not exist."),
+        replace(CREATE_DRAFT, bind={"draft_id": "id"}),
+        _refused("link-unpublished-draft", "{draft_id}", "The persistent identifier is not registered."),
+        FIND_RECORD,
+        Snippet(
+            name="link",
+            title="Link your selected InvenioRDM record to the target maDMP",
+            method="POST",
+            endpoint="/api/invenio_damap/damap/dmp/{dmp_id}/dataset/{record_id}",
+            curl='''\
+curl -X POST "{{ config.SITE_API_URL }}/invenio_damap/damap/dmp/1337/dataset/abcde-12345" \\
+     -H "Authorization: Bearer {your-access-token}"''',
+            python='''\
+import requests
+url = "{{ config.SITE_API_URL }}/invenio_damap/damap/dmp/1337/dataset/abcde-12345"
+headers = {
+    "Authorization": "Bearer {your-access-token}",
+}
+response = requests.post(url, headers=headers)
+print(response.json())''',
+            expect=Expect(201, fields={
+                "id": str,
+                "metadata.title": str,
+                "metadata.creators": list,
+                "links.self": str,
+            }),
+            example=("id", "metadata.title", "metadata.creators", "metadata.publication_date",
+                     "metadata.resource_type.id", "links.self", "links.files"),
+            upstream=DAMAP,
+        ),
+    ),
+)
