@@ -101,8 +101,8 @@ def _render_page(name: str, args: argparse.Namespace, settings) -> int:
     if args.check:
         if outcome.changed:
             sys.stdout.write(outcome.diff)
-            print(f"render: {target} differs from what the verified cases produce: run `make render`",
-                  file=sys.stderr)
+            print(f"render: {target} differs from what the verified cases produce in {len(outcome.stale)} block(s)"
+                  f" ({', '.join(outcome.stale)}): run `make render`", file=sys.stderr)
             return 1
         print(f"render: {target} is up to date ({outcome.blocks} blocks)")
         return 0

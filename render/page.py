@@ -23,6 +23,8 @@ class Outcome:
     changed: bool
     diff: str
     blocks: int
+    #: the blocks whose text on disk is not what the verified cases produce
+    stale: tuple[str, ...] = ()
 
 
 def line_ending(text: str) -> str:
@@ -60,4 +62,6 @@ def update(path: Path, blocks: dict[str, str], check: bool = False) -> Outcome:
     changed = new != old
     if changed and not check:
         write_atomically(path, new)
-    return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(blocks))
+    before, after = markers.contents(old, str(path)), markers.contents(new, str(path))
+    stale = tuple(name for name in after if before.get(name) != after[name])
+    return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(blocks), stale)

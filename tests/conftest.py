@@ -209,3 +209,28 @@ def theme_page(folder: Path) -> Path | None:
         name = next(n for n in wheel.namelist() if n.endswith("invenio_theme_tuw/about_api.html"))
         wheel.extract(name, folder)
     return folder / name
+
+
+def installed_theme_file(relative: str, folder: Path) -> Path | None:
+    """A file of invenio-theme-tuw as the reference instance installs it (e.g. ``about/damap.html``):
+    from ``.instance/venv``, else ``pip download`` of the version instance/requirements.txt pins
+    into ``folder``; None if neither works."""
+    for package in sorted((ROOT / ".instance" / "venv" / "lib").glob("python*/site-packages/invenio_theme_tuw")):
+        found = sorted(package.rglob(relative))
+        if found:
+            return found[0]
+    pin = re.search(r"^invenio-theme-tuw(?:\[[^\]]*\])?==(\S+)", (ROOT / "instance" / "requirements.txt").read_text(), re.M)
+    if pin is None:
+        return None
+    done = subprocess.run([sys.executable, "-m", "pip", "download", f"invenio-theme-tuw=={pin[1]}", "--no-deps",
+                           "--only-binary=:all:", "--python-version", "3.12", "-q", "-d", str(folder)],
+                          capture_output=True, text=True, timeout=300)
+    wheels = list(folder.glob("invenio_theme_tuw-*.whl"))
+    if done.returncode or not wheels:
+        return None
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        name = next((n for n in wheel.namelist() if n.endswith("/" + relative)), None)
+        if name is None:
+            return None
+        wheel.extract(name, folder)
+    return folder / name
