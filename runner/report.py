@@ -207,15 +207,13 @@ def _got(run) -> str:
 
 
 def _checked(step, live: bool, waiting: str = "") -> str:
-    if waiting:  # the answer comes from an upstream server that did not answer (DAMAP)
-        return (f"Python and cURL ran as shown and sent the same request, to the Endpoint line; {waiting}"
-                f" (HTTP {step.expect.status}"
-                + (f" and {len(step.expect.fields)} documented field(s)" if step.expect.fields else "") + ")")
     parts = [f"HTTP {step.expect.status}"]
     if step.expect.fields:
         parts.append(f"{len(step.expect.fields)} documented field(s) and their types")
     if step.expect.checks:
         parts.append(f"{len(step.expect.checks)} documented effect(s)")
+    if waiting:  # the answer comes from an upstream server that did not answer (DAMAP): say what waits
+        parts = [f"{waiting} ({' and '.join(parts)})"]
     if isinstance(step, Snippet):
         parts.insert(0, "Python and cURL ran as shown and sent the same request, to the Endpoint line")
         if step.saves:
