@@ -78,7 +78,9 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
 
 
 def load_cases(names: list[str] | None = None, folder: Path = HERE, page: str | None = None) -> list[Case]:
-    """The cases of ``page`` (default: every page) in page order, or just ``names``; an unknown name is an error."""
+    """The cases of ``page`` (default: every page) in page order, or just ``names``.
+
+    An unknown name is an error."""
     cases = [load_case(path) for path in case_files(folder, page)]
     if not names:
         return cases

@@ -1,16 +1,11 @@
 """Case 4 - Attach a File to an Existing Record, then publish it once curation accepted it."""
 
-from runner.model import Action, Case, Expect, Snippet
+from runner.model import Case, Expect, Snippet
 
 from cases.checks import equals, starts_with
-from cases.common import CREATE_DRAFT, EXAMPLE_CSV
+from cases.common import CREATE_DRAFT, EXAMPLE_CSV, curation_accepted
 
 DRAFT = "{{ config.SITE_API_URL }}/records/abcde-12345/draft"
-
-
-def _curation(name: str, path: str, token: str, **extra) -> Action:
-    """TU Wien's curation, which publishing depends on (shown in the curation case)."""
-    return Action(name=name, method="POST", path=path, token=token, **extra)
 
 
 CASE = Case(
@@ -95,10 +90,7 @@ print(response.json())''',
             expect=Expect(200, fields={"checksum": str},
                           checks=(equals("status", "completed"), starts_with("checksum", "md5:"))),
         ),
-        _curation("request-curation", "/curations/", "depositor", json={"topic": {"record": "{record_id}"}},
-                  expect=Expect(201), bind={"request_id": "id"}),
-        _curation("review", "/requests/{request_id}/actions/review", "curator", expect=Expect(200)),
-        _curation("accept", "/requests/{request_id}/actions/accept", "curator", expect=Expect(200)),
+        *curation_accepted(),
         Snippet(
             name="publish",
             title="Step 4: Publish the Draft",

@@ -62,3 +62,17 @@ CREATE_DRAFT = Action(
 
 #: The file the upload snippets send (the page calls it example_dataset.csv).
 EXAMPLE_CSV = b"year,station,mean_temperature_c\n2023,Vienna,12.9\n2024,Vienna,13.4\n2025,Vienna,13.1\n"
+
+
+def curation_accepted(record: str = "record_id") -> tuple[Action, ...]:
+    """TU Wien's curation of the draft bound as ``record``, which publishing depends on:
+    the depositor requests it, a curator reviews and accepts it (shown in the curation case)."""
+    request = "{request_id}"
+    return (
+        Action(name="request-curation", method="POST", path="/curations/", token="depositor",
+               json={"topic": {"record": "{" + record + "}"}}, expect=Expect(201), bind={"request_id": "id"}),
+        Action(name="review", method="POST", path=f"/requests/{request}/actions/review", token="curator",
+               expect=Expect(200)),
+        Action(name="accept", method="POST", path=f"/requests/{request}/actions/accept", token="curator",
+               expect=Expect(200)),
+    )

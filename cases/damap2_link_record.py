@@ -2,7 +2,9 @@
 exports it as an RDA maDMP dataset and sends it to DAMAP, which adds it to the maDMP.
 
 Before it calls DAMAP, the app reads the record with the caller's identity: a record that
-does not exist, or is not published yet, is refused there (the runner's own requests).
+does not exist, is not published yet, or that the caller may not read is refused there (the
+runner's own requests). For the last, each chain publishes a restricted, metadata-only
+record through TU Wien's curation and a curator (not its owner) tries to link it.
 ``1337`` is the page's example maDMP id: only DAMAP knows which maDMPs exist.
 """
 
@@ -11,7 +13,7 @@ from dataclasses import replace
 from runner.model import Action, Case, Expect, Snippet, Upstream
 
 from cases.checks import equals
-from cases.common import CREATE_DRAFT, FIND_RECORD
+from cases.common import CREATE_DRAFT, FIND_RECORD, PUBLISHABLE_METADATA, curation_accepted
 
 LINK = "/invenio_damap/damap/dmp/1337/dataset"
 
@@ -25,10 +27,15 @@ DAMAP = Upstream(
 )
 
 
-def _refused(name: str, record: str, message: str) -> Action:
-    """The app refuses to link ``record`` before it calls DAMAP (404 with ``message``)."""
-    return Action(name=name, method="POST", path=f"{LINK}/{record}", token="depositor",
-                  expect=Expect(404, checks=(equals("message", message),)))
+def _refused(name: str, record: str, status: int, message: str, token: str = "depositor") -> Action:
+    """The app refuses to link ``record`` before it calls DAMAP (``status`` with ``message``)."""
+    return Action(name=name, method="POST", path=f"{LINK}/{record}", token=token,
+                  expect=Expect(status, checks=(equals("message", message),)))
+
+
+#: A record only its owner (the depositor) may read.
+RESTRICTED = {**PUBLISHABLE_METADATA, "files": {"enabled": False},
+              "access": {"record": "restricted", "files": "restricted"}}
 
 
 CASE = Case(
@@ -37,11 +44,16 @@ CASE = Case(
     story="Link your selected InvenioRDM record to the target maDMP:",
     placeholders={"abcde-12345": "record_id"},
     writes=True,  # where DAMAP answers, linking changes the maDMP there
-    cleanup=("draft_id",),
+    cleanup=("draft_id", "restricted_id"),
     steps=(
-        _refused("link-missing-record", "00000-00000", "The persistent identifier does not exist."),
+        _refused("link-missing-record", "00000-00000", 404, "The persistent identifier does not exist."),
         replace(CREATE_DRAFT, bind={"draft_id": "id"}),
-        _refused("link-unpublished-draft", "{draft_id}", "The persistent identifier is not registered."),
+        _refused("link-unpublished-draft", "{draft_id}", 404, "The persistent identifier is not registered."),
+        replace(CREATE_DRAFT, name="create-restricted-draft", json=RESTRICTED, bind={"restricted_id": "id"}),
+        *curation_accepted("restricted_id"),
+        Action(name="publish-restricted", method="POST", path="/records/{restricted_id}/draft/actions/publish",
+               token="depositor", expect=Expect(202, checks=(equals("access.record", "restricted"),))),
+        _refused("link-unreadable-record", "{restricted_id}", 403, "Permission denied.", token="curator"),
         FIND_RECORD,
         Snippet(
             name="link",
