@@ -5,10 +5,14 @@ route answers 405, the link path without ``/damap`` 404."""
 
 from __future__ import annotations
 
+import json
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 
+from cases.fixtures import RECORD_WITH_CSV, marker_query
 from conftest import ROOT, installed_theme_file, run_cli
 from render import markers, template
 from runner.capture import CaptureProxy
@@ -23,9 +27,18 @@ SNIPPETS = {"damap1_fetch_dmps/list": "GET /api/invenio_damap/damap/dmp",
             "damap2_link_record/link": "POST /api/invenio_damap/damap/dmp/1337/dataset/abcde-12345"}
 
 
+def provisioned_record(api_url: str) -> str:
+    """The id of the provisioned record the link case uses (found by its marker, as the case does)."""
+    query = urllib.parse.urlencode({"q": marker_query(RECORD_WITH_CSV.marker), "size": "1"})
+    with urllib.request.urlopen(f"{api_url}/records?{query}", timeout=30) as response:
+        hits = json.load(response)["hits"]["hits"]
+    assert hits, "no provisioned record: run `apidocs provision` (or `make instance`)"
+    return hits[0]["id"]
+
+
 def run_blocks(page_text: str, instance_env: dict, tmp_path: Path) -> dict[str, dict]:
     """Run each DAMAP block of ``page_text`` (Python and cURL) against the instance, as a reader would."""
-    record = instance_env["DOCS_RECORD_IDS"].split(",")[0]
+    record = provisioned_record(instance_env["DOCS_API_URL"])
     blocks = markers.contents(page_text)
     sent: dict[str, dict] = {}
     with CaptureProxy(instance_env["DOCS_API_URL"]) as proxy:
