@@ -7,7 +7,7 @@ from conftest import assert_refused, run_cli
 
 def test_empty_case_folder(tmp_path):
     done = run_cli("verify", "--cases-dir", str(tmp_path))
-    assert_refused(done, f"no case scripts (case*.py) in {tmp_path}: there is nothing to verify")
+    assert_refused(done, f"no case scripts (case<n>_*.py, damap<n>_*.py) in {tmp_path}: there is nothing to verify")
 
 
 def test_missing_case_folder(tmp_path):
