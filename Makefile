@@ -44,7 +44,7 @@ instance-reset:  ## stop the instance and wipe its data
 	bash instance/instance.sh reset
 
 render: $(STAMP)  ## write the page's blocks from the verified cases (replay) into page/about_api.html
-	$(BIN)/python -m render
+	$(BIN)/apidocs render
 
 preview: $(STAMP)  ## render the page through a stand-in base template: preview/about_api.html + .png (headless Chromium)
 	$(BIN)/python -m render.preview

@@ -29,13 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from cases import load_cases  # noqa: E402
+from apidocs.loader import load_cases  # noqa: E402
 from runner import cassette as cassettes  # noqa: E402
 from runner.capture import CaptureProxy  # noqa: E402
 from runner.engine import run_case  # noqa: E402
 from runner.execute import LANGUAGES, command_for  # noqa: E402
-from runner.model import API_URL, Snippet  # noqa: E402
-from runner.settings import Settings, read_env_file  # noqa: E402
+from core.model import API_URL, Snippet  # noqa: E402
+from core.settings import Settings, read_env_file  # noqa: E402
 from runner.snippets import materialise  # noqa: E402
 
 
@@ -58,7 +58,7 @@ def say(text: str = "") -> None:
 def cli(*args: str, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
     environment = {**os.environ, "DOCS_INSTANCE_ENV": "/nonexistent", **(env or {})}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "runner.cli", *args], cwd=ROOT, env=environment,
+    done = subprocess.run([sys.executable, "-m", "apidocs.cli", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True)
     return time.perf_counter() - start, done
 
@@ -210,10 +210,10 @@ def main() -> int:
         say(f"(b) bare: {count} snippets run by hand:           {bare_best:6.2f} s   runs: "
             + ", ".join(f"{t:.2f}" for t in bare_times))
 
-        if (ROOT / "render" / "cli.py").is_file():
-            # `python -m render`: `apidocs render --check` loses --check to argparse's REMAINDER
+        if True:
             start = time.perf_counter()
-            done = subprocess.run([sys.executable, "-m", "render", "--check"], cwd=ROOT, capture_output=True, text=True,
+            done = subprocess.run([sys.executable, "-m", "apidocs.cli", "render", "--check"], cwd=ROOT,
+                                  capture_output=True, text=True,
                                   env={**os.environ, "DOCS_INSTANCE_ENV": "/nonexistent"})
             seconds = time.perf_counter() - start
             why = f": {(done.stderr or done.stdout).strip().splitlines()[-1][:100]}" if done.returncode else ""

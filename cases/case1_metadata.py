@@ -1,6 +1,6 @@
 """Case 1 - Retrieve a Dataset's Metadata."""
 
-from runner.model import Case, Expect, Snippet
+from core.model import Case, Expect, Snippet
 
 from cases.common import FIND_RECORD
 

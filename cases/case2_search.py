@@ -1,8 +1,8 @@
 """Case 2 - Search for Datasets, and the page's Common Query Parameters."""
 
-from runner.model import Action, Case, Expect, Snippet
+from core.model import Action, Case, Expect, Snippet
 
-from cases.checks import (
+from core.checks import (
     finds_at_least, has_next_page, page_size, published_between, sorted_newest_first, title_contains,
 )
 from cases.common import TITLE_QUERY

@@ -1,8 +1,8 @@
 """Case 3 - Upload a New Dataset: create a draft, then reserve its DOI."""
 
-from runner.model import Case, Expect, Snippet
+from core.model import Case, Expect, Snippet
 
-from cases.checks import equals
+from core.checks import equals
 
 CASE = Case(
     name="case3_upload",

@@ -1,8 +1,8 @@
 """Case 4 - Attach a File to an Existing Record, then publish it once curation accepted it."""
 
-from runner.model import Case, Expect, Snippet
+from core.model import Case, Expect, Snippet
 
-from cases.checks import equals, starts_with
+from core.checks import equals, starts_with
 from cases.common import CREATE_DRAFT, EXAMPLE_CSV, curation_accepted
 
 DRAFT = "{{ config.SITE_API_URL }}/records/abcde-12345/draft"

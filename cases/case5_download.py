@@ -1,6 +1,6 @@
 """Case 5 - File Download."""
 
-from runner.model import Action, Case, Expect, Snippet
+from core.model import Action, Case, Expect, Snippet
 
 from cases.common import FIND_RECORD
 

@@ -1,8 +1,8 @@
 """TU Wien's curation request (Additional Customizations): what publishing depends on."""
 
-from runner.model import Case, Expect, Snippet
+from core.model import Case, Expect, Snippet
 
-from cases.checks import equals
+from core.checks import equals
 from cases.common import CREATE_DRAFT
 
 CASE = Case(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from runner.model import Action, Expect
+from core.model import Action, Expect
 
-from cases.checks import finds_at_least
+from core.checks import finds_at_least
 from cases.fixtures import RECORD_WITH_CSV, marker_query
 
 #: What the Common Query Parameters examples search for (the fixtures match it, and on

@@ -5,7 +5,7 @@ the caller. Where DAMAP does not answer, the step is verified up to that call (s
 :class:`runner.model.Upstream`).
 """
 
-from runner.model import Action, Case, Expect, Snippet, Upstream
+from core.model import Action, Case, Expect, Snippet, Upstream
 
 DAMAP = Upstream(
     name="DAMAP",

@@ -10,9 +10,9 @@ record through TU Wien's curation and a curator (not its owner) tries to link it
 
 from dataclasses import replace
 
-from runner.model import Action, Case, Expect, Snippet, Upstream
+from core.model import Action, Case, Expect, Snippet, Upstream
 
-from cases.checks import equals
+from core.checks import equals
 from cases.common import CREATE_DRAFT, FIND_RECORD, PUBLISHABLE_METADATA, curation_accepted
 
 LINK = "/invenio_damap/damap/dmp/1337/dataset"

@@ -635,7 +635,7 @@ def up() -> None:
         # stop app processes of an earlier, failed set-up before wiping the database
         for name in ("gunicorn", "celery"):
             stop_pid(name, svc_pid(name))
-        say("setup: new database, indices, vocabularies, users, tokens, seed records "
+        say("setup: new database, indices, vocabularies, users, tokens "
             f"(log: {LOGS / 'setup.log'})")
         recreate_database()
         # The worker runs during seeding, as on a real instance (file metadata

@@ -9,14 +9,12 @@ texts between the named markers of the page template (:mod:`render.markers`,
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from core.pages import PAGES, ROOT
 
 
 def template(page: str) -> Path:
-    """Our template of ``page`` (a name of :data:`cases.PAGES`)."""
-    from cases import PAGES
-
-    return ROOT / "page" / PAGES[page].template
+    """Our template of ``page`` (a name of :data:`core.pages.PAGES`)."""
+    return PAGES[page].path
 
 
 #: The API page's template (the page most tools here work on).

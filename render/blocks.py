@@ -33,11 +33,11 @@ from typing import Any, Iterable
 
 from runner.cassette import CANONICAL_ORIGIN
 from runner.engine import StepResult, StepRun
-from runner.jsonpath import select
-from runner.model import API_URL, Action, Case, Snippet
+from core.jsonpath import select
+from core.model import API_URL, Action, Case, Snippet
 from runner.snippets import generalise
 
-from .errors import RenderError
+from render.errors import RenderError
 
 UI_URL = "{{ config.SITE_UI_URL }}"
 #: The Jinja expressions a block may contain; everything else is literal text.

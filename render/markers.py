@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import MarkerError
+from render.errors import MarkerError
 
 #: Any Jinja comment that mentions apidocs: it must be a well-formed marker.
 _ANY = re.compile(r"\{#-?[^#]*?apidocs:.*?-?#\}", re.S)

@@ -21,10 +21,10 @@ from typing import Any, Iterable
 import nbformat
 from nbformat import v4
 
-from runner.model import API_URL, TOKEN, Action, Case, Snippet
+from core.model import API_URL, TOKEN, Action, Case, Snippet
 
-from .errors import RenderError
-from runner.files import write_atomically
+from render.errors import RenderError
+from core.files import write_atomically
 
 DEFAULT_API_URL = "https://researchdata.tuwien.ac.at/api"
 TOKEN_NAMES = {"depositor": "TOKEN", "curator": "CURATOR_TOKEN"}

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.files import write_atomically
+from core.files import write_atomically
 
-from . import markers
-from .blocks import template_blocks
-from .errors import RenderError
+from render import markers
+from render.blocks import template_blocks
+from render.errors import RenderError
 
 
 _BARE_LF = re.compile(r"(?<!\r)\n")

@@ -20,9 +20,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import ROOT, TEMPLATE
-from .errors import RenderError
-from runner.files import write_atomically
+from render import ROOT, TEMPLATE
+from render.errors import RenderError
+from core.files import write_atomically
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -7,10 +7,10 @@ import io
 from typing import Iterable
 
 from runner.engine import StepResult, run_case
-from runner.model import Case
-from runner.settings import Settings
+from core.model import Case
+from core.settings import Settings
 
-from .errors import RenderError
+from render.errors import RenderError
 
 
 def replay(cases: Iterable[Case], settings: Settings) -> dict[str, list[StepResult]]:

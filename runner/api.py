@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from .errors import ApidocsError
+from core.errors import ApidocsError
 
 
 #: Sent with every housekeeping request (snippets send their own client's).

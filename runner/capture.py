@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import requests
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from .settings import ForwardPolicy
+from core.settings import ForwardPolicy
 
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",

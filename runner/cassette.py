@@ -19,8 +19,8 @@ import yaml
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers.compat import convert_to_unicode
 
-from .errors import CassetteError
-from .files import write_atomically
+from core.errors import CassetteError
+from core.files import write_atomically
 
 #: The origin every recorded URL is rewritten to, whatever instance it came from.
 CANONICAL_ORIGIN = "http://invenio.invalid"

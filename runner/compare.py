@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .capture import Exchange
-from .jsonpath import lookup
-from .model import Expect
-from .snippets import generalise
+from runner.capture import Exchange
+from core.jsonpath import lookup
+from core.model import Expect
+from runner.snippets import generalise
 
 
 @dataclass(frozen=True)

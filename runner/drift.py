@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .capture import HOP_BY_HOP
-from .execute import LANGUAGES
-from .model import Action, Snippet, Step
+from runner.capture import HOP_BY_HOP
+from runner.execute import LANGUAGES
+from core.model import Action, Snippet, Step
 
 #: Keys whose *values* change from one run to the next (their presence and type still count).
 VOLATILE_KEYS = frozenset({

@@ -17,18 +17,18 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import quote
 
-from . import cassette as cassettes
-from .api import Api, ApiError
-from .capture import CaptureProxy, Exchange
-from .compare import (RequestView, endpoint_problems, request_differences, request_problems, response_problems,
+from runner import cassette as cassettes
+from runner.api import Api, ApiError
+from runner.capture import CaptureProxy, Exchange
+from runner.compare import (RequestView, endpoint_problems, request_differences, request_problems, response_problems,
                       view)
-from .errors import ApidocsError, ServerUnreachable
-from .execute import LABELS, LANGUAGES, ProcessResult, run_snippet
-from .files import write_atomically
-from .jsonpath import lookup
-from .model import Action, Case, DataMissing, Snippet, Step
-from .settings import Settings
-from .snippets import API_URL_KEY, materialise, substitutions, token_key
+from core.errors import ApidocsError, ServerUnreachable
+from runner.execute import LABELS, LANGUAGES, ProcessResult, run_snippet
+from core.files import write_atomically
+from core.jsonpath import lookup
+from core.model import Action, Case, DataMissing, Snippet, Step
+from core.settings import Settings
+from runner.snippets import API_URL_KEY, materialise, substitutions, token_key
 
 
 @dataclass

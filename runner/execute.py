@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ApidocsError
+from core.errors import ApidocsError
 
 LANGUAGES = ("python", "curl")
 LABELS = {"python": "Python", "curl": "cURL"}

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .api import Api, ApiError
-from .errors import ApidocsError
-from .settings import ROLES, Settings
+from runner.api import Api, ApiError
+from core.errors import ApidocsError
+from core.settings import ROLES, Settings
 
 
 def preflight(settings: Settings, api: Api, writes: bool, roles: Iterable[str] = ()) -> None:

@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Protocol
 
-from .api import Api, ApiError
-from .errors import ApidocsError
+from runner.api import Api, ApiError
+from core.errors import ApidocsError
 
 #: How long a published fixture may take to show in search (index refresh).
 SEARCH_WAIT = 30.0

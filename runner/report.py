@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .files import check_folder, write_atomically
-from .drift import Finding, StepDrift, block, run_drift
-from .execute import LABELS, LANGUAGES
-from .model import Action, Snippet
+from core.files import check_folder, write_atomically
+from runner.drift import Finding, StepDrift, block, run_drift
+from runner.execute import LABELS, LANGUAGES
+from core.model import Action, Snippet
 
 FILES = ("junit.xml", "report.md", "report.html", "summary.json")
 OUTCOMES = ("passed", "failed", "drift", "data", "skipped")

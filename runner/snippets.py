@@ -7,7 +7,7 @@ a step (each in its own chain, with its own draft ids) can be compared.
 
 from __future__ import annotations
 
-from .model import API_URL, TOKEN, Case
+from core.model import API_URL, TOKEN, Case
 
 #: Bindings every run has: where the API is, and the token of each role.
 API_URL_KEY = "api_url"

@@ -245,7 +245,7 @@ def test_sigterm_part_way_leaves_no_draft_and_no_temp_folder(instance_env, tmp_p
     temp.mkdir()
     environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TMPDIR": str(temp),
                    "DOCS_INSTANCE_ENV": "/nonexistent", **instance_env}
-    run = subprocess.Popen([sys.executable, "-m", "runner.cli", "live", "case4_attach_file"], cwd=ROOT,
+    run = subprocess.Popen([sys.executable, "-m", "apidocs.cli", "live", "case4_attach_file"], cwd=ROOT,
                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen = []
     try:

@@ -11,8 +11,8 @@ import requests
 import yaml
 
 from runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
-from runner.files import write_atomically
-from runner.errors import CassetteError, OutputError
+from core.files import write_atomically
+from core.errors import CassetteError, OutputError
 
 TOKEN = "s3cr3t-token-value-0123456789"
 

@@ -18,7 +18,7 @@ from render import markers, template
 from runner.capture import CaptureProxy
 from runner.compare import request_differences, view
 from runner.execute import run_snippet
-from runner.model import API_URL, TOKEN
+from core.model import API_URL, TOKEN
 from runner.snippets import materialise
 
 pytestmark = pytest.mark.live

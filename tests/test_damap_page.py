@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from cases import load_cases
+from apidocs.loader import load_cases
 from conftest import ROOT, installed_theme_file, mutate, run_cli
 from render import markers, template
 
@@ -40,7 +40,7 @@ def messages(text: str) -> set:
 
 def render_cli(*args: str) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DOCS_INSTANCE_ENV": "/nonexistent"}
-    return subprocess.run([sys.executable, "-m", "render", "--page", "damap", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "apidocs.cli", "render", "--page", "damap", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -20,7 +20,7 @@ import sys
 import pytest
 import requests
 
-from cases import load_cases
+from apidocs.loader import load_cases
 from conftest import CASSETTES, ROOT
 from runner.drift import Recorded, compare, load_interactions, normalise_value, recorded_exchanges, run_drift, shape
 from runner.execute import LANGUAGES
@@ -172,7 +172,7 @@ def test_reference_instance_with_renamed_sort_option_names_the_stale_blocks(inst
     with OverriddenInstance(ROOT, instance_env, "rename_sort_newest") as url:
         env = {**os.environ, "DOCS_INSTANCE_ENV": str(ROOT / ".instance" / "env"), "DOCS_API_URL": url,
                "DOCS_CASSETTES": str(CASSETTES)}
-        done = subprocess.run([sys.executable, "-m", "runner.cli", "live", "case1_metadata", "case2_search",
+        done = subprocess.run([sys.executable, "-m", "apidocs.cli", "live", "case1_metadata", "case2_search",
                                "--report", str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 1, done.stdout + done.stderr
     summary = json.loads((tmp_path / "summary.json").read_text())

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import assert_refused, run_cli
 from render import TEMPLATE, markers
-from runner.files import file_problem
+from core.files import file_problem
 
 LIVE = {"DOCS_API_TOKEN": "depositor-token-123", "DOCS_CURATOR_TOKEN": "curator-token-456", "DOCS_DISPOSABLE": "1"}
 STALE_BLOCK = "case1_metadata/get/python"  # a multi-line block

@@ -9,7 +9,7 @@ import sys
 
 from conftest import APIDOCS, ROOT
 
-SOURCES = ("runner", "render", "cases", "bench")
+SOURCES = ("core", "runner", "render", "apidocs", "cases", "bench")
 
 
 def configuration_section() -> str:

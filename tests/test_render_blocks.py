@@ -9,7 +9,7 @@ import pytest
 
 from runner.capture import Exchange
 from runner.engine import StepResult, StepRun
-from runner.model import API_URL, Action, Case, Expect, Snippet
+from core.model import API_URL, Action, Case, Expect, Snippet
 from render import blocks
 from render.errors import RenderError
 

@@ -18,13 +18,13 @@ import jinja2
 import nbformat
 import pytest
 
-from cases import load_cases
+from apidocs.loader import load_cases
 from conftest import ROOT
 from conftest import theme_page as find_theme_page
 from render import TEMPLATE, blocks, markers, preview, verified
 from runner import cassette as cassettes
 from runner.capture import CaptureProxy
-from runner.settings import Settings
+from core.settings import Settings
 
 CASES = load_cases(page="api")  # the API page's (page/about_api.html)
 
@@ -46,7 +46,7 @@ def python_run(results, case: str, step: str):
 
 def render_cli(*args: str, cassettes_dir: Path) -> subprocess.CompletedProcess:
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DOCS_INSTANCE_ENV": "/nonexistent"}
-    return subprocess.run([sys.executable, "-m", "render", *args, "--cassettes", str(cassettes_dir)],
+    return subprocess.run([sys.executable, "-m", "apidocs.cli", "render", *args, "--cassettes", str(cassettes_dir)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -7,7 +7,7 @@ import re
 import jinja2
 import pytest
 
-from cases import load_cases
+from apidocs.loader import load_cases
 from render import TEMPLATE, markers
 from render.blocks import INLINE_KINDS
 from conftest import theme_page

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from cases import load_cases
+from apidocs.loader import load_cases
 from conftest import CASSETTES, ROOT, mutate, replay, run_cli
 from runner import report
 from runner.report import Masker, write_reports
-from runner.settings import Settings
+from core.settings import Settings
 
 CASES = load_cases()
 REPLAY_TOKENS = ("replay-depositor-token", "replay-curator-token")  # what replayed snippets send

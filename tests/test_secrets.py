@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from runner.settings import read_env_file
+from core.settings import read_env_file
 
 SECRET_PATTERNS = [
     re.compile(r"Bearer (?!<TOKEN>)[A-Za-z0-9_.-]{12,}"),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cases import load_cases
-from runner.model import API_URL, TOKEN
+from apidocs.loader import load_cases
+from core.model import API_URL, TOKEN
 from runner.snippets import API_URL_KEY, generalise, materialise, substitutions, token_key
 
 

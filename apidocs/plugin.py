@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
-from .errors import STOP_SIGNALS, ApidocsError, Interrupted, ServerUnreachable
-from .settings import MODES, Settings, load
+from core.errors import STOP_SIGNALS, ApidocsError, Interrupted, ServerUnreachable
+from core.settings import MODES, Settings, load
 
 if TYPE_CHECKING:
-    from .engine import StepResult
+    from runner.engine import StepResult
 
 # The engine (and vcrpy with it) is imported when a case runs, not when pytest loads
 # plugins: pytest-recording must register vcrpy for assertion rewriting first.
@@ -64,7 +64,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    from cases import PAGES
+    from core.pages import PAGES
 
     prefixes = tuple(page.prefix for page in PAGES.values())
     if file_path.parent.name == "cases" and file_path.name.startswith(prefixes) and file_path.suffix == ".py":
@@ -136,7 +136,7 @@ class CaseFile(pytest.File):
     """One case: loads the script, then runs it step by step as its items ask."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from cases import load_case
+        from apidocs.loader import load_case
 
         self.case = load_case(self.path)
         self._results: "Iterator[StepResult] | None" = None
@@ -153,7 +153,7 @@ class CaseFile(pytest.File):
         state = self.config.stash[STATE]
         try:
             if self._results is None:
-                from .engine import run_case
+                from runner.engine import run_case
 
                 self._results = run_case(self.case, state.settings)
                 self.addfinalizer(self._results.close)  # clean-up runs even after a failure
@@ -181,7 +181,7 @@ class StepItem(pytest.Item):
         if result.skipped:
             pytest.skip("not verified in every language: an earlier step of this case failed")
         if not result.ok:
-            from .console import failure_details
+            from apidocs.console import failure_details
 
             raise StepFailed("\n".join(failure_details(result)))
         state.steps_passed += 1

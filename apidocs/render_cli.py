@@ -19,10 +19,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from . import template
-from .errors import RenderError
-from runner.errors import catch_signals, one_line_errors
-from runner.files import check_file
+from render import template
+from render.errors import RenderError
+from core.errors import catch_signals, one_line_errors
+from core.files import check_file
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="render", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
-    from cases import PAGES
+    from core.pages import PAGES
 
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff when a block differs")
     parser.add_argument("--page", choices=list(PAGES), default=None,
@@ -61,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cases import PAGES
-    from runner import settings as settings_module
+    from core.pages import PAGES
+    from core import settings as settings_module
 
     if args.notebook and (args.check or args.into):
         raise RenderError("--notebook writes only the notebook: use it without --check and --into")
@@ -83,14 +83,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _render_page(name: str, args: argparse.Namespace, settings) -> int:
     """Render one page (its cases replayed) into its template, ``--into`` or the notebook."""
-    from cases import HERE, load_cases
+    from apidocs.loader import HERE, load_cases
 
-    from . import blocks, page, verified
+    from render import blocks, page, verified
 
     cases = load_cases(folder=args.cases_dir or HERE, page=name)
     results = verified.replay(cases, settings)
     if args.notebook:
-        from . import notebook
+        from render import notebook
 
         kwargs = {"api_url": args.api_url} if args.api_url else {}
         notebook.write(args.notebook, notebook.build(cases, **kwargs))

@@ -14,7 +14,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from core.errors import OutputError
 
 #: What a path is, for messages, by the file type bits of its mode.
 KINDS = {

@@ -26,9 +26,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from . import validate
-from .errors import ApidocsError, SettingError
-from .validate import Invalid
+from core import validate
+from core.errors import ApidocsError, SettingError
+from core.validate import Invalid
 
 
 @dataclass(frozen=True)

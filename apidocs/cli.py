@@ -17,14 +17,14 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import settings as settings_module
-from .api import Api
-from .console import failure_details, step_line
-from .engine import Ledger, StepResult, run_case
-from .errors import ApidocsError, catch_signals, one_line_errors
-from .files import check_folder
-from .model import Case
-from .preflight import preflight
+from core import settings as settings_module
+from runner.api import Api
+from apidocs.console import failure_details, step_line
+from runner.engine import Ledger, StepResult, run_case
+from core.errors import ApidocsError, catch_signals, one_line_errors
+from core.files import check_folder
+from core.model import Case
+from runner.preflight import preflight
 
 MODES_HELP = {
     "verify": "replay every case against the committed cassettes (offline; the default job)",
@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["render"]:  # its own options: hand them over untouched
-        from render.cli import main as render_main
+        from apidocs.render_cli import main as render_main
 
         return render_main(argv[1:])
     args = build_parser().parse_args(argv)
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def list_cases() -> int:
-    from cases import load_cases
+    from apidocs.loader import load_cases
 
     for case in load_cases():
         print(f"{case.name}: {case.title}")
@@ -79,7 +79,7 @@ def list_cases() -> int:
 def provision() -> int:
     from cases.fixtures import FIXTURES, marker_query
 
-    from .provision import provision as provision_fixtures
+    from runner.provision import provision as provision_fixtures
 
     settings = settings_module.load("live")
     api = Api(settings.api_url, settings.policy.timeout)
@@ -93,7 +93,7 @@ def provision() -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cases import HERE, load_cases
+    from apidocs.loader import HERE, load_cases
 
     settings = settings_module.load(MODE_OF[args.command], read_only=getattr(args, "read_only", False))
     if args.cassettes:
@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     print_ledger(ledger, settings)
     clean = True  # drift (a live answer unlike its recording) is found by the report
     if args.report:
-        from .report import read_summary, write_reports
+        from runner.report import read_summary, write_reports
 
         for path in write_reports(args.report, results, settings, ledger=ledger, left_out=left_out):
             print(f"report: {path}")
@@ -143,7 +143,7 @@ def check_fixtures(api: Api, settings) -> tuple[str, ...]:
     """Which provisioned records the target lacks; a recording needs them all."""
     from cases.fixtures import FIXTURES, marker_query
 
-    from .provision import missing
+    from runner.provision import missing
 
     absent = missing(api, FIXTURES, marker_query)
     if absent and settings.mode == "record":

@@ -1,4 +1,4 @@
-"""Documented effects, as checks on a response (see :class:`runner.model.Expect`).
+"""Documented effects, as checks on a response (see :class:`core.model.Expect`).
 
 Each factory returns a function ``(document, bindings) -> problem or None``.
 """
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from runner.jsonpath import lookup
-from runner.model import Check, DataMissing
+from core.jsonpath import lookup
+from core.model import Check, DataMissing
 
 
 def _hits(document: Any) -> list[dict]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .engine import StepResult
-from .execute import LABELS
+from runner.engine import StepResult
+from runner.execute import LABELS
 
 
 def step_line(result: StepResult, seconds: float) -> str:
