@@ -72,7 +72,7 @@ def list_cases() -> int:
     for case in load_cases():
         print(f"{case.name}: {case.title}")
         for step in case.steps:
-            print(f"  {step.name}{'' if hasattr(step, 'python') else '  (runner action)'}")
+            print(f"  {step.name}{'' if isinstance(step, Snippet) else '  (runner action)'}")
     return 0
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from runner.engine import StepResult
-from runner.execute import LABELS
+from core.languages import label
+from core.model import Snippet
 
 
 def step_line(result: StepResult, seconds: float) -> str:
     mark = "skip" if result.skipped else ("ok  " if result.ok else ("DATA" if result.data_missing else "FAIL"))
-    kind = "snippet" if hasattr(result.step, "python") else "action"
-    stopped = [LABELS[lang] for lang, run in result.runs.items() if run.skipped]
+    kind = "snippet" if isinstance(result.step, Snippet) else "action"
+    stopped = [label(lang) for lang, run in result.runs.items() if run.skipped]
     note = f"; not run in {', '.join(stopped)}: that chain stopped earlier" if stopped else ""
     if any(run.stand_in for run in result.runs.values()):
         note += "; no fixture here: its stand-in found a record"
@@ -23,11 +24,11 @@ def failure_details(result: StepResult) -> list[str]:
     for language, run in result.runs.items():
         if not run.problems:
             continue
-        label = LABELS.get(language, language)
+        name = label(language)
         request = run.request.line() if run.request else (
             f"{run.response.method} {run.response.path}" if run.response else "no request"
         )
-        lines.append(f"       {label}: {request}")
+        lines.append(f"       {name}: {request}")
         lines += [f"         - {problem}" for problem in run.problems]
     lines += [f"       - {problem}" for problem in result.problems]
     return lines

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from core import languages
 from core.errors import ApidocsError
-from core.model import Case
+from core.model import Case, Snippet
 from core.pages import PAGES, ROOT
 
 #: The project's own cases.
@@ -32,8 +34,8 @@ def case_files(folder: Path = HERE, page: str | None = None) -> list[Path]:
     return found
 
 
-def load_case(path: Path) -> Case:
-    """Import a case module from a file (also from a copy of this folder, in tests)."""
+def _import(path: Path):
+    """Run a module of the cases folder from its file (also a copy of the folder, in tests)."""
     spec = importlib.util.spec_from_file_location(f"_apidocs_case_{path.stem}_{abs(hash(path))}", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -42,12 +44,54 @@ def load_case(path: Path) -> Case:
     except Exception as exc:  # a broken case script is bad input: name it, no traceback
         line = getattr(exc, "lineno", None) or _line_in(exc, path)
         raise ApidocsError(f"cannot load {path}{f' (line {line})' if line else ''}: {type(exc).__name__}: {exc}") from None
+    return module
+
+
+def load_languages(folder: Path) -> None:
+    """A cases folder may add languages: its ``languages.py`` calls :func:`core.languages.register`."""
+    if (folder / "languages.py").is_file():
+        _import(folder / "languages.py")
+
+
+def snippet_texts(folder: Path, step: Snippet) -> dict[str, str]:
+    """``<step>.<suffix>`` of every registered language found in ``folder``, in registry order."""
+    texts = {}
+    for language in languages.REGISTRY.values():
+        path = folder / f"{step.name}{language.suffix}"
+        if path.is_file():
+            texts[language.name] = path.read_text(encoding="utf-8").rstrip("\n")
+    return texts
+
+
+def with_texts(case: Case, folder: Path) -> Case:
+    """The case with each snippet's texts read from ``folder``; every snippet must have
+    the same languages, since each language runs the whole case as its own chain."""
+    steps, seen = [], None
+    for step in case.steps:
+        if isinstance(step, Snippet):
+            texts = snippet_texts(folder, step)
+            if not texts:
+                raise ApidocsError(f"{case.name}/{step.name}: no snippet file in {folder}"
+                                   f" ({', '.join(step.name + lang.suffix for lang in languages.REGISTRY.values())})")
+            if seen is not None and set(texts) != seen:
+                raise ApidocsError(f"{case.name}/{step.name}: snippets in {', '.join(texts)}, but the case's other"
+                                   f" snippets are in {', '.join(sorted(seen))}")
+            seen = set(texts)
+            step = replace(step, texts=texts)
+        steps.append(step)
+    return replace(case, steps=tuple(steps))
+
+
+def load_case(path: Path) -> Case:
+    """A case script's ``CASE``, with its snippets' texts from ``snippets/<case>/``."""
+    load_languages(path.parent)
+    module = _import(path)
     case = getattr(module, "CASE", None)
     if not isinstance(case, Case):
         raise ApidocsError(f"{path} defines no CASE")
     if not case.steps:
         raise ApidocsError(f"{path}: {case.name} has no steps, so there is nothing to verify")
-    return case
+    return with_texts(case, path.parent / "snippets" / case.name)
 
 
 def _line_in(exc: BaseException, path: Path) -> int | None:

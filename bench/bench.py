@@ -33,7 +33,7 @@ from apidocs.loader import load_cases  # noqa: E402
 from runner import cassette as cassettes  # noqa: E402
 from runner.capture import CaptureProxy  # noqa: E402
 from runner.engine import run_case  # noqa: E402
-from runner.execute import LANGUAGES, command_for  # noqa: E402
+from core.languages import language as language_named  # noqa: E402
 from core.model import API_URL, Snippet  # noqa: E402
 from core.settings import Settings, read_env_file  # noqa: E402
 from runner.snippets import materialise  # noqa: E402
@@ -99,16 +99,17 @@ def bare(folder: Path, names: list[str], tables: dict, workdir: Path) -> tuple[f
         with cassettes.replay(folder / f"{case.name}.yaml"), \
                 CaptureProxy(cassettes.CANONICAL_ORIGIN + "/api") as proxy:
             for step in case.snippets:
-                for language in LANGUAGES:
+                for language in step.languages:
+                    lang = language_named(language)
                     table = {**tables[(case.name, step.name, language)], API_URL: proxy.base_url}
                     here = workdir / case.name / step.name / language
                     here.mkdir(parents=True, exist_ok=True)
-                    script = here / ("snippet.py" if language == "python" else "snippet.sh")
+                    script = here / f"snippet{lang.suffix}"
                     start = time.perf_counter()
                     for name, content in step.files.items():
                         (here / name).write_bytes(content)
-                    script.write_text(materialise(getattr(step, language), table) + "\n", encoding="utf-8")
-                    done = subprocess.run(command_for(language, script), cwd=here, env={**env, "HOME": str(here)},
+                    script.write_text(materialise(step.texts[language], table) + "\n", encoding="utf-8")
+                    done = subprocess.run(lang.argv(str(script)), cwd=here, env={**env, "HOME": str(here)},
                                           capture_output=True, text=True)
                     spent += time.perf_counter() - start
                     count += 1

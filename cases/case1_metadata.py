@@ -19,13 +19,6 @@ CASE = Case(
             title="Retrieve the record",
             method="GET",
             endpoint="/api/records/{record_id}",
-            curl='curl "{{ config.SITE_API_URL }}/records/abcde-12345"',
-            python='''\
-import requests
-
-url = "{{ config.SITE_API_URL }}/records/abcde-12345"
-response = requests.get(url)
-print(response.json())''',
             expect=Expect(200, fields={
                 "id": str,
                 "metadata.title": str,

@@ -37,22 +37,6 @@ CASE = Case(
             title="Search by keyword and publication date",
             method="GET",
             endpoint="/api/records",
-            curl='''\
-curl -G "{{ config.SITE_API_URL }}/records" \\
-  --data-urlencode "q=climate AND metadata.publication_date:[2023-01-01 TO 2025-12-31]" \\
-  --data-urlencode "sort=newest" \\
-  --data-urlencode "page=1"''',
-            python='''\
-import requests
-
-params = {
-    "q": "climate AND metadata.publication_date:[2023-01-01 TO 2025-12-31]",
-    "sort": "newest",
-    "page": 1,
-}
-url = "{{ config.SITE_API_URL }}/records"
-response = requests.get(url, params=params)
-print(response.json())''',
             expect=Expect(200, fields={"hits.total": int, "hits.hits": list, "links.self": str}, checks=(
                 finds_at_least(2),
                 published_between("2023-01-01", "2025-12-31"),

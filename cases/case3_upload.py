@@ -20,56 +20,6 @@ CASE = Case(
             title="Step 1: Create a new draft",
             method="POST",
             endpoint="/api/records",
-            curl='''\
-curl -X POST "{{ config.SITE_API_URL }}/records" \\
-  -H "Authorization: Bearer {your-access-token}" \\
-  -H "Content-Type: application/json" \\
-  -d '{
-    "metadata": {
-      "creators": [
-        {
-          "person_or_org": {
-            "family_name": "Doe",
-            "given_name": "Jane",
-            "type": "personal"
-          }
-        }
-      ],
-      "publication_date": "2025-01-09",
-      "publisher": "TU Wien",
-      "resource_type": {"id": "dataset"},
-      "title": "New Dataset Title"
-    },
-    "files": {"enabled": true}
-  }\'''',
-            python='''\
-import requests
-
-url = "{{ config.SITE_API_URL }}/records"
-headers = {
-    "Authorization": "Bearer {your-access-token}",
-    "Content-Type": "application/json",
-}
-data = {
-    "metadata": {
-        "creators": [
-            {
-                "person_or_org": {
-                    "family_name": "Doe",
-                    "given_name": "Jane",
-                    "type": "personal",
-                }
-            }
-        ],
-        "publication_date": "2025-01-09",
-        "publisher": "TU Wien",
-        "resource_type": {"id": "dataset"},
-        "title": "New Dataset Title",
-    },
-    "files": {"enabled": True},
-}
-response = requests.post(url, json=data, headers=headers)
-print(response.json())''',
             expect=Expect(201, fields={"id": str, "metadata.title": str, "links.self": str},
                           checks=(equals("is_draft", True),)),
             bind={"record_id": "id"},
@@ -79,18 +29,6 @@ print(response.json())''',
             title="Step 2: Request a DOI",
             method="POST",
             endpoint="/api/records/{record_id}/draft/pids/doi",
-            curl='''\
-curl -X POST "{{ config.SITE_API_URL }}/records/abcde-12345/draft/pids/doi" \\
-  -H "Authorization: Bearer {your-access-token}"''',
-            python='''\
-import requests
-
-url = "{{ config.SITE_API_URL }}/records/abcde-12345/draft/pids/doi"
-headers = {
-    "Authorization": "Bearer {your-access-token}",
-}
-response = requests.post(url, headers=headers)
-print(response.json())''',
             expect=Expect(201, fields={"pids.doi.identifier": str, "pids.doi.provider": str},
                           checks=(equals("pids.doi.provider", "datacite"),)),
         ),

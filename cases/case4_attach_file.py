@@ -5,8 +5,6 @@ from core.model import Case, Expect, Snippet
 from core.checks import equals, starts_with
 from cases.common import CREATE_DRAFT, EXAMPLE_CSV, curation_accepted
 
-DRAFT = "{{ config.SITE_API_URL }}/records/abcde-12345/draft"
-
 
 CASE = Case(
     name="case4_attach_file",
@@ -26,24 +24,6 @@ CASE = Case(
             title="Step 1: Initialize File Upload",
             method="POST",
             endpoint="/api/records/{record_id}/draft/files",
-            curl=f'''\
-curl -X POST "{DRAFT}/files" \\
-  -H "Authorization: Bearer {{your-access-token}}" \\
-  -H "Content-Type: application/json" \\
-  -d '[{{"key": "example_dataset.csv"}}]\'''',
-            python=f'''\
-import requests
-
-url = "{DRAFT}/files"
-headers = {{
-    "Authorization": "Bearer {{your-access-token}}",
-    "Content-Type": "application/json",
-}}
-data = [
-    {{"key": "example_dataset.csv"}},
-]
-response = requests.post(url, json=data, headers=headers)
-print(response.json())''',
             expect=Expect(201, fields={"entries": list}, checks=(equals("entries.0.status", "pending"),)),
         ),
         Snippet(
@@ -51,22 +31,6 @@ print(response.json())''',
             title="Step 2: Upload File Content",
             method="PUT",
             endpoint="/api/records/{record_id}/draft/files/{file_name}/content",
-            curl=f'''\
-curl -X PUT "{DRAFT}/files/example_dataset.csv/content" \\
-  -H "Authorization: Bearer {{your-access-token}}" \\
-  -H "Content-Type: application/octet-stream" \\
-  --data-binary @example_dataset.csv''',
-            python=f'''\
-import requests
-
-url = "{DRAFT}/files/example_dataset.csv/content"
-headers = {{
-    "Authorization": "Bearer {{your-access-token}}",
-    "Content-Type": "application/octet-stream",
-}}
-with open("example_dataset.csv", "rb") as file_data:
-    response = requests.put(url, headers=headers, data=file_data)
-print(response.json())''',
             files={"example_dataset.csv": EXAMPLE_CSV},
             expect=Expect(200, fields={"key": str}),
         ),
@@ -75,18 +39,6 @@ print(response.json())''',
             title="Step 3: Commit Draft File Upload",
             method="POST",
             endpoint="/api/records/{record_id}/draft/files/{file_name}/commit",
-            curl=f'''\
-curl -X POST "{DRAFT}/files/example_dataset.csv/commit" \\
-  -H "Authorization: Bearer {{your-access-token}}"''',
-            python=f'''\
-import requests
-
-url = "{DRAFT}/files/example_dataset.csv/commit"
-headers = {{
-    "Authorization": "Bearer {{your-access-token}}",
-}}
-response = requests.post(url, headers=headers)
-print(response.json())''',
             expect=Expect(200, fields={"checksum": str},
                           checks=(equals("status", "completed"), starts_with("checksum", "md5:"))),
         ),
@@ -96,18 +48,6 @@ print(response.json())''',
             title="Step 4: Publish the Draft",
             method="POST",
             endpoint="/api/records/{record_id}/draft/actions/publish",
-            curl=f'''\
-curl -X POST "{DRAFT}/actions/publish" \\
-  -H "Authorization: Bearer {{your-access-token}}"''',
-            python=f'''\
-import requests
-
-url = "{DRAFT}/actions/publish"
-headers = {{
-    "Authorization": "Bearer {{your-access-token}}",
-}}
-response = requests.post(url, headers=headers)
-print(response.json())''',
             expect=Expect(202, fields={"id": str, "pids.doi.identifier": str}, checks=(equals("is_published", True),)),
         ),
     ),

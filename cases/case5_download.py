@@ -23,19 +23,6 @@ CASE = Case(
             endpoint="/api/records/{record_id}/files/{filename}/content",
             # -J would name the file from Content-Disposition, which is "inline" here:
             # curl would save it as "content". Name it after the file's key instead.
-            curl='curl -o example_dataset.csv "{{ config.SITE_API_URL }}/records/abcde-12345/files/example_dataset.csv/content"',
-            python='''\
-import os
-import requests
-
-url = "{{ config.SITE_API_URL }}/records/abcde-12345/files/example_dataset.csv/content"
-filename = "example_dataset.csv"  # the file's key, as in the URL
-response = requests.get(url, stream=True)
-response.raise_for_status()
-with open(filename, "wb") as f:
-    for chunk in response.iter_content(chunk_size=8192):
-        f.write(chunk)
-print("File saved at:", os.path.abspath(filename))''',
             expect=Expect(200, json=False),
             saves="example_dataset.csv",
             example_headers=("Content-Disposition", "Content-Length", "Content-Type", "Date", "ETag", "Last-Modified"),

@@ -22,23 +22,6 @@ CASE = Case(
             title="Create a new curation request",
             method="POST",
             endpoint="/api/curations/",
-            curl='''\
-curl -X POST "{{ config.SITE_API_URL }}/curations/" \\
-  -H "Authorization: Bearer {your-access-token}" \\
-  -H "Content-Type: application/json" \\
-  -d '{"topic": {"record": "fghij-54321"}}\'''',
-            python='''\
-import requests
-
-url = "{{ config.SITE_API_URL }}/curations/"
-headers = {
-    "Authorization": "Bearer {your-access-token}",
-}
-data = {
-    "topic": {"record": "fghij-54321"},
-}
-response = requests.post(url, json=data, headers=headers)
-print(response.json())''',
             expect=Expect(201, fields={"id": str, "type": str, "status": str},
                           checks=(equals("type", "rdm-curation"), equals("status", "submitted"))),
             bind={"request_id": "id"},

@@ -32,17 +32,6 @@ CASE = Case(
             title="Fetch your maDMPs",
             method="GET",
             endpoint="/api/invenio_damap/damap/dmp",
-            curl='''\
-curl "{{ config.SITE_API_URL }}/invenio_damap/damap/dmp" \\
-     -H "Authorization: Bearer {your-access-token}"''',
-            python='''\
-import requests
-url = "{{ config.SITE_API_URL }}/invenio_damap/damap/dmp"
-headers = {
-    "Authorization": "Bearer {your-access-token}",
-}
-response = requests.get(url, headers=headers)
-print(response.json())''',
             expect=Expect(200, fields={"hits.hits": list, "hits.total": int, "links.self": str}),
             example=("hits", "links"),
             upstream=DAMAP,

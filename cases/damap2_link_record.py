@@ -60,17 +60,6 @@ CASE = Case(
             title="Link your selected InvenioRDM record to the target maDMP",
             method="POST",
             endpoint="/api/invenio_damap/damap/dmp/{dmp_id}/dataset/{record_id}",
-            curl='''\
-curl -X POST "{{ config.SITE_API_URL }}/invenio_damap/damap/dmp/1337/dataset/abcde-12345" \\
-     -H "Authorization: Bearer {your-access-token}"''',
-            python='''\
-import requests
-url = "{{ config.SITE_API_URL }}/invenio_damap/damap/dmp/1337/dataset/abcde-12345"
-headers = {
-    "Authorization": "Bearer {your-access-token}",
-}
-response = requests.post(url, headers=headers)
-print(response.json())''',
             expect=Expect(201, fields={
                 "id": str,
                 "metadata.title": str,

@@ -1,9 +1,11 @@
 """What a documented case is made of.
 
-A case is a list of steps. A :class:`Snippet` step is shown on the page: it carries the
-Python and the cURL text *exactly as the page shows them*, written with the page's
-placeholders (``{{ config.SITE_API_URL }}``, ``{your-access-token}``, ``abcde-12345``).
-The runner fills the placeholders in and executes the text; the renderer prints it back.
+A case is a list of steps. A :class:`Snippet` step is shown on the page: its text in each
+language (:mod:`core.languages`) is a plain file, ``cases/snippets/<case>/<step>.<suffix>``,
+*exactly as the page shows it*, written with the page's placeholders
+(``{{ config.SITE_API_URL }}``, ``{your-access-token}``, ``abcde-12345``). The loader
+reads those files into :attr:`Snippet.texts`; the runner fills the placeholders in and
+executes the text; the renderer prints it back.
 An :class:`Action` step is plumbing the page does not show (find a seeded record, accept
 a curation request): the runner sends it itself, through the same recorder.
 """
@@ -76,15 +78,15 @@ class Upstream:
 
 @dataclass(frozen=True)
 class Snippet:
-    """A step the page shows, in both languages."""
+    """A step the page shows, in every language it has a snippet file for."""
 
     name: str
     title: str
     method: str
     endpoint: str
-    python: str
-    curl: str
     expect: Expect
+    #: language name → the snippet's text (read from its file by the loader)
+    texts: dict[str, str] = field(default_factory=dict)
     #: binding name → dotted path in the response JSON (e.g. ``{"record_id": "id"}``).
     bind: dict[str, str] = field(default_factory=dict)
     #: which token ``{your-access-token}`` stands for: "depositor" or "curator".
@@ -102,7 +104,11 @@ class Snippet:
 
     @property
     def needs_token(self) -> bool:
-        return TOKEN in self.python or TOKEN in self.curl
+        return any(TOKEN in text for text in self.texts.values())
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.texts)
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,11 @@ class Case:
     @property
     def snippets(self) -> tuple[Snippet, ...]:
         return tuple(s for s in self.steps if isinstance(s, Snippet))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages its snippets are in: each runs the whole case as its own chain."""
+        return self.snippets[0].languages if self.snippets else ("python",)
 
     @property
     def roles(self) -> set[str]:

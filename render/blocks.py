@@ -48,12 +48,8 @@ _DELIMITER = re.compile(r"\{[{%#]")
 
 
 # ------------------------------------------------------------------ snippet blocks
-def curl_block(snippet: Snippet) -> str:
-    return snippet.curl.rstrip()
-
-
-def python_block(snippet: Snippet) -> str:
-    return snippet.python.rstrip()
+def snippet_block(snippet: Snippet, language: str) -> str:
+    return snippet.texts[language].rstrip()
 
 
 def inline_block(action: Action) -> str:
@@ -171,12 +167,12 @@ def step_blocks(case: Case, result: StepResult | None, step) -> dict[str, str]:
     prefix = f"{case.name}/{step.name}/"
     if isinstance(step, Action):
         return {prefix + "inline": inline_block(step)} if step.inline else {}
-    blocks = {prefix + "curl": curl_block(step), prefix + "python": python_block(step)}
+    blocks = {prefix + language: snippet_block(step, language) for language in step.languages}
     if step.example is None and not step.example_headers:
         return blocks
-    run = result.runs.get("python") if result else None
+    run = result.runs.get(step.languages[0]) if result else None
     if run is None:
-        raise RenderError(f"{case.name}/{step.name}: no verified Python run to take the example from")
+        raise RenderError(f"{case.name}/{step.name}: no verified run to take the example from")
     if run.waiting:  # the upstream server did not answer: nothing real to show
         blocks[prefix + "response"] = unrecorded_example(step)
         blocks[prefix + "status"] = _status_text(step.expect.status)

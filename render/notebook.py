@@ -140,7 +140,7 @@ def snippet_code(case: Case, snippet: Snippet) -> str:
     for variable in names.values():
         if not variable.isidentifier():
             raise RenderError(f"{case.name}: placeholder binding {variable!r} is not a Python name")
-    return with_variables(snippet.python.rstrip(), names, f"{case.name}/{snippet.name}")
+    return with_variables(snippet.texts["python"].rstrip(), names, f"{case.name}/{snippet.name}")
 
 
 # ------------------------------------------------------------------ the notebook

@@ -61,21 +61,24 @@ def _body(body: bytes, content_type: str, table: dict[str, str]) -> Any:
     return f"<{len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()[:12]}>"
 
 
-def request_differences(python: RequestView, curl: RequestView) -> list[str]:
-    """Where the cURL snippet's request differs from the Python snippet's."""
+def request_differences(first: RequestView, other: RequestView, first_label: str = "Python",
+                        other_label: str = "cURL") -> list[str]:
+    """Where ``other``'s request differs from ``first``'s (two languages of one step)."""
     problems = []
+
+    def differ(what: str, a: str, b: str) -> None:
+        problems.append(f"{what}: {first_label} sent {a}, {other_label} sent {b}")
+
     for name in ("method", "path", "content_type", "auth"):
-        a, b = getattr(python, name), getattr(curl, name)
+        a, b = getattr(first, name), getattr(other, name)
         if a != b:
-            problems.append(f"{name.replace('_', ' ')}: Python sent {_show(name, a)}, cURL sent {_show(name, b)}")
-    query_a, query_b = dict(python.query), dict(curl.query)
+            differ(name.replace("_", " "), _show(name, a), _show(name, b))
+    query_a, query_b = dict(first.query), dict(other.query)
     for key in sorted(set(query_a) | set(query_b)):
         if query_a.get(key) != query_b.get(key):
-            problems.append(
-                f"query parameter {key!r}: Python sent {_show('q', query_a.get(key))}, cURL sent {_show('q', query_b.get(key))}"
-            )
-    if python.body != curl.body:
-        problems.append(f"body: Python sent {_show('body', python.body)}, cURL sent {_show('body', curl.body)}")
+            differ(f"query parameter {key!r}", _show("q", query_a.get(key)), _show("q", query_b.get(key)))
+    if first.body != other.body:
+        differ("body", _show("body", first.body), _show("body", other.body))
     return problems
 
 

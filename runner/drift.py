@@ -27,7 +27,6 @@ from urllib.parse import urlsplit
 import yaml
 
 from runner.capture import HOP_BY_HOP
-from runner.execute import LANGUAGES
 from core.model import Action, Snippet, Step
 
 #: Keys whose *values* change from one run to the next (their presence and type still count).
@@ -108,11 +107,11 @@ def load_interactions(path: Path) -> list[Recorded]:
     return recorded
 
 
-def recorded_exchanges(path: Path, steps: Iterable[Step]) -> dict[tuple[str, str], Recorded]:
+def recorded_exchanges(path: Path, steps: Iterable[Step], languages: Iterable[str]) -> dict[tuple[str, str], Recorded]:
     """Pair a cassette's interactions with ``(step name, language)``.
 
-    The engine sends, for each step in order, the Python chain's request, then the cURL
-    chain's. Pairing walks both sequences; an interaction whose method does not match
+    The engine sends, for each step in order, each language chain's request in
+    ``languages``' order. Pairing walks both sequences; an interaction whose method does not match
     the step's is skipped (a recording made by an older runner), so a mismatch costs one
     step's comparison, never a wrong one.
     """
@@ -120,7 +119,7 @@ def recorded_exchanges(path: Path, steps: Iterable[Step]) -> dict[tuple[str, str
     pairs: dict[tuple[str, str], Recorded] = {}
     cursor = 0
     for step in steps:
-        for language in LANGUAGES:
+        for language in languages:
             for index in range(cursor, len(interactions)):
                 if interactions[index].method == step.method.upper() and _same_shape(interactions[index].path, step):
                     pairs[(step.name, language)] = interactions[index]
@@ -235,7 +234,7 @@ def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dic
     """Everything that differs between ``recorded`` and the live answer, drift first."""
     findings: list[Finding] = []
     response_block = block(case, step, "response") if (isinstance(step, Action) or step.example) else ""
-    first_request_block = block(case, step, LANGUAGES[0])
+    first_request_block = block(case, step, step.languages[0] if isinstance(step, Snippet) else "")
     if recorded.status != status:
         shows_status = isinstance(step, Snippet) and (step.example is not None or step.example_headers)
         status_block = block(case, step, "status") if shows_status else ""  # the page's "(HTTP 200 - OK)"
@@ -369,7 +368,7 @@ class StepDrift:
 def step_drift(result, cassette: Path, pairs: dict | None = None) -> list[StepDrift]:
     """Drift of every language run of one :class:`runner.engine.StepResult`."""
     if pairs is None:
-        pairs = recorded_exchanges(cassette, [result.step])
+        pairs = recorded_exchanges(cassette, [result.step], list(result.runs))
     drifts = []
     for language, run in result.runs.items():
         response = run.response
@@ -379,17 +378,17 @@ def step_drift(result, cassette: Path, pairs: dict | None = None) -> list[StepDr
             continue
         findings = compare(result.case, result.step, recorded, response.status, response.response_headers,
                            response.response_body)
-        if language == "curl" and isinstance(result.step, Snippet):
-            findings = [_for_language(f, result.case, result.step, "curl") for f in findings]
+        if isinstance(result.step, Snippet) and language != result.step.languages[0]:
+            findings = [_for_language(f, result.case, result.step, language) for f in findings]
         drifts.append(StepDrift(result.case, result.step, language, recorded, findings))
     return drifts
 
 
 def _for_language(finding: Finding, case: str, step: Step, language: str) -> Finding:
     """Status and request-side findings point at the language's own snippet block."""
-    python = block(case, step, "python")
-    if finding.kind in ("status", "required", "errors", "rejected") and python in finding.blocks:
-        blocks = tuple(block(case, step, language) if b == python else b for b in finding.blocks)
+    first = block(case, step, step.languages[0])
+    if finding.kind in ("status", "required", "errors", "rejected") and first in finding.blocks:
+        blocks = tuple(block(case, step, language) if b == first else b for b in finding.blocks)
         return Finding(finding.kind, finding.path, finding.recorded, finding.live, finding.drift, blocks)
     return finding
 
@@ -401,7 +400,8 @@ def run_drift(results: list, cassettes: Path) -> dict[tuple[str, str, str], Step
         by_case.setdefault(result.case, []).append(result)
     drifts = {}
     for case, case_results in by_case.items():
-        pairs = recorded_exchanges(cassettes / f"{case}.yaml", [r.step for r in case_results])
+        pairs = recorded_exchanges(cassettes / f"{case}.yaml", [r.step for r in case_results],
+                                   list(case_results[0].runs))
         for result in case_results:
             for item in step_drift(result, cassettes / f"{case}.yaml", pairs):
                 drifts[(case, result.step.name, item.language)] = item

@@ -23,7 +23,8 @@ from runner.capture import CaptureProxy, Exchange
 from runner.compare import (RequestView, endpoint_problems, request_differences, request_problems, response_problems,
                       view)
 from core.errors import ApidocsError, ServerUnreachable
-from runner.execute import LABELS, LANGUAGES, ProcessResult, run_snippet
+from core.languages import label
+from runner.execute import ProcessResult, run_snippet
 from core.files import write_atomically
 from core.jsonpath import lookup
 from core.model import Action, Case, DataMissing, Snippet, Step
@@ -86,7 +87,7 @@ class StepResult:
 
     def messages(self) -> list[str]:
         """Every problem, each naming its language."""
-        lines = [f"{LABELS.get(lang, 'runner')}: {p}" for lang, run in self.runs.items() for p in run.problems]
+        lines = [f"{label(lang)}: {p}" for lang, run in self.runs.items() for p in run.problems]
         return lines + self.problems
 
 
@@ -161,7 +162,7 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
                 stack.callback(lambda: run.ok and _keep_recording(case, settings, tmp))
             upstream = _open_cassette(case, settings, stack, tmp)
             proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
-            chains.update({lang: Chain(lang, _new_bindings(case, settings, proxy)) for lang in LANGUAGES})
+            chains.update({lang: Chain(lang, _new_bindings(case, settings, proxy)) for lang in case.languages})
             try:
                 for step in case.steps:
                     result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
@@ -240,8 +241,10 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
         runs[language] = run
     result = StepResult(case.name, step, runs)
     if isinstance(step, Snippet) and all(r.request for r in runs.values()):
-        differences = request_differences(runs["python"].request, runs["curl"].request)
-        result.problems = [f"Python and cURL sent different requests — {d}" for d in differences]
+        first, *others = runs
+        for other in others:
+            differences = request_differences(runs[first].request, runs[other].request, label(first), label(other))
+            result.problems += [f"{label(first)} and {label(other)} sent different requests — {d}" for d in differences]
     return result
 
 
@@ -252,7 +255,7 @@ def _only_data_missing(problems: list[str]) -> bool:
 def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy: CaptureProxy,
                  settings: Settings, workdir: Path) -> StepRun:
     run = StepRun(language, table=substitutions(case, bindings, step.token))
-    text = materialise(getattr(step, language), run.table)
+    text = materialise(step.texts[language], run.table)
     first = len(proxy.exchanges)
     run.process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
     run.exchanges = proxy.exchanges[first:]
@@ -346,7 +349,7 @@ def _clean_up(case: Case, chains: dict[str, Chain], proxy: CaptureProxy, setting
         if exchange.error or exchange.status not in (204, 404, 410):
             chains[language].undeleted.append(record_id)
             if not settings.online or not settings.tokens.get("admin"):
-                warnings.append(f"{LABELS[language]} chain: could not delete draft {record_id}:"
+                warnings.append(f"{label(language)} chain: could not delete draft {record_id}:"
                                 f" {exchange.error or exchange.status}")
     return warnings
 

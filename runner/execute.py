@@ -1,4 +1,5 @@
-"""Run a snippet the way a reader would: Python in its own interpreter, cURL in a shell.
+"""Run a snippet the way a reader would, with its language's command (:mod:`core.languages`):
+Python in its own interpreter, cURL in a shell.
 
 This is the I/O edge of the runner: it writes the materialised snippet into a fresh
 working directory (with the files the snippet reads), runs it, and reports what it
@@ -8,16 +9,11 @@ printed. What it *sent* is seen by the capture proxy, not here.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import ApidocsError
-
-LANGUAGES = ("python", "curl")
-LABELS = {"python": "Python", "curl": "cURL"}
+from core.languages import language as language_named
 
 
 @dataclass(frozen=True)
@@ -32,20 +28,13 @@ class ProcessResult:
         return " | ".join(text[-lines:])
 
 
-def command_for(language: str, script: Path) -> list[str]:
-    if language == "python":
-        return [sys.executable, "-I", str(script)]
-    if shutil.which("curl") is None:
-        raise ApidocsError("the curl binary is not installed: cURL snippets cannot run")
-    return ["bash", str(script)]
-
-
 def run_snippet(language: str, text: str, workdir: Path, files: dict[str, bytes], timeout: float) -> ProcessResult:
     """Run ``text`` (already materialised) in ``workdir`` and return what it printed."""
     workdir.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         (workdir / name).write_bytes(content)
-    script = workdir / ("snippet.py" if language == "python" else "snippet.sh")
+    lang = language_named(language)
+    script = workdir / f"snippet{lang.suffix}"
     script.write_text(text + "\n", encoding="utf-8")
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -54,9 +43,9 @@ def run_snippet(language: str, text: str, workdir: Path, files: dict[str, bytes]
     }
     try:
         done = subprocess.run(
-            command_for(language, script), cwd=workdir, env=env, capture_output=True,
+            lang.argv(str(script)), cwd=workdir, env=env, capture_output=True,
             text=True, timeout=timeout,
         )
     except subprocess.TimeoutExpired:
-        return ProcessResult(124, "", f"{LABELS[language]} snippet did not finish within {timeout:g} s", workdir)
+        return ProcessResult(124, "", f"{lang.label} snippet did not finish within {timeout:g} s", workdir)
     return ProcessResult(done.returncode, done.stdout, done.stderr, workdir)

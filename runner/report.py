@@ -27,7 +27,7 @@ from typing import Iterable
 
 from core.files import check_folder, write_atomically
 from runner.drift import Finding, StepDrift, block, run_drift
-from runner.execute import LABELS, LANGUAGES
+from core.languages import label
 from core.model import Action, Snippet
 
 FILES = ("junit.xml", "report.md", "report.html", "summary.json")
@@ -74,7 +74,7 @@ class LanguageReport:
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.language, self.language)
+        return label(self.language)
 
 
 @dataclass
@@ -105,7 +105,7 @@ def analyse(results: list, settings) -> list[StepReport]:
         languages = []
         stale: dict[str, None] = {}
         data = result.data_missing  # the instance lacks data: not the page's fault, nothing stale
-        for language in (lang for lang in LANGUAGES if lang in result.runs):
+        for language in result.runs:
             run = result.runs[language]
             found: StepDrift | None = drifts.get((result.case, step.name, language))
             report = LanguageReport(
@@ -125,7 +125,7 @@ def analyse(results: list, settings) -> list[StepReport]:
             for finding in report.drift:
                 stale.update(dict.fromkeys(finding.blocks))
         if result.problems and isinstance(step, Snippet):
-            stale.update(dict.fromkeys(block(result.case, step, lang) for lang in LANGUAGES))
+            stale.update(dict.fromkeys(block(result.case, step, lang) for lang in step.languages))
         has_drift = any(lang.drift for lang in languages)
         if result.skipped:
             outcome = "skipped"
@@ -155,7 +155,7 @@ def analyse(results: list, settings) -> list[StepReport]:
 def _blocks_of(case: str, step) -> list[str]:
     if isinstance(step, Action):
         return [b for b in (block(case, step, ""),) if b]
-    kinds = [*LANGUAGES, *(["response"] if step.example is not None else []),
+    kinds = [*step.languages, *(["response"] if step.example is not None else []),
              *(["headers"] if step.example_headers else [])]
     return [block(case, step, kind) for kind in kinds]
 

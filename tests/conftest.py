@@ -165,6 +165,14 @@ def cases_copy(tmp_path: Path) -> Path:
     return target
 
 
+def mutate_snippet(cases: Path, case: str, step: str, pattern: str, replacement: str) -> None:
+    """:func:`mutate` the step's snippet in every language it has (once in each file)."""
+    files = sorted((cases / "snippets" / case).glob(f"{step}.*"))
+    assert files, f"no snippet files for {case}/{step}"
+    for path in files:
+        mutate(path, pattern, replacement)
+
+
 def mutate(path: Path, pattern: str, replacement: str, count: int = 1) -> None:
     """Replace ``pattern`` (a regex) exactly ``count`` times; fail if the case text moved on."""
     text = path.read_text()

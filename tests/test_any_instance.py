@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from conftest import ROOT, mutate, run_cli
+from conftest import ROOT, mutate, mutate_snippet, run_cli
 
 pytestmark = pytest.mark.live
 
@@ -196,7 +196,7 @@ def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(i
 
 def test_read_only_run_never_forwards_a_write_a_snippet_sends(instance_env, cases_copy):
     """Even a (broken) snippet that writes cannot make a read-only run write."""
-    mutate(cases_copy / "case1_metadata.py", r"response = requests\.get\(url\)", "response = requests.delete(url)")
+    mutate(cases_copy / "snippets/case1_metadata/get.py", r"response = requests\.get\(url\)", "response = requests.delete(url)")
     forwarder = CountingForwarder(instance_env["DOCS_API_URL"])
     try:
         done = run_cli("live", "--read-only", "case1_metadata", "--cases-dir", str(cases_copy),
@@ -269,7 +269,7 @@ def test_a_draft_whose_curation_was_accepted_is_published_and_removed(instance_e
     """InvenioRDM 14 answers 500 to deleting a draft whose curation request was accepted;
     with the admin's token the run publishes it and removes the record instead."""
     before = settled_drafts(instance_env)
-    mutate(cases_copy / "case4_attach_file.py", r"/actions/publish\"", '/actions/publish-typo"', count=2)
+    mutate_snippet(cases_copy, "case4_attach_file", "publish", r"/actions/publish\"", '/actions/publish-typo"')
     done = run_cli("live", "case4_attach_file", "--cases-dir", str(cases_copy), env=instance_env)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case4_attach_file › publish" in done.stdout

@@ -17,7 +17,7 @@ import jinja2
 import pytest
 
 from apidocs.loader import load_cases
-from conftest import ROOT, installed_theme_file, mutate, run_cli
+from conftest import ROOT, installed_theme_file, mutate, mutate_snippet, run_cli
 from render import markers, template
 
 PAGE = template("damap")
@@ -103,7 +103,7 @@ def test_example_blocks_say_what_waits_for_damap_and_invent_nothing():
 
 # ------------------------------------------------------------------ the theme page's three mistakes
 def test_python_fetch_sends_post(cases_copy):
-    mutate(cases_copy / "damap1_fetch_dmps.py", r"requests\.get\(url, headers=headers\)", "requests.post(url, headers=headers)")
+    mutate(cases_copy / "snippets/damap1_fetch_dmps/list.py", r"requests\.get\(url, headers=headers\)", "requests.post(url, headers=headers)")
     out = verify(cases_copy, "damap1_fetch_dmps")
     assert "FAIL damap1_fetch_dmps › list" in out
     assert "sent POST, the page documents GET" in out
@@ -111,7 +111,7 @@ def test_python_fetch_sends_post(cases_copy):
 
 
 def test_link_path_without_damap(cases_copy):
-    mutate(cases_copy / "damap2_link_record.py", r"(SITE_API_URL \}\}/invenio_damap/)damap/(dmp/1337)", r"\1\2", count=2)
+    mutate_snippet(cases_copy, "damap2_link_record", "link", r"(SITE_API_URL \}\}/invenio_damap/)damap/(dmp/1337)", r"\1\2")
     out = verify(cases_copy, "damap2_link_record")
     assert "FAIL damap2_link_record › link" in out
     assert ("sent POST /api/invenio_damap/dmp/1337/dataset/abcde-12345, which is not the Endpoint line's"

@@ -23,14 +23,13 @@ import requests
 from apidocs.loader import load_cases
 from conftest import CASSETTES, ROOT
 from runner.drift import Recorded, compare, load_interactions, normalise_value, recorded_exchanges, run_drift, shape
-from runner.execute import LANGUAGES
 
 CASES = {case.name: case for case in load_cases()}
 
 
 def recorded(case: str, step: str, language: str = "python") -> Recorded:
     """The committed cassette's answer to ``case``/``step`` in ``language``."""
-    return recorded_exchanges(CASSETTES / f"{case}.yaml", CASES[case].steps)[(step, language)]
+    return recorded_exchanges(CASSETTES / f"{case}.yaml", CASES[case].steps, CASES[case].languages)[(step, language)]
 
 
 def diff(case: str, step: str, edit=None, status: int | None = None, headers: dict | None = None) -> list:
@@ -51,8 +50,8 @@ def summary(findings) -> set[tuple[str, str, bool, tuple[str, ...]]]:
 # ------------------------------------------------------------ the recorded side
 def test_recorded_interactions_pair_with_every_step_and_language(committed_cassettes):
     for case in CASES.values():
-        pairs = recorded_exchanges(committed_cassettes / f"{case.name}.yaml", case.steps)
-        assert set(pairs) == {(s.name, lang) for s in case.steps for lang in LANGUAGES}, case.name
+        pairs = recorded_exchanges(committed_cassettes / f"{case.name}.yaml", case.steps, case.languages)
+        assert set(pairs) == {(s.name, lang) for s in case.steps for lang in case.languages}, case.name
         for (name, _), answer in pairs.items():
             assert answer.method == case.step(name).method.upper()
         interactions = load_interactions(committed_cassettes / f"{case.name}.yaml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from conftest import mutate, run_cli
+from conftest import mutate_snippet, run_cli
 
 pytestmark = pytest.mark.live
 
@@ -20,7 +20,7 @@ def open_drafts(env: dict[str, str]) -> int:
 
 def test_drafts_are_deleted_when_a_later_step_fails(cases_copy, instance_env):
     before = open_drafts(instance_env)
-    mutate(cases_copy / "case3_upload.py", r"/draft/pids/doi\"", '/draft/pids/doi-typo"', count=2)
+    mutate_snippet(cases_copy, "case3_upload", "reserve-doi", r"/draft/pids/doi\"", '/draft/pids/doi-typo"')
     done = run_cli("live", "case3_upload", "--cases-dir", str(cases_copy), env=instance_env)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case3_upload › reserve-doi" in done.stdout

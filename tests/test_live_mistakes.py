@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import mutate, run_cli
+from conftest import mutate, mutate_snippet, run_cli
 
 pytestmark = pytest.mark.live
 
@@ -21,7 +21,7 @@ def test_query_on_missing_field_matches_nothing_live(cases_copy, instance_env):
 
 def test_seed_date_range_drops_records_live(cases_copy, instance_env):
     """`[2023 TO 2025]` on a keyword compares strings: 2025-xx-xx dates fall outside."""
-    mutate(cases_copy / "case2_search.py", r"\[2023-01-01 TO 2025-12-31\]", "[2023 TO 2025]", count=2)
+    mutate_snippet(cases_copy, "case2_search", "search", r"\[2023-01-01 TO 2025-12-31\]", "[2023 TO 2025]")
     done = run_cli("live", "case2_search", "--cases-dir", str(cases_copy), env=instance_env)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case2_search › search" in done.stdout

@@ -16,8 +16,8 @@ from render.errors import RenderError
 PROXY = "http://127.0.0.1:40000/api"
 STEP = Snippet(
     name="get", title="Get", method="GET", endpoint="/api/records/{record_id}",
-    curl='curl "{{ config.SITE_API_URL }}/records/abcde-12345"',
-    python='import requests\nprint(requests.get("{{ config.SITE_API_URL }}/records/abcde-12345").json())\n',
+    texts={"python": 'import requests\nprint(requests.get("{{ config.SITE_API_URL }}/records/abcde-12345").json())\n',
+           "curl": 'curl "{{ config.SITE_API_URL }}/records/abcde-12345"'},
     expect=Expect(200), example=("id", "metadata.title", "metadata.resource_type", "hits.*.id", "links.self"),
 )
 CASE = Case(name="c1", title="T", story="S", steps=(STEP,), placeholders={"abcde-12345": "record_id"})
@@ -37,8 +37,8 @@ def run(document=RECORDED, headers=None, status=200, body=None) -> StepRun:
 
 
 def test_snippet_blocks_are_the_case_text():
-    assert blocks.curl_block(STEP) == STEP.curl
-    assert blocks.python_block(STEP) == STEP.python.rstrip()
+    assert blocks.snippet_block(STEP, "curl") == STEP.texts["curl"]
+    assert blocks.snippet_block(STEP, "python") == STEP.texts["python"].rstrip()
     assert blocks.inline_block(Action("p", "GET", "/records", Expect(200), inline="size=50")) == "size=50"
 
 
@@ -91,7 +91,7 @@ def test_headers_status_and_content_length_from_the_body():
 
 
 def test_step_blocks_need_a_verified_run_for_an_example():
-    with pytest.raises(RenderError, match="c1/get: no verified Python run"):
+    with pytest.raises(RenderError, match="c1/get: no verified run"):
         blocks.step_blocks(CASE, None, STEP)
     result = StepResult("c1", STEP, {"python": run(), "curl": run()})
     assert set(blocks.step_blocks(CASE, result, STEP)) == {"c1/get/curl", "c1/get/python", "c1/get/response", "c1/get/status"}

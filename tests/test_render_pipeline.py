@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from apidocs.loader import load_cases
-from conftest import ROOT
+from conftest import ROOT, mutate
 from conftest import theme_page as find_theme_page
 from render import TEMPLATE, blocks, markers, preview, verified
 from runner import cassette as cassettes
@@ -101,9 +101,8 @@ def test_replay_gives_every_block_in_page_terms(results):
 def test_a_step_failing_in_replay_is_refused_naming_case_and_step(recorded, tmp_path):
     folder = tmp_path / "cases"
     shutil.copytree(ROOT / "cases", folder)
-    script = folder / "case1_metadata.py"
-    script.write_text(script.read_text().replace('url = "{{ config.SITE_API_URL }}/records/abcde-12345"',
-                                                 'url = "{{ config.SITE_API_URL }}/records/abcde-12345/versions"'))
+    mutate(folder / "snippets/case1_metadata/get.py", r'url = "\{\{ config\.SITE_API_URL \}\}/records/abcde-12345"',
+           'url = "{{ config.SITE_API_URL }}/records/abcde-12345/versions"')
     page = tmp_path / "about_api.html"
     shutil.copy(TEMPLATE, page)
     done = render_cli("--into", str(page), "--cases-dir", str(folder), cassettes_dir=recorded)
@@ -147,8 +146,7 @@ def test_render_check_edit_and_case_change(recorded, tmp_path):
     # a case changed, the page not re-rendered
     folder = tmp_path / "cases"
     shutil.copytree(ROOT / "cases", folder)
-    script = folder / "case1_metadata.py"
-    script.write_text(script.read_text().replace("curl=\'curl \"", "curl=\'curl --fail \""))
+    mutate(folder / "snippets/case1_metadata/get.sh", r'^curl "', 'curl --fail "')
     done = render_cli("--into", str(page), "--check", "--cases-dir", str(folder), cassettes_dir=recorded)
     assert done.returncode == 1 and '+curl --fail "{{ config.SITE_API_URL }}/records/abcde-12345"' in done.stdout
     assert render_cli("--into", str(page), "--cases-dir", str(folder), cassettes_dir=recorded).returncode == 0

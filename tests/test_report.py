@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from apidocs.loader import load_cases
-from conftest import CASSETTES, ROOT, mutate, replay, run_cli
+from conftest import CASSETTES, ROOT, mutate_snippet, replay, run_cli
 from runner import report
 from runner.report import Masker, write_reports
 from core.settings import Settings
@@ -72,7 +72,7 @@ def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
 
 def test_failing_step_names_case_step_language_request_and_hides_tokens(cases_copy, tmp_path):
     """A case copy whose request body changed: the cassette holds no answer for it."""
-    mutate(cases_copy / "case3_upload.py", r'"title": "New Dataset Title"', '"title": "Renamed Dataset Title"', count=2)
+    mutate_snippet(cases_copy, "case3_upload", "create", r'"title": "New Dataset Title"', '"title": "Renamed Dataset Title"')
     results = replay(["case3_upload"], cases_copy)
     paths = write_reports(tmp_path, results, Settings(mode="replay", cassettes=CASSETTES))
     md = (tmp_path / "report.md").read_text()

@@ -16,7 +16,7 @@ def verify(cases: Path, case: str):
 
 
 def test_python_search_uses_equals_where_curl_uses_colon(cases_copy):
-    mutate(cases_copy / "case2_search.py", r'("q": "climate AND metadata\.publication_date):', r"\1=")
+    mutate(cases_copy / "snippets/case2_search/search.py", r'("q": "climate AND metadata\.publication_date):', r"\1=")
     out = verify(cases_copy, "case2_search")
     assert "FAIL case2_search › search" in out
     assert "Python and cURL sent different requests — query parameter 'q'" in out
@@ -24,24 +24,23 @@ def test_python_search_uses_equals_where_curl_uses_colon(cases_copy):
 
 
 def test_curl_file_init_body_wrapped_in_files(cases_copy):
-    mutate(cases_copy / "case4_attach_file.py", r"""-d '\[\{\{"key": "example_dataset.csv"\}\}\]""",
-           """-d '{{"files": [{{"key": "example_dataset.csv"}}]}}""")
+    mutate(cases_copy / "snippets/case4_attach_file/init.sh", r"""-d '\[\{"key": "example_dataset.csv"\}\]""",
+           """-d '{"files": [{"key": "example_dataset.csv"}]}""")
     out = verify(cases_copy, "case4_attach_file")
     assert "FAIL case4_attach_file › init" in out
     assert 'body: Python sent [{"key": "example_dataset.csv"}], cURL sent {"files"' in out
 
 
 def test_publish_sent_with_a_body(cases_copy):
-    mutate(cases_copy / "case4_attach_file.py",
-           r'(actions/publish"\n.*?)requests\.post\(url, headers=headers\)',
-           r'\1requests.post(url, json={{"metadata": {{"title": "New Dataset Title"}}}}, headers=headers)')  # an f-string
+    mutate(cases_copy / "snippets/case4_attach_file/publish.py", r"requests\.post\(url, headers=headers\)",
+           'requests.post(url, json={"metadata": {"title": "New Dataset Title"}}, headers=headers)')
     out = verify(cases_copy, "case4_attach_file")
     assert "FAIL case4_attach_file › publish" in out
     assert "sent a body" in out and "to an endpoint that takes none" in out
 
 
 def test_snippet_missing_its_authorization_header(cases_copy):
-    mutate(cases_copy / "case3_upload.py", r'(curl -X POST "\{\{ config\.SITE_API_URL \}\}/records" \\\\\n)\s*-H "Authorization: Bearer \{your-access-token\}" \\\\\n', r"\1")
+    mutate(cases_copy / "snippets/case3_upload/create.sh", r'(curl -X POST "\{\{ config\.SITE_API_URL \}\}/records" \\\n)\s*-H "Authorization: Bearer \{your-access-token\}" \\\n', r"\1")
     out = verify(cases_copy, "case3_upload")
     assert "FAIL case3_upload › create" in out
     assert "no Authorization header, but this endpoint needs a token" in out

@@ -13,7 +13,7 @@ def test_every_snippet_round_trips_through_its_placeholders():
                     **{name: f"value-of-{name}" for name in case.placeholders.values()}}
         for snippet in case.snippets:
             table = substitutions(case, bindings, snippet.token)
-            for text in (snippet.python, snippet.curl):
+            for text in snippet.texts.values():
                 executed = materialise(text, table)
                 assert API_URL not in executed and TOKEN not in executed
                 assert not any(page in executed for page in case.placeholders)
@@ -23,7 +23,7 @@ def test_every_snippet_round_trips_through_its_placeholders():
 def test_unbound_placeholder_stays_visible():
     case = load_cases(["case1_metadata"])[0]
     table = substitutions(case, {API_URL_KEY: "http://x/api"}, role=None)
-    assert materialise(case.step("get").python, table).count("abcde-12345") == 1
+    assert materialise(case.step("get").texts["python"], table).count("abcde-12345") == 1
 
 
 def test_snippets_needing_a_token_are_exactly_the_writing_ones():

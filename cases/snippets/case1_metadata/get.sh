@@ -1,0 +1,1 @@
+curl "{{ config.SITE_API_URL }}/records/abcde-12345"

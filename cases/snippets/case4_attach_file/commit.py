@@ -1,0 +1,8 @@
+import requests
+
+url = "{{ config.SITE_API_URL }}/records/abcde-12345/draft/files/example_dataset.csv/commit"
+headers = {
+    "Authorization": "Bearer {your-access-token}",
+}
+response = requests.post(url, headers=headers)
+print(response.json())

@@ -1,0 +1,7 @@
+import requests
+url = "{{ config.SITE_API_URL }}/invenio_damap/damap/dmp"
+headers = {
+    "Authorization": "Bearer {your-access-token}",
+}
+response = requests.get(url, headers=headers)
+print(response.json())
