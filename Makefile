@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 verify: $(STAMP)  ## the main job: every step of every case, offline against the committed cassettes
+	$(BIN)/apidocs lint
 	$(BIN)/apidocs verify
 	$(BIN)/apidocs render --check
 

@@ -32,6 +32,8 @@ MODES_HELP = {
     "record": "re-record the cassettes from $DOCS_API_URL (scrubbed, normalised); only complete runs are kept",
 }
 MODE_OF = {"verify": "replay", "live": "live", "record": "record"}
+LINT_HELP = ("lint every snippet with its placeholders filled in (ruff for Python, shellcheck for cURL),"
+             " as `make verify` does")
 PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.py) exist on $DOCS_API_URL:"
                   " find them by marker, create and publish what is missing; a second run changes nothing")
 
@@ -49,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--read-only", action="store_true",
                              help="run only the steps that need no token and send no write (also when no token is set)")
     commands.add_parser("provision", help=PROVISION_HELP, description=PROVISION_HELP)
+    lint = commands.add_parser("lint", help=LINT_HELP, description=LINT_HELP)
+    lint.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all)")
+    lint.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
     commands.add_parser("list", help="list the cases and their steps")
     commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
     return parser
@@ -61,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return render_main(argv[1:])
     args = build_parser().parse_args(argv)
-    command = {"list": list_cases, "provision": provision}.get(args.command, lambda: run(args))
+    command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args)}.get(args.command, lambda: run(args))
     with catch_signals():
         return one_line_errors("apidocs", command)
 
@@ -74,6 +79,17 @@ def list_cases() -> int:
         for step in case.steps:
             print(f"  {step.name}{'' if isinstance(step, Snippet) else '  (runner action)'}")
     return 0
+
+
+def lint(args: argparse.Namespace) -> int:
+    from apidocs.loader import HERE, load_cases
+    from runner.lint import lint_cases
+
+    findings, count = lint_cases(load_cases(args.cases or None, folder=args.cases_dir or HERE))
+    for finding in findings:
+        print(f"  FAIL {finding.line()}")
+    print(f"lint: {count} snippets, {len(findings)} with findings (ruff for Python, shellcheck for cURL)")
+    return 1 if findings else 0
 
 
 def provision() -> int:

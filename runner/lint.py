@@ -1,0 +1,76 @@
+"""Lint every snippet as a reader would paste it: placeholders filled, then the language's
+linter (:attr:`core.languages.Language.lint`: ruff for Python, shellcheck for cURL).
+
+A snippet the page shows must be code a linter accepts: an unused import, a typo in a
+variable, an unquoted expansion in a shell line is a mistake on the page even when the
+request still works.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from core import languages
+from core.errors import ApidocsError
+from core.model import API_URL, TOKEN, Case
+from runner.snippets import materialise
+
+#: What the placeholders become for linting: values a reader would paste.
+EXAMPLE_API_URL = "https://researchdata.tuwien.ac.at/api"
+EXAMPLE_TOKEN = "0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    case: str
+    step: str
+    language: str
+    output: str
+
+    def line(self) -> str:
+        return f"{self.case} › {self.step} ({languages.label(self.language)}): {self.output}"
+
+
+def filled(case: Case, text: str) -> str:
+    """``text`` with the page's placeholders replaced by plausible values."""
+    table = {API_URL: EXAMPLE_API_URL, TOKEN: EXAMPLE_TOKEN}
+    table.update({page_text: page_text for page_text in case.placeholders})  # ids are already plausible
+    return materialise(text, table)
+
+
+def lint_cases(cases: Iterable[Case]) -> tuple[list[LintFinding], int]:
+    """Every finding of every snippet, and how many snippet texts were linted."""
+    findings, count = [], 0
+    with tempfile.TemporaryDirectory(prefix="apidocs-lint-") as tmp:
+        for case in cases:
+            for step in case.snippets:
+                for name, text in step.texts.items():
+                    language = languages.language(name)
+                    if not language.lint:
+                        continue
+                    script = Path(tmp) / case.name / f"{step.name}{language.suffix}"
+                    script.parent.mkdir(parents=True, exist_ok=True)
+                    script.write_text(filled(case, text) + "\n", encoding="utf-8")
+                    count += 1
+                    output = _run(language, script)
+                    if output is not None:
+                        findings.append(LintFinding(case.name, step.name, name, output))
+    return findings, count
+
+
+def _run(language: languages.Language, script: Path) -> str | None:
+    """The linter's complaint about ``script``, or None when it is clean."""
+    try:
+        done = subprocess.run([*language.lint, str(script)], cwd=script.parent, capture_output=True, text=True,
+                              timeout=120)
+    except FileNotFoundError:
+        raise ApidocsError(f"the {language.label} linter {language.lint[0]} is not installed"
+                           " (`make verify` installs it into .venv)") from None
+    if done.returncode == 0:
+        return None
+    text = (done.stdout + done.stderr).replace(str(script.parent) + "/", "")
+    return " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())[:600]

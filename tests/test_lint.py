@@ -1,0 +1,28 @@
+"""Every snippet passes its language's linter once its placeholders are filled (`make verify`
+runs `apidocs lint`); a snippet with a linter's finding fails, naming case, step and language."""
+
+from __future__ import annotations
+
+from apidocs.loader import load_cases
+from conftest import mutate, run_cli
+
+
+def test_every_snippet_is_linted_and_clean():
+    done = run_cli("lint")
+    assert done.returncode == 0, done.stdout + done.stderr
+    texts = sum(len(step.texts) for case in load_cases() for step in case.snippets)
+    assert f"lint: {texts} snippets, 0 with findings" in done.stdout
+
+
+def test_python_snippet_with_an_unused_import_fails(cases_copy):
+    mutate(cases_copy / "snippets/case1_metadata/get.py", r"^import requests\n", "import json\nimport requests\n")
+    done = run_cli("lint", "case1_metadata", "--cases-dir", str(cases_copy))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL case1_metadata › get (Python)" in done.stdout and "F401" in done.stdout
+
+
+def test_curl_snippet_with_an_unquoted_expansion_fails(cases_copy):
+    mutate(cases_copy / "snippets/case1_metadata/get.sh", r'^curl "\{\{ config\.SITE_API_URL \}\}(/records/abcde-12345)"', r"curl $API_URL\1")
+    done = run_cli("lint", "case1_metadata", "--cases-dir", str(cases_copy))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL case1_metadata › get (cURL)" in done.stdout and "SC2086" in done.stdout
