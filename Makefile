@@ -22,7 +22,8 @@ verify: $(STAMP)  ## the main job: every step of every case, offline against the
 	$(BIN)/apidocs verify
 	$(BIN)/apidocs render --check
 
-test: $(STAMP)  ## the project's tests (offline)
+test: $(STAMP)  ## the import layers (pyproject.toml), then the project's tests (offline)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest tests
 
 live: $(STAMP)  ## every case against $$DOCS_API_URL (default: the reference instance), with a drift report
