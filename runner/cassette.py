@@ -349,9 +349,16 @@ def _shown(value: Any) -> str:
 
 
 def replay(path: Path):
-    """The cassette at ``path``, checked, as a context that answers from it and nothing else."""
+    """The cassette at ``path``, checked, as a context that answers from it and nothing else.
+
+    A recorded answer may be played again: every language must send the same request, so
+    the answer recorded for one serves all of them (a language added after the recording
+    is verified before the cassettes are re-recorded). How many requests a snippet sent is
+    counted by the capture proxy, not by the cassette.
+    """
     load_checked(path)
-    return make_vcr([], upstream_origin=None).use_cassette(str(path), record_mode="none")
+    return make_vcr([], upstream_origin=None).use_cassette(str(path), record_mode="none",
+                                                           allow_playback_repeats=True)
 
 
 def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:
