@@ -16,6 +16,7 @@ import urllib.request
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -47,7 +48,51 @@ def assert_refused(done: subprocess.CompletedProcess, *words: str) -> None:
         assert word in done.stderr, done.stderr
 
 
-class FaultyServer:
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 (a free port) that answers each request with
+    ``answer(method, path, headers, body)``: ``(status, headers, body)``, or None to close
+    the connection without a word. The fakes below and the tests' forwarders are made of it."""
+
+    Answer = Callable[[str, str, dict[str, str], bytes], "tuple[int, dict[str, str], bytes] | None"]
+
+    def __init__(self, answer: Answer) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _answer(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                reply = answer(self.command, self.path, dict(self.headers.items()), body)
+                if reply is None:
+                    self.close_connection = True
+                    return
+                status, headers, content = reply
+                self.send_response(status)
+                for key, value in headers.items():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _answer
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class FaultyServer(LoopbackServer):
     """An HTTP server that answers every request with one chosen fault.
 
     It stands for a broken or overloaded InvenioRDM, which the reference instance
@@ -63,38 +108,7 @@ class FaultyServer:
         self.retry_after = "1"
         self.preflight_ok = False
         self.hits = 0  # requests answered with the fault
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
-                answer = server.response(dict(self.headers.items()))
-                if answer is None:  # "drop": the connection is closed without a word
-                    self.close_connection = True
-                    return
-                status, headers, body = answer
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = _answer
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
+        super().__init__(lambda method, path, headers, body: self.response(headers))
 
     def response(self, request_headers: dict[str, str]) -> tuple[int, dict, bytes] | None:
         json_type = {"Content-Type": "application/json"}
@@ -124,8 +138,7 @@ class FaultyServer:
 def faulty_server():
     server = FaultyServer()
     yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    server.close()
 
 
 # ------------------------------------------------------------------ the committed cassettes

@@ -13,15 +13,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
-from conftest import ROOT, mutate, mutate_snippet, run_cli
+from conftest import ROOT, LoopbackServer, mutate, mutate_snippet, run_cli
 
 pytestmark = pytest.mark.live
 
@@ -139,42 +137,19 @@ def test_without_fixtures_data_is_missing_then_provision_creates_them_once(insta
 
 
 # ------------------------------------------------------------------ read-only
-class CountingForwarder:
+class CountingForwarder(LoopbackServer):
     """Sits between the tool and the instance and counts the requests by method."""
 
     def __init__(self, upstream: str) -> None:
         self.methods: Counter[str] = Counter()
-        forwarder = self
+        super().__init__(lambda method, path, headers, body: self.forward(upstream, method, path, headers, body))
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _forward(self) -> None:
-                forwarder.methods[self.command] += 1
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-                answer = requests.request(self.command, upstream.rstrip("/") + self.path.removeprefix("/api"),
-                                          headers=headers, data=body or None, timeout=30, allow_redirects=False)
-                self.send_response(answer.status_code)
-                for key, value in answer.headers.items():
-                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(answer.content)))
-                self.end_headers()
-                self.wfile.write(answer.content)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _forward
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
+    def forward(self, upstream: str, method: str, path: str, headers: dict[str, str], body: bytes):
+        self.methods[method] += 1
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("host", "content-length")}
+        answer = requests.request(method, upstream.rstrip("/") + path.removeprefix("/api"), headers=headers,
+                                  data=body or None, timeout=30, allow_redirects=False)
+        return answer.status_code, dict(answer.headers), answer.content
 
 
 def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(instance_env, tmp_path):
@@ -182,7 +157,7 @@ def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(i
     try:  # no token at all
         done = run_cli("live", "--report", str(tmp_path), env={"DOCS_API_URL": forwarder.url})
     finally:
-        forwarder.httpd.shutdown()
+        forwarder.close()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "read-only" in done.stdout
     for case in ("case3_upload", "case4_attach_file", "case6_curation"):
@@ -202,7 +177,7 @@ def test_read_only_run_never_forwards_a_write_a_snippet_sends(instance_env, case
         done = run_cli("live", "--read-only", "case1_metadata", "--cases-dir", str(cases_copy),
                        env={**instance_env, "DOCS_API_URL": forwarder.url})
     finally:
-        forwarder.httpd.shutdown()
+        forwarder.close()
     assert done.returncode == 1, done.stdout + done.stderr
     assert "read-only run: DELETE" in done.stdout
     assert forwarder.methods["DELETE"] == 0 and forwarder.methods["GET"] > 0
