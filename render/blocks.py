@@ -31,6 +31,7 @@ import re
 import textwrap
 from typing import Any, Iterable
 
+from core import volatile
 from runner.cassette import CANONICAL_ORIGIN
 from runner.engine import StepResult, StepRun
 from core.jsonpath import select
@@ -74,17 +75,16 @@ def page_terms(text: str, case: Case, run: StepRun) -> str:
 
 #: Ids a reader can tell apart, for the recorded aliases no placeholder stands for.
 EXAMPLE_IDS = ("abcde-12345", "fghij-67890", "klmno-24680", "pqrst-13579", "uvwxy-11223")
-_ALIAS = re.compile(r"\brecid-\d{5}\b")
 
 
 def _readable_ids(text: str) -> str:
     """Recorded aliases (``recid-00003``) → page-style ids, in order of appearance."""
     free = [i for i in EXAMPLE_IDS if i not in text]
     names: dict[str, str] = {}
-    for alias in _ALIAS.findall(text):
+    for alias in volatile.PID_ALIAS.findall(text):
         if alias not in names and free:
             names[alias] = free.pop(0)
-    return _ALIAS.sub(lambda m: names.get(m.group(0), m.group(0)), text)
+    return volatile.PID_ALIAS.sub(lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 def example_json(case: Case, step: Snippet, run: StepRun) -> str:

@@ -19,6 +19,7 @@ import yaml
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers.compat import convert_to_unicode
 
+from core import volatile
 from core.errors import CassetteError
 from core.files import write_atomically
 
@@ -30,19 +31,7 @@ SECRET_RESPONSE_HEADERS = ("set-cookie", "x-session-id")
 SECRET_QUERY_PARAMETERS = ("access_token",)
 FIXED_TIMESTAMP = "2025-01-09T12:00:00.000000+00:00"
 FIXED_HTTP_DATE = "Thu, 09 Jan 2025 12:00:00 GMT"
-HTTP_DATE_HEADERS = ("date", "last-modified", "expires")
-VOLATILE_HEADERS = ("x-request-id", "x-ratelimit-reset", "x-ratelimit-remaining", "retry-after")
-#: A request's "number" counts the instance's requests: it differs on every recording.
-_REQUEST_NUMBER = re.compile(r'"number": "[0-9a-z]+"')
 MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "body", "auth_presence")
-
-_PID = re.compile(r"^[a-z0-9]{5}-[a-z0-9]{5}$")
-_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-_DOI = re.compile(r"\b10\.\d{4,9}/[a-z0-9]{5}-[a-z0-9]{5}\b")
-_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?")
-#: Keys that make a JSON object a record or a parent (vocabulary entries have none of them).
-_RECORD_KEYS = ("links", "revision_id", "created", "access", "pids", "parent")
-_RECORD_PATH = re.compile(r"/(?:records|requests|curations)/([a-z0-9]{5}-[a-z0-9]{5})(?=/|$|\?)")
 
 
 # ----------------------------------------------------------------- record-time filters
@@ -119,25 +108,24 @@ def normalise(cassette: dict, upstream_origin: str) -> dict:
 
 def _collect_aliases(interactions: list[dict]) -> dict[str, str]:
     found: dict[str, str] = {}
-    counts: dict[str, int] = {"pid": 0, "uuid": 0, "doi": 0}
-    shapes = {"pid": "recid-{:05d}", "uuid": "00000000-0000-4000-8000-{:012d}", "doi": "10.99999/doi00-{:05d}"}
+    counts = dict.fromkeys(volatile.ALIASES, 0)
 
     def note(value: str, kind: str) -> None:
         if value not in found:
             counts[kind] += 1
-            found[value] = shapes[kind].format(counts[kind])
+            found[value] = volatile.ALIASES[kind].format(counts[kind])
 
     for interaction in interactions:
-        for match in _RECORD_PATH.finditer(interaction["request"]["uri"]):
+        for match in volatile.PID_IN_PATH.finditer(interaction["request"]["uri"]):
             note(match.group(1), "pid")
         for text in (_as_text(interaction["request"]["body"]), _as_text(interaction["response"]["body"].get("string"))):
             if text is None:
                 continue
-            for doi in _DOI.findall(text):
+            for doi in volatile.DOI.findall(text):
                 note(doi, "doi")
             for value in _json_ids(text):
                 note(value, "pid")
-            for uuid in _UUID.findall(text):
+            for uuid in volatile.UUID.findall(text):
                 note(uuid, "uuid")
     return found
 
@@ -152,9 +140,9 @@ def _json_ids(text: str) -> list[str]:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            record_like = any(key in node for key in _RECORD_KEYS)
+            record_like = any(key in node for key in volatile.RECORD_KEYS)
             for key, value in node.items():
-                is_pid = isinstance(value, str) and _PID.match(value)
+                is_pid = isinstance(value, str) and volatile.PID.fullmatch(value)
                 if is_pid and (key == "record" or (key == "id" and record_like)):
                     ids.append(value)
                 else:
@@ -179,7 +167,7 @@ def _as_text(body: Any) -> str | None:
 def _rewrite(text: str, aliases: dict[str, str]) -> str:
     for value in sorted(aliases, key=len, reverse=True):
         text = text.replace(value, aliases[value])
-    return _REQUEST_NUMBER.sub('"number": "1"', _TIMESTAMP.sub(FIXED_TIMESTAMP, text))
+    return volatile.REQUEST_NUMBER.sub('"number": "1"', volatile.TIMESTAMP.sub(FIXED_TIMESTAMP, text))
 
 
 def _rewrite_body(body: Any, aliases: dict[str, str], host: str) -> Any:
@@ -208,9 +196,9 @@ def _stable_json(body: Any) -> Any:
 def _normalise_headers(headers: dict, aliases: dict[str, str], host: str, body: Any) -> None:
     for key in list(headers):
         lower = key.lower()
-        if lower in HTTP_DATE_HEADERS:
+        if lower in volatile.HTTP_DATE_HEADERS:
             headers[key] = [FIXED_HTTP_DATE]
-        elif lower in VOLATILE_HEADERS:
+        elif lower in volatile.VOLATILE_HEADERS:
             headers[key] = ["<volatile>"]
         elif lower == "content-length" and body is not None:
             headers[key] = [str(len(body if isinstance(body, bytes) else body.encode("utf-8")))]

@@ -5,9 +5,10 @@ under the page: a field the page's example response shows is gone or has another
 the status code changed, or the API now asks for a field the documented request does
 not send. This module finds those differences; :mod:`runner.report` prints them.
 
-Volatile values never count: ids (record pids, UUIDs, DOIs), timestamps, revision ids,
-hosts in URLs and ETags are normalised before values are compared, and only *shape*
-(which fields exist, with which JSON type) decides drift.
+Volatile values never count (the rules are :mod:`core.volatile`): ids (record pids,
+UUIDs, DOIs), timestamps, revision ids, hosts in URLs and ETags are replaced by stand-ins
+before values are compared, and only *shape* (which fields exist, with which JSON type)
+decides drift.
 
 The recorded side comes from the committed cassette (``cassettes/<case>.yaml``): a
 complete recording holds one interaction per step and language, in the order the
@@ -26,29 +27,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from runner.capture import HOP_BY_HOP
+from core import volatile
 from core.model import Action, Snippet, Step
-
-#: Keys whose *values* change from one run to the next (their presence and type still count).
-VOLATILE_KEYS = frozenset({
-    "id", "created", "updated", "revision_id", "version_id", "etag", "expires_at", "bucket_id",
-    "file_id", "object_version_id", "uuid", "recid", "record", "parent", "request_id", "received",
-    "submitted", "expires", "last_modified", "indexed_at",
-})
-#: Response headers whose values change from one run to the next.
-VOLATILE_HEADERS = frozenset({
-    "date", "etag", "last-modified", "expires", "content-length", "x-request-id", "x-ratelimit-reset",
-    "x-ratelimit-remaining", "x-ratelimit-limit", "set-cookie", "vary", "server", "link",
-})
-#: Headers whose value (not only presence) is part of what the page promises.
-MEANINGFUL_HEADERS = frozenset({"content-type", "content-disposition"})
-
-_PID = re.compile(r"\b(?:[a-z0-9]{5}-[a-z0-9]{5}|recid-\d{5})\b")
-_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-_DOI = re.compile(r"\b10\.\d{4,9}/[\w.-]+")
-_TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?")
-_ORIGIN = re.compile(r"\bhttps?://[^/\s\"']+")
-
+from runner.capture import HOP_BY_HOP
 
 # ----------------------------------------------------------------- the recorded side
 
@@ -138,18 +119,7 @@ def _same_shape(recorded_path: str, step: Step) -> bool:
     return all(w.startswith("{") or w == g for w, g in zip(want, got))
 
 
-# ----------------------------------------------------------------- normalising
-def normalise_value(value: Any) -> Any:
-    """A value with ids, timestamps and hosts replaced by stand-ins."""
-    if isinstance(value, str):
-        value = _ORIGIN.sub("<host>", value)
-        value = _TIMESTAMP.sub("<timestamp>", value)
-        value = _UUID.sub("<uuid>", value)
-        value = _DOI.sub("<doi>", value)
-        return _PID.sub("<id>", value)
-    return value
-
-
+# ----------------------------------------------------------------- shapes
 def json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -310,9 +280,9 @@ def _field_findings(case: str, step: Step, old: Any, new: Any, response_block: s
             findings.append(Finding("added", path, "", after[path], False))
     old_leaves, new_leaves = leaves(old), leaves(new)
     for path in sorted(set(old_leaves) & set(new_leaves)):
-        if path.split(".")[-1] in VOLATILE_KEYS:
+        if path.split(".")[-1] in volatile.VOLATILE_KEYS:
             continue
-        a, b = normalise_value(old_leaves[path]), normalise_value(new_leaves[path])
+        a, b = volatile.stand_ins(old_leaves[path]), volatile.stand_ins(new_leaves[path])
         if a != b:
             findings.append(Finding("value", path, _short(a), _short(b), False))
     return findings
@@ -328,9 +298,9 @@ def _header_findings(before: dict[str, str], after: dict[str, str], shown: Itera
             continue
         if key in lower_before and key not in lower_after:
             findings.append(Finding("header", name, "present", "absent", True, _only(where)))
-        elif key in MEANINGFUL_HEADERS and key in lower_before:
-            a = normalise_value(lower_before[key].split(";")[0].strip())
-            b = normalise_value(lower_after[key].split(";")[0].strip())
+        elif key in volatile.MEANINGFUL_HEADERS and key in lower_before:
+            a = volatile.stand_ins(lower_before[key].split(";")[0].strip())
+            b = volatile.stand_ins(lower_after[key].split(";")[0].strip())
             if a != b:
                 findings.append(Finding("header", name, repr(a), repr(b), True, _only(where)))
     return findings
