@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -336,6 +337,44 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# ----------------------------------------------------------------- reading
+@dataclass(frozen=True)
+class Recorded:
+    """One recorded interaction: what the API answered when the cassette was made."""
+
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def _bytes(body: str | bytes | None) -> bytes:
+    if body is None:
+        return b""
+    return body if isinstance(body, bytes) else body.encode("utf-8")
+
+
+def load_interactions(path: Path) -> list[Recorded]:
+    """The interactions of the cassette at ``path``, in recorded order, read by
+    :func:`load_checked` (a missing or broken cassette is a :class:`CassetteError`)."""
+    recorded = []
+    for interaction in load_checked(path)["interactions"]:
+        request, response = interaction["request"], interaction["response"]
+        parts = urlsplit(request["uri"])
+        recorded.append(Recorded(
+            method=request["method"].upper(),
+            path=parts.path + (f"?{parts.query}" if parts.query else ""),
+            status=response["status"]["code"],
+            headers={name: values[0] for name, values in response["headers"].items() if values},
+            body=_bytes(response["body"]["string"]),
+        ))
+    return recorded
+
+
 def replay(path: Path):
     """The cassette at ``path``, checked, as a context that answers from it and nothing else.
 
@@ -367,7 +406,9 @@ def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:
 
 __all__ = [
     "CANONICAL_ORIGIN",
+    "Recorded",
     "load_checked",
+    "load_interactions",
     "make_vcr",
     "normalise",
     "replay",

@@ -10,7 +10,8 @@ UUIDs, DOIs), timestamps, revision ids, hosts in URLs and ETags are replaced by 
 before values are compared, and only *shape* (which fields exist, with which JSON type)
 decides drift.
 
-The recorded side comes from the committed cassette (``cassettes/<case>.yaml``): a
+The recorded side comes from the committed cassette (``cassettes/<case>.yaml``), read
+and checked by :func:`runner.cassette.load_interactions`: a
 complete recording holds one interaction per step and language, in the order the
 engine sends them (step by step; Python chain, then cURL chain), then the clean-up
 DELETEs. :func:`recorded_exchanges` pairs them back with the steps.
@@ -25,13 +26,11 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-import yaml
-
 from core import volatile
+from core.errors import CassetteError
 from core.model import Action, Snippet, Step
 from runner.capture import HOP_BY_HOP
-
-# ----------------------------------------------------------------- the recorded side
+from runner.cassette import Recorded, load_interactions
 
 #: How each kind of finding reads in a report.
 _SENTENCES = {
@@ -47,54 +46,14 @@ _SENTENCES = {
 }
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """One recorded interaction: what the API answered when the cassette was made."""
-
-    method: str
-    path: str
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-def _text(value: Any) -> bytes:
-    if value is None:
-        return b""
-    return value if isinstance(value, bytes) else str(value).encode("utf-8")
-
-
-def load_interactions(path: Path) -> list[Recorded]:
-    """The interactions of a vcrpy YAML cassette, in recorded order ([] if there is none)."""
-    if not path.is_file():
-        return []
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10× faster on big cassettes
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
-    recorded = []
-    for interaction in data.get("interactions") or []:
-        request, response = interaction["request"], interaction["response"]
-        headers = {k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in (response.get("headers") or {}).items()}
-        parts = urlsplit(request["uri"])
-        recorded.append(Recorded(
-            method=request["method"].upper(),
-            path=parts.path + (f"?{parts.query}" if parts.query else ""),
-            status=int(response["status"]["code"]),
-            headers=headers,
-            body=_text((response.get("body") or {}).get("string")),
-        ))
-    return recorded
-
-
+# ----------------------------------------------------------------- the recorded side
 def recorded_exchanges(path: Path, steps: Iterable[Step], languages: Iterable[str]) -> dict[tuple[str, str], Recorded]:
     """Pair a cassette's interactions with ``(step name, language)``.
 
     The engine sends, for each step in order, each language chain's request in
     ``languages``' order. Pairing walks both sequences; an interaction whose method does not match
     the step's is skipped (a recording made by an older runner), so a mismatch costs one
-    step's comparison, never a wrong one.
+    step's comparison, never a wrong one. A missing or broken cassette is a :class:`CassetteError`.
     """
     interactions = load_interactions(path)
     pairs: dict[tuple[str, str], Recorded] = {}
@@ -325,6 +284,8 @@ class StepDrift:
     language: str
     recorded: Recorded | None
     findings: list[Finding] = field(default_factory=list)
+    #: why there is no recorded answer to compare with, when the cassette cannot be read
+    unpaired: str = ""
 
     @property
     def drift(self) -> list[Finding]:
@@ -335,16 +296,15 @@ class StepDrift:
         return [f for f in self.findings if not f.drift]
 
 
-def step_drift(result, cassette: Path, pairs: dict | None = None) -> list[StepDrift]:
-    """Drift of every language run of one :class:`runner.engine.StepResult`."""
-    if pairs is None:
-        pairs = recorded_exchanges(cassette, [result.step], list(result.runs))
+def step_drift(result, pairs: dict[tuple[str, str], Recorded], unpaired: str = "") -> list[StepDrift]:
+    """Drift of every language run of one :class:`runner.engine.StepResult`, against its
+    recorded answers (``pairs``, from :func:`recorded_exchanges`)."""
     drifts = []
     for language, run in result.runs.items():
         response = run.response
         recorded = pairs.get((result.step.name, language))
         if run.skipped or response is None or recorded is None or (response.error and not response.status):
-            drifts.append(StepDrift(result.case, result.step, language, recorded))
+            drifts.append(StepDrift(result.case, result.step, language, recorded, unpaired=unpaired))
             continue
         findings = compare(result.case, result.step, recorded, response.status, response.response_headers,
                            response.response_body)
@@ -364,15 +324,23 @@ def _for_language(finding: Finding, case: str, step: Step, language: str) -> Fin
 
 
 def run_drift(results: list, cassettes: Path) -> dict[tuple[str, str, str], StepDrift]:
-    """Drift of a whole live run, keyed by ``(case, step, language)``."""
+    """Drift of a whole live run, keyed by ``(case, step, language)``.
+
+    A case whose cassette is missing or broken is compared with nothing: each of its
+    steps says why (the live run itself does not need the cassette).
+    """
     by_case: dict[str, list] = {}
     for result in results:
         by_case.setdefault(result.case, []).append(result)
     drifts = {}
     for case, case_results in by_case.items():
-        pairs = recorded_exchanges(cassettes / f"{case}.yaml", [r.step for r in case_results],
-                                   list(case_results[0].runs))
+        try:
+            pairs = recorded_exchanges(cassettes / f"{case}.yaml", [r.step for r in case_results],
+                                       list(case_results[0].runs))
+            unpaired = ""
+        except CassetteError as exc:
+            pairs, unpaired = {}, str(exc)
         for result in case_results:
-            for item in step_drift(result, cassettes / f"{case}.yaml", pairs):
+            for item in step_drift(result, pairs, unpaired):
                 drifts[(case, result.step.name, item.language)] = item
     return drifts

@@ -140,16 +140,28 @@ def analyse(results: list, settings) -> list[StepReport]:
             note = "a runner action the page does not show: the steps after it in this case were not verified"
         if outcome == "data":
             note = DATA_NOTE
-        if live and any(f is None or f.recorded is None for f in (drifts.get((result.case, step.name, l)) for l in result.runs)) \
-                and not result.skipped:
-            note = (note + "; " if note else "") + "no recorded answer to compare with (re-record the cassette)"
+        unpaired = _unpaired(drifts, result) if live and not result.skipped else ""
         reports.append(StepReport(
             case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
-            outcome=outcome, languages=languages, problems=list(result.problems),
-            stale=[s for s in stale if s], checked=_checked(step, live, result.waiting), note=note,
+            outcome=outcome, languages=languages, problems=list(result.problems), stale=[s for s in stale if s],
+            checked=_joined(_checked(step, live and not unpaired, result.waiting), unpaired),
+            note=_joined(note, unpaired),
             unverified=_blocks_of(result.case, step) if outcome == "skipped" else [],
         ))
     return reports
+
+
+def _unpaired(drifts: dict, result) -> str:
+    """Why a live step was compared with no recorded answer ("" when every language was)."""
+    found = [drifts.get((result.case, result.step.name, language)) for language in result.runs]
+    if all(f is not None and f.recorded is not None for f in found):
+        return ""
+    why = next((f.unpaired for f in found if f is not None and f.unpaired), "")
+    return f"no recorded answer to compare with ({why or 're-record the cassette'})"
+
+
+def _joined(*notes: str) -> str:
+    return "; ".join(note for note in notes if note)
 
 
 def _blocks_of(case: str, step) -> list[str]:
@@ -206,7 +218,7 @@ def _got(run) -> str:
     return f"HTTP {exchange.status}"
 
 
-def _checked(step, live: bool, waiting: str = "") -> str:
+def _checked(step, compared: bool, waiting: str = "") -> str:
     parts = [f"HTTP {step.expect.status}"]
     if step.expect.fields:
         parts.append(f"{len(step.expect.fields)} documented field(s) and their types")
@@ -220,7 +232,7 @@ def _checked(step, live: bool, waiting: str = "") -> str:
             parts.append(f"saved {step.saves} with the response's bytes")
     else:
         parts.insert(0, "runner request")
-    if live:
+    if compared:
         parts.append("compared with the recorded answer (no drift)")
     return "; ".join(parts)
 

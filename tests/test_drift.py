@@ -23,8 +23,8 @@ import requests
 from apidocs.loader import load_cases
 from conftest import CASSETTES, ROOT
 from core.volatile import ALIASES, stand_ins
-from runner.cassette import CANONICAL_ORIGIN, FIXED_TIMESTAMP
-from runner.drift import Recorded, compare, leaves, load_interactions, recorded_exchanges, run_drift, shape
+from runner.cassette import CANONICAL_ORIGIN, FIXED_TIMESTAMP, Recorded, load_interactions
+from runner.drift import compare, leaves, recorded_exchanges, run_drift, shape
 
 CASES = {case.name: case for case in load_cases()}
 

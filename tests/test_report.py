@@ -111,6 +111,26 @@ def test_drift_without_failure_fails_the_gate(tmp_path):
     assert report.main([str(tmp_path)]) == 1
 
 
+@pytest.mark.parametrize("cassette", ["missing", "corrupt"])
+def test_live_report_says_why_a_step_was_not_compared_with_its_recording(cassette, tmp_path):
+    """Drift reads the recordings with the one checked reader: a cassette it cannot use is
+    named in the report, and no comparison is claimed for its steps."""
+    recordings = tmp_path / "cassettes"
+    recordings.mkdir()
+    if cassette == "corrupt":
+        (recordings / "case1_metadata.yaml").write_text("interactions:\n- request: {}\n", encoding="utf-8")
+    results = replay(["case1_metadata"])
+    write_reports(tmp_path / "reports", results, Settings(mode="live", cassettes=recordings))
+    text = (tmp_path / "reports" / "report.md").read_text()
+    checked = text.split("## What was checked")[1]
+    why = {"missing": "missing cassette", "corrupt": "corrupt cassette"}[cassette]
+    for step in ("find-record", "get"):
+        line = next(line for line in checked.splitlines() if line.startswith(f"- case1_metadata › {step}:"))
+        assert f"no recorded answer to compare with ({why} {recordings / 'case1_metadata.yaml'}" in line, line
+        assert "compared with the recorded answer" not in line
+    assert json.loads((tmp_path / "reports" / "summary.json").read_text())["ok"]
+
+
 def test_gate_without_a_report_is_one_line(tmp_path):
     done = gate(tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
