@@ -1,6 +1,7 @@
 """Pure functions: a case step (and its verified run) → the text of a page block.
 
-Kinds of block, named ``CASE/STEP/KIND``:
+Which blocks a step has is the catalogue's answer (:func:`core.blocks.blocks_of`); this
+module fills each. Kinds of block, named ``CASE/STEP/KIND``:
 
 ``curl``, ``python``
     the snippet exactly as the case holds it (the case *is* the page's text);
@@ -32,10 +33,11 @@ import textwrap
 from typing import Any, Iterable
 
 from core import volatile
+from core.blocks import HEADERS, INLINE, INLINE_KINDS, RESPONSE, STATUS, blocks_of, kind_of
+from core.jsonpath import select
+from core.model import API_URL, Action, Case, Snippet, Step
 from runner.cassette import CANONICAL_ORIGIN
 from runner.engine import StepResult, StepRun
-from core.jsonpath import select
-from core.model import API_URL, Action, Case, Snippet
 from runner.snippets import generalise
 
 from render.errors import RenderError
@@ -43,7 +45,6 @@ from render.errors import RenderError
 UI_URL = "{{ config.SITE_UI_URL }}"
 #: The Jinja expressions a block may contain; everything else is literal text.
 EXPRESSIONS = (API_URL, UI_URL)
-INLINE_KINDS = ("status", "inline")
 _CANONICAL = re.compile(re.escape(CANONICAL_ORIGIN).replace("http", "https?", 1))
 _DELIMITER = re.compile(r"\{[{%#]")
 
@@ -162,27 +163,28 @@ def _sorted(node: Any) -> Any:
 
 
 # ------------------------------------------------------------------ the page's blocks
-def step_blocks(case: Case, result: StepResult | None, step) -> dict[str, str]:
-    """``{name: text}`` for every block one step contributes to the page."""
-    prefix = f"{case.name}/{step.name}/"
-    if isinstance(step, Action):
-        return {prefix + "inline": inline_block(step)} if step.inline else {}
-    blocks = {prefix + language: snippet_block(step, language) for language in step.languages}
-    if step.example is None and not step.example_headers:
-        return blocks
+def step_blocks(case: Case, result: StepResult | None, step: Step) -> dict[str, str]:
+    """``{name: text}`` for every block one step contributes to the page (its catalogue's)."""
+    return {block.name: block_text(case, result, step, block.kind) for block in blocks_of(case.name, step)}
+
+
+#: How each block kind taken from the recorded answer is filled.
+RECORDED = {RESPONSE: example_json, HEADERS: example_headers, STATUS: status_line}
+
+
+def block_text(case: Case, result: StepResult | None, step: Step, kind: str) -> str:
+    """The text of ``step``'s block of ``kind``: its snippet, its inline example, or what the
+    first language's verified run got (while an upstream server did not answer, what waits)."""
+    if kind == INLINE:
+        return inline_block(step)
+    if kind in step.languages:
+        return snippet_block(step, kind)
     run = result.runs.get(step.languages[0]) if result else None
     if run is None:
         raise RenderError(f"{case.name}/{step.name}: no verified run to take the example from")
     if run.waiting:  # the upstream server did not answer: nothing real to show
-        blocks[prefix + "response"] = unrecorded_example(step)
-        blocks[prefix + "status"] = _status_text(step.expect.status)
-        return blocks
-    if step.example is not None:
-        blocks[prefix + "response"] = example_json(case, step, run)
-    if step.example_headers:
-        blocks[prefix + "headers"] = example_headers(case, step, run)
-    blocks[prefix + "status"] = status_line(case, step, run)
-    return blocks
+        return _status_text(step.expect.status) if kind == STATUS else unrecorded_example(step)
+    return RECORDED[kind](case, step, run)
 
 
 def page_blocks(cases: Iterable[Case], results: dict[str, list[StepResult]]) -> dict[str, str]:
@@ -206,7 +208,7 @@ def template_text(name: str, text: str) -> str:
     """A block's content as it sits between its markers."""
     pattern = "(" + "|".join(re.escape(e) for e in EXPRESSIONS) + ")"
     source = "".join(part if part in EXPRESSIONS else escape(part) for part in re.split(pattern, text))
-    if name.rsplit("/", 1)[1] in INLINE_KINDS:
+    if kind_of(name) in INLINE_KINDS:
         return source
     return "\n" + source + "\n"
 

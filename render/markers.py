@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.blocks import kind_of
 from render.errors import MarkerError
 
 #: Any Jinja comment that mentions apidocs: it must be a well-formed marker.
@@ -33,7 +34,7 @@ class Block:
 
     @property
     def kind(self) -> str:
-        return self.name.rsplit("/", 1)[1]
+        return kind_of(self.name)
 
 
 def begin(name: str) -> str:

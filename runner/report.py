@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from core.blocks import blocks_of
 from core.files import check_folder, write_atomically
 from runner.drift import Finding, StepDrift, block, run_drift
 from core.languages import label
@@ -146,7 +147,7 @@ def analyse(results: list, settings) -> list[StepReport]:
             outcome=outcome, languages=languages, problems=list(result.problems), stale=[s for s in stale if s],
             checked=_joined(_checked(step, live and not unpaired, result.waiting), unpaired),
             note=_joined(note, unpaired),
-            unverified=_blocks_of(result.case, step) if outcome == "skipped" else [],
+            unverified=[b.name for b in blocks_of(result.case, step)] if outcome == "skipped" else [],
         ))
     return reports
 
@@ -162,14 +163,6 @@ def _unpaired(drifts: dict, result) -> str:
 
 def _joined(*notes: str) -> str:
     return "; ".join(note for note in notes if note)
-
-
-def _blocks_of(case: str, step) -> list[str]:
-    if isinstance(step, Action):
-        return [b for b in (block(case, step, ""),) if b]
-    kinds = [*step.languages, *(["response"] if step.example is not None else []),
-             *(["headers"] if step.example_headers else [])]
-    return [block(case, step, kind) for kind in kinds]
 
 
 def _stale_from_problems(case: str, step, language: str, problems: list[str]) -> list[str]:

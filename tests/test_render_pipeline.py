@@ -24,6 +24,7 @@ from conftest import theme_page as find_theme_page
 from render import TEMPLATE, blocks, markers, preview, verified
 from runner import cassette as cassettes
 from runner.capture import CaptureProxy
+from core.blocks import INLINE_KINDS, kind_of
 from core.settings import Settings
 
 CASES = load_cases(page="api")  # the API page's (page/about_api.html)
@@ -162,7 +163,7 @@ def test_rendered_page_shows_exactly_the_verified_texts(recorded, results, tmp_p
     shown = pre_texts(preview.render_html(page))
     texts = blocks.page_blocks(CASES, results)
     in_page_order = sorted(markers.find(page.read_text()).values(), key=lambda b: b.start)
-    expected = [texts[b.name] for b in in_page_order if b.kind not in blocks.INLINE_KINDS]
+    expected = [texts[b.name] for b in in_page_order if b.kind not in INLINE_KINDS]
     api = preview.CONFIG["SITE_API_URL"]
     assert shown == [text.replace("{{ config.SITE_API_URL }}", api) for text in expected]
     assert "&" in "".join(expected)  # recorded text that HTML escapes (query strings) is shown as recorded
@@ -187,7 +188,7 @@ def mark(text: str) -> str:
     from our page (what a one-time adoption does)."""
     ours = TEMPLATE.read_text(encoding="utf-8")
     names = [n for n in markers.find(ours) if n not in ADDED]
-    pre = iter(n for n in names if n.rsplit("/", 1)[1] not in blocks.INLINE_KINDS)
+    pre = iter(n for n in names if kind_of(n) not in INLINE_KINDS)
     text, count = re.subn(r"(PREFORMATTED AREA TEXT BEGIN #+ #\}\n)(.*?)\n(\{#- #+ PREFORMATTED AREA TEXT END)",
                           lambda m: f"{m[1]}{markers.begin(next(pre))}\n{m[2]}\n{markers.END}\n{m[3]}", text, flags=re.S)
     assert count == 23

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from render import TEMPLATE, markers, preview
-from render.blocks import INLINE_KINDS
+from core.blocks import INLINE_KINDS
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 BLOCKS_SCRIPT = """

@@ -9,7 +9,7 @@ import pytest
 
 from apidocs.loader import load_cases
 from render import TEMPLATE, markers
-from render.blocks import INLINE_KINDS
+from core.blocks import INLINE_KINDS, blocks_of, kind_of
 from conftest import theme_page
 
 #: Every message of the seed page (invenio-theme-tuw 2025.1.13, about_api.html), as
@@ -130,18 +130,18 @@ def test_seed_snapshot_matches_the_theme_package(tmp_path):
 def test_every_preformatted_area_holds_one_named_block():
     text = TEMPLATE.read_text(encoding="utf-8")
     areas = re.findall(r"PREFORMATTED AREA TEXT BEGIN #+ #\}\n(.*?)\{#- #+ PREFORMATTED AREA TEXT END", text, re.S)
-    assert len(areas) == 24  # the seed's 23 blocks (21 of cases 1-5, 2 curation) + the curation example response
+    catalogue = [block for case in load_cases(page="api") for step in case.steps for block in blocks_of(case.name, step)]
+    preformatted = [block for block in catalogue if block.kind not in INLINE_KINDS]
+    # one area for each block that is not inline (the seed's 23, and the curation example response)
+    assert len(areas) == len(preformatted)
     names = []
     for area in areas:
         found = markers.find(area)
         assert len(found) == 1 and area.startswith("{#- apidocs:begin ") and area.rstrip().endswith("{#- apidocs:end #}")
         names += list(found)
-    by_kind = {}
-    for name in names:
-        by_kind.setdefault(name.rsplit("/", 1)[1], []).append(name)
-    assert {k: len(v) for k, v in by_kind.items()} == {"curl": 10, "python": 10, "response": 3, "headers": 1}
-    inline = [n for n in markers.find(text) if n.rsplit("/", 1)[1] in INLINE_KINDS]
-    assert len(inline) == 8 and not set(inline) & set(names)
+    assert sorted(names) == sorted(block.name for block in preformatted)
+    inline = [n for n in markers.find(text) if kind_of(n) in INLINE_KINDS]
+    assert sorted(inline) == sorted(block.name for block in catalogue if block.kind in INLINE_KINDS)
 
 
 def test_the_page_covers_every_case_and_its_endpoints():
@@ -149,7 +149,7 @@ def test_the_page_covers_every_case_and_its_endpoints():
     names = set(markers.find(text))
     for case in load_cases(page="api"):
         for snippet in case.snippets:
-            assert f"{case.name}/{snippet.name}/curl" in names and f"{case.name}/{snippet.name}/python" in names
+            assert {block.name for block in blocks_of(case.name, snippet)} <= names
             assert f"<code>{snippet.method} {snippet.endpoint}</code>" in text, (case.name, snippet.name)
         assert case.story in messages(text), case.name
 

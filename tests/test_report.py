@@ -21,6 +21,7 @@ import pytest
 from apidocs.loader import load_cases
 from conftest import CASSETTES, ROOT, mutate_snippet, replay, run_cli
 from runner import report
+from runner.engine import run_case
 from runner.report import Masker, write_reports
 from core.settings import Settings
 
@@ -109,6 +110,21 @@ def test_drift_without_failure_fails_the_gate(tmp_path):
     ]
     assert ET.parse(tmp_path / "junit.xml").getroot().find(".//failure").get("type") == "drift"
     assert report.main([str(tmp_path)]) == 1
+
+
+def test_a_step_left_unverified_names_every_block_it_has(tmp_path):
+    """The record lookup before case 1's snippet sends a query the cassette does not hold:
+    the snippet's step is skipped, and all its blocks are unverified, the status line too."""
+    case = next(c for c in CASES if c.name == "case1_metadata")
+    find = case.step("find-record")
+    changed = dataclasses.replace(case, steps=tuple(
+        dataclasses.replace(s, params={**find.params, "size": "2"}) if s is find else s for s in case.steps))
+    results = list(run_case(changed, Settings(mode="replay", cassettes=CASSETTES)))
+    write_reports(tmp_path, results, Settings(mode="replay", cassettes=CASSETTES))
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["unverified_blocks"] == ["case1_metadata/get/curl", "case1_metadata/get/python",
+                                            "case1_metadata/get/response", "case1_metadata/get/status"]
+    assert summary["stale_blocks"] == []  # the lookup is not on the page
 
 
 @pytest.mark.parametrize("cassette", ["missing", "corrupt"])
