@@ -1,4 +1,4 @@
-"""The page-block catalogue: which blocks a step has on its page.
+"""The page-block catalogue: which blocks a step has on its page, and which a problem concerns.
 
 A page block is a named region of the page template (``{#- apidocs:begin NAME #}``),
 named ``case/step/kind``. Kinds:
@@ -14,15 +14,17 @@ each language of a snippet (``python``, ``curl``, ... as :mod:`core.languages` n
 ``inline``
     an action's inline example (the Common Query Parameters).
 
-The renderer fills exactly these blocks, and the report names them when they are left
-unverified: both ask here.
+The renderer fills exactly these blocks, the report names them when they go stale or
+are left unverified, and drift points its findings at them: all three ask here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from core.model import Action, Step
+from core.problems import Kind, Problem
 
 RESPONSE = "response"
 HEADERS = "headers"
@@ -61,3 +63,39 @@ def _kinds(step: Step) -> list[str]:
     answer = [kind for kind, shown in ((RESPONSE, step.example is not None), (HEADERS, bool(step.example_headers)))
               if shown]
     return [*step.languages, *answer, *([STATUS] if answer else [])]
+
+
+#: The language's own snippet (or, for a mismatch, each language that differs).
+_OWN = "own"
+
+#: Which blocks of a snippet step a problem (or a drift finding) of each kind makes stale.
+_CONCERNS: dict[Kind, tuple[str, ...]] = {
+    Kind.REQUEST: (_OWN,),
+    Kind.MISMATCH: (_OWN,),
+    Kind.EFFECT: (_OWN,),
+    # in replay, a request the cassette lacks is one the snippet changed; live, the run stops
+    Kind.TRANSPORT: (_OWN,),
+    # the documented answer did not come: every block shown from it too
+    Kind.STATUS: (_OWN, RESPONSE, HEADERS, STATUS),
+    Kind.FIELD: (_OWN, RESPONSE),
+    Kind.EXAMPLE: (RESPONSE,),
+    Kind.HEADER: (HEADERS,),
+    Kind.DATA: (),  # the instance lacks data: no block is wrong
+}
+
+
+def concerned(case: str, step: Step, kind: Kind, languages: Iterable[str]) -> list[str]:
+    """Names of the blocks of ``step`` a problem of ``kind``, found in ``languages``' runs,
+    makes stale; only blocks the step has (an action: its inline example, if it shows one)."""
+    wanted = set(_CONCERNS[kind])
+    if not wanted:
+        return []
+    if _OWN in wanted:
+        wanted |= set(languages)
+    return [block.name for block in blocks_of(case, step) if isinstance(step, Action) or block.kind in wanted]
+
+
+def stale_blocks(case: str, step: Step, problem: Problem, language: str = "") -> list[str]:
+    """Names of the blocks ``problem`` makes stale; ``language``: the run that found it
+    (a problem across languages names its own)."""
+    return concerned(case, step, problem.kind, problem.languages or (language,))

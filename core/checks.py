@@ -1,6 +1,8 @@
 """Documented effects, as checks on a response (see :class:`core.model.Expect`).
 
-Each factory returns a function ``(document, bindings) -> problem or None``.
+Each factory returns a function ``(document, bindings) -> problem or None``: a problem is a
+sentence saying what the response got wrong, or :func:`core.problems.data_missing` when the
+instance may lack the data the check relies on.
 """
 
 from __future__ import annotations
@@ -8,7 +10,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from core.jsonpath import lookup
-from core.model import Check, DataMissing
+from core.model import Check
+from core.problems import Problem, data_missing
 
 
 def _hits(document: Any) -> list[dict]:
@@ -22,12 +25,12 @@ def finds_at_least(count: int) -> Check:
     that the page is wrong: an answer without ``hits.total`` is a real failure.
     """
 
-    def check(document: Any, _: dict) -> str | None:
+    def check(document: Any, _: dict) -> str | Problem | None:
         total = lookup(document, "hits.total", default=None)
         if not isinstance(total, int):
             return "the answer has no hits.total: not a search result"
         if total < count:
-            return DataMissing(f"the query found {total} records; the example needs at least {count}")
+            return data_missing(f"the query found {total} records; the example needs at least {count}")
         return None
 
     return check
@@ -77,9 +80,9 @@ def page_size(size: int) -> Check:
 
 
 def has_next_page(size: int) -> Check:
-    def check(document: Any, _: dict) -> str | None:
+    def check(document: Any, _: dict) -> str | Problem | None:
         if lookup(document, "hits.total", default=0) <= size:
-            return DataMissing(f"the query found too few records for a second page at size={size}")
+            return data_missing(f"the query found too few records for a second page at size={size}")
         if "next" not in lookup(document, "links", default={}):
             return "page=1 of a result larger than one page has no links.next"
         return None

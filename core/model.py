@@ -15,25 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from core.problems import Problem
+
 API_URL = "{{ config.SITE_API_URL }}"
 TOKEN = "{your-access-token}"
 
 Bindings = dict[str, str]
 
 
-class DataMissing(str):
-    """A problem that may mean the instance lacks data a check relies on (too few hits).
-
-    It reads as the sentence it is. When the run found the provisioned fixtures missing on
-    the target, the runner keeps its type: the step is reported as "data missing" with a
-    pointer to ``apidocs provision``, and no page block is called stale because of it.
-    When the fixtures are all there, too few hits is the page's fault (a wrong query):
-    the runner turns it into a plain failure.
-    """
-
-
-#: A semantic check of a response: returns a problem description, or None when fine.
-Check = Callable[[Any, Bindings], "str | DataMissing | None"]
+#: A semantic check of a response: returns None when fine, else a sentence saying what is
+#: wrong (a documented effect that failed), or a :class:`core.problems.Problem` such as
+#: :func:`core.problems.data_missing`.
+Check = Callable[[Any, Bindings], "str | Problem | None"]
 
 
 @dataclass(frozen=True)

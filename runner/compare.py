@@ -1,7 +1,8 @@
 """Pure comparisons: did both languages send the same request, and is the response right?
 
-Every function here takes captured data and returns a list of problems, each a
-sentence a maintainer can act on. An empty list means "fine".
+Every function here takes captured data and returns a list of problems
+(:class:`core.problems.Problem`: a kind, and a sentence a maintainer can act on). An
+empty list means "fine".
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from runner.capture import Exchange
 from core.jsonpath import lookup
 from core.model import Expect
+from core.problems import Kind, Problem, from_check
 from runner.snippets import generalise
 
 
@@ -92,7 +94,7 @@ def _show(name: str, value: Any) -> str:
     return repr(value) if name in ("q", "content_type") else str(value)
 
 
-def request_problems(request: RequestView, needs_token: bool, method: str) -> list[str]:
+def request_problems(request: RequestView, needs_token: bool, method: str) -> list[Problem]:
     """What is wrong with a request on its own, whatever the other language did."""
     problems = []
     if needs_token and not request.auth:
@@ -102,14 +104,14 @@ def request_problems(request: RequestView, needs_token: bool, method: str) -> li
     if method in ("GET", "DELETE") or request.path.endswith(("/publish", "/commit", "/pids/doi")):
         if request.body is not None:
             problems.append(f"sent a body ({_show('body', request.body)[:120]}) to an endpoint that takes none")
-    return problems
+    return [Problem(Kind.REQUEST, message) for message in problems]
 
 
 #: How the Endpoint lines of the page name the API base.
 API_PREFIX = "/api"
 
 
-def endpoint_problems(request: RequestView, method: str, endpoint: str, api_path: str) -> list[str]:
+def endpoint_problems(request: RequestView, method: str, endpoint: str, api_path: str) -> list[Problem]:
     """The request must go to the step's Endpoint line, its ``{fields}`` filled in.
 
     Both languages can agree on a path that the Endpoint line does not document (the
@@ -121,13 +123,14 @@ def endpoint_problems(request: RequestView, method: str, endpoint: str, api_path
     sent = request.path.removeprefix(api_path) if api_path else request.path
     if re.fullmatch(pattern, sent):
         return []
-    return [f"sent {request.method} {API_PREFIX}{sent}, which is not the Endpoint line's {method} {endpoint}"]
+    sentence = f"sent {request.method} {API_PREFIX}{sent}, which is not the Endpoint line's {method} {endpoint}"
+    return [Problem(Kind.REQUEST, sentence)]
 
 
-def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, str]) -> list[str]:
+def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, str]) -> list[Problem]:
     """Status, media type, documented fields and documented effect of a response."""
     if exchange.error:
-        return [exchange.error]
+        return [Problem(Kind.TRANSPORT, exchange.error)]
     problems = []
     content_type = exchange.response_header("Content-Type")
     document: Any = None
@@ -135,26 +138,30 @@ def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, st
         try:
             document = exchange.json()
         except ValueError:
-            problems.append(f"the response says JSON but does not parse: {exchange.response_body[:80]!r}")
+            problems.append(Problem(Kind.FIELD,
+                                    f"the response says JSON but does not parse: {exchange.response_body[:80]!r}"))
     if exchange.status != expect.status:
-        problems.append(f"expected HTTP {expect.status}, got {exchange.status}{_server_message(document, exchange)}")
+        got = f"{exchange.status}{_server_message(document, exchange)}"
+        problems.append(Problem(Kind.STATUS, f"expected HTTP {expect.status}, got {got}"))
         if exchange.status in (401, 403) and exchange.header("Authorization"):
-            problems.append("the token was refused: check DOCS_API_TOKEN / DOCS_CURATOR_TOKEN and the account's roles")
+            problems.append(Problem(Kind.STATUS, "the token was refused: check DOCS_API_TOKEN / DOCS_CURATOR_TOKEN"
+                                                 " and the account's roles"))
         return problems
     if expect.json and document is None:
         kind = "HTML" if "html" in content_type else repr(content_type or "no content type")
-        problems.append(f"expected JSON, got {kind}: {exchange.response_body[:80]!r}")
+        problems.append(Problem(Kind.FIELD, f"expected JSON, got {kind}: {exchange.response_body[:80]!r}"))
         return problems
     for path, kind in expect.fields.items():
         value = lookup(document, path, default=None)
         if value is None:
-            problems.append(f"documented field {path!r} is missing from the response")
+            problems.append(Problem(Kind.FIELD, f"documented field {path!r} is missing from the response"))
         elif not isinstance(value, kind):
-            problems.append(f"documented field {path!r} is {type(value).__name__}, the page shows {kind.__name__}")
+            problems.append(Problem(Kind.FIELD, f"documented field {path!r} is {type(value).__name__},"
+                                                f" the page shows {kind.__name__}"))
     for check in expect.checks:
-        problem = check(document if expect.json else exchange, bindings)
-        if problem:
-            problems.append(problem)
+        found = check(document if expect.json else exchange, bindings)
+        if found:
+            problems.append(from_check(found))
     return problems
 
 

@@ -8,7 +8,8 @@ not send. This module finds those differences; :mod:`runner.report` prints them.
 Volatile values never count (the rules are :mod:`core.volatile`): ids (record pids,
 UUIDs, DOIs), timestamps, revision ids, hosts in URLs and ETags are replaced by stand-ins
 before values are compared, and only *shape* (which fields exist, with which JSON type)
-decides drift.
+decides drift. Each finding names the page blocks it makes stale, as the catalogue
+(:func:`core.blocks.concerned`) says.
 
 The recorded side comes from the committed cassette (``cassettes/<case>.yaml``), read
 and checked by :func:`runner.cassette.load_interactions`: a
@@ -27,8 +28,10 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from core import volatile
+from core.blocks import concerned
 from core.errors import CassetteError
-from core.model import Action, Snippet, Step
+from core.model import Snippet, Step
+from core.problems import Kind
 from runner.capture import HOP_BY_HOP
 from runner.cassette import Recorded, load_interactions
 
@@ -152,29 +155,24 @@ def documented_paths(step: Step) -> tuple[set[str], set[str]]:
     return exact, shown
 
 
-def block(case: str, step: Step, kind: str) -> str:
-    if isinstance(step, Action):
-        return f"{case}/{step.name}/inline" if step.inline else ""
-    return f"{case}/{step.name}/{kind}"
-
-
 def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dict[str, str],
-            body: bytes) -> list[Finding]:
-    """Everything that differs between ``recorded`` and the live answer, drift first."""
+            body: bytes, language: str = "") -> list[Finding]:
+    """Everything that differs between ``recorded`` and the live answer ``language``'s run
+    got (default: the step's first language), drift first."""
+    own = (language or step.languages[0],) if isinstance(step, Snippet) else ()
+
+    def stale(kind: Kind) -> tuple[str, ...]:
+        return tuple(concerned(case, step, kind, own))
+
     findings: list[Finding] = []
-    response_block = block(case, step, "response") if (isinstance(step, Action) or step.example) else ""
-    first_request_block = block(case, step, step.languages[0] if isinstance(step, Snippet) else "")
     if recorded.status != status:
-        shows_status = isinstance(step, Snippet) and (step.example is not None or step.example_headers)
-        status_block = block(case, step, "status") if shows_status else ""  # the page's "(HTTP 200 - OK)"
-        stale = tuple(dict.fromkeys(b for b in (first_request_block, response_block, status_block) if b))
-        findings.append(Finding("status", "", str(recorded.status), str(status), True, stale))
+        findings.append(Finding("status", "", str(recorded.status), str(status), True, stale(Kind.STATUS)))
     old, new = _decode(recorded.body), _decode(body)
-    findings += _required_fields(case, step, old, new, status, first_request_block)
+    findings += _required_fields(old, new, status, stale(Kind.REQUEST))
     if step.expect.json and isinstance(old, (dict, list)) and isinstance(new, (dict, list)) and recorded.status == status:
-        findings += _field_findings(case, step, old, new, response_block)
+        findings += _field_findings(step, old, new, stale(Kind.EXAMPLE))
     if isinstance(step, Snippet) and step.example_headers:
-        findings += _header_findings(recorded.headers, headers, step.example_headers, block(case, step, "headers"))
+        findings += _header_findings(recorded.headers, headers, step.example_headers, stale(Kind.HEADER))
     return sorted(findings, key=lambda f: not f.drift)
 
 
@@ -197,19 +195,19 @@ def _error_fields(document: Any) -> dict[str, str]:
     return fields
 
 
-def _required_fields(case: str, step: Step, old: Any, new: Any, status: int, where: str) -> list[Finding]:
+def _required_fields(old: Any, new: Any, status: int, stale: tuple[str, ...]) -> list[Finding]:
     before, after = _error_fields(old), _error_fields(new)
     findings = []
     for name in sorted(set(after) - set(before)):
         if name.startswith("_"):  # marshmallow's "_schema": about the request as a whole, not a field
-            findings.append(Finding("rejected", name, "", f"HTTP {status}: {after[name]}", True, _only(where)))
+            findings.append(Finding("rejected", name, "", f"HTTP {status}: {after[name]}", True, stale))
             continue
         kind = "required" if status == 400 or "required" in after[name].lower() else "errors"
-        findings.append(Finding(kind, name, "", f"HTTP {status}: {after[name]}", True, _only(where)))
+        findings.append(Finding(kind, name, "", f"HTTP {status}: {after[name]}", True, stale))
     return findings
 
 
-def _field_findings(case: str, step: Step, old: Any, new: Any, response_block: str) -> list[Finding]:
+def _field_findings(step: Step, old: Any, new: Any, stale: tuple[str, ...]) -> list[Finding]:
     exact, shown = documented_paths(step)
     before, after = shape(old), shape(new)
 
@@ -228,12 +226,12 @@ def _field_findings(case: str, step: Step, old: Any, new: Any, response_block: s
             continue
         if path not in after:
             if is_documented(path):
-                findings.append(Finding("missing", path, before[path], "absent", True, _only(response_block)))
+                findings.append(Finding("missing", path, before[path], "absent", True, stale))
             elif not any(path.startswith(p + ".") for p in before if p not in after and p != path):
                 findings.append(Finding("removed", path, before[path], "absent", False))
         elif before[path] != after[path] and "null" not in (before[path], after[path]):
             findings.append(Finding("type", path, before[path], after[path], is_documented(path),
-                                    _only(response_block) if is_documented(path) else ()))
+                                    stale if is_documented(path) else ()))
     for path in sorted(set(after) - set(before)):
         if not any(path.startswith(p + ".") for p in after if p not in before and p != path):
             findings.append(Finding("added", path, "", after[path], False))
@@ -247,7 +245,8 @@ def _field_findings(case: str, step: Step, old: Any, new: Any, response_block: s
     return findings
 
 
-def _header_findings(before: dict[str, str], after: dict[str, str], shown: Iterable[str], where: str) -> list[Finding]:
+def _header_findings(before: dict[str, str], after: dict[str, str], shown: Iterable[str],
+                     stale: tuple[str, ...]) -> list[Finding]:
     lower_before = {k.lower(): v for k, v in before.items()}
     lower_after = {k.lower(): v for k, v in after.items()}
     findings = []
@@ -256,17 +255,13 @@ def _header_findings(before: dict[str, str], after: dict[str, str], shown: Itera
         if key in HOP_BY_HOP:  # transport framing (Content-Length): the capture proxy re-frames bodies
             continue
         if key in lower_before and key not in lower_after:
-            findings.append(Finding("header", name, "present", "absent", True, _only(where)))
+            findings.append(Finding("header", name, "present", "absent", True, stale))
         elif key in volatile.MEANINGFUL_HEADERS and key in lower_before:
             a = volatile.stand_ins(lower_before[key].split(";")[0].strip())
             b = volatile.stand_ins(lower_after[key].split(";")[0].strip())
             if a != b:
-                findings.append(Finding("header", name, repr(a), repr(b), True, _only(where)))
+                findings.append(Finding("header", name, repr(a), repr(b), True, stale))
     return findings
-
-
-def _only(name: str) -> tuple[str, ...]:
-    return (name,) if name else ()
 
 
 def _short(value: Any, width: int = 60) -> str:
@@ -307,20 +302,9 @@ def step_drift(result, pairs: dict[tuple[str, str], Recorded], unpaired: str = "
             drifts.append(StepDrift(result.case, result.step, language, recorded, unpaired=unpaired))
             continue
         findings = compare(result.case, result.step, recorded, response.status, response.response_headers,
-                           response.response_body)
-        if isinstance(result.step, Snippet) and language != result.step.languages[0]:
-            findings = [_for_language(f, result.case, result.step, language) for f in findings]
+                           response.response_body, language)
         drifts.append(StepDrift(result.case, result.step, language, recorded, findings))
     return drifts
-
-
-def _for_language(finding: Finding, case: str, step: Step, language: str) -> Finding:
-    """Status and request-side findings point at the language's own snippet block."""
-    first = block(case, step, step.languages[0])
-    if finding.kind in ("status", "required", "errors", "rejected") and first in finding.blocks:
-        blocks = tuple(block(case, step, language) if b == first else b for b in finding.blocks)
-        return Finding(finding.kind, finding.path, finding.recorded, finding.live, finding.drift, blocks)
-    return finding
 
 
 def run_drift(results: list, cassettes: Path) -> dict[tuple[str, str, str], StepDrift]:

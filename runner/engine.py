@@ -27,7 +27,8 @@ from core.languages import label
 from runner.execute import ProcessResult, run_snippet
 from core.files import write_atomically
 from core.jsonpath import lookup
-from core.model import Action, Case, DataMissing, Snippet, Step
+from core.model import Action, Case, Snippet, Step
+from core.problems import Kind, Problem, only_data_missing
 from core.settings import Settings
 from runner.snippets import API_URL_KEY, materialise, substitutions, token_key
 
@@ -41,7 +42,7 @@ class StepRun:
     process: ProcessResult | None = None
     request: RequestView | None = None
     table: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     skipped: bool = False
     #: why this chain did not run the step: the earlier step that stopped it
     stopped_by: str = ""
@@ -60,7 +61,7 @@ class StepResult:
     case: str
     step: Step
     runs: dict[str, StepRun]
-    problems: list[str] = field(default_factory=list)  # across languages
+    problems: list[Problem] = field(default_factory=list)  # across languages (a mismatch)
 
     @property
     def failed(self) -> bool:
@@ -78,7 +79,7 @@ class StepResult:
     @property
     def data_missing(self) -> bool:
         """Failed only because the instance lacks data (``apidocs provision``), not drift."""
-        return _only_data_missing([p for r in self.runs.values() for p in r.problems] + self.problems)
+        return only_data_missing([p for r in self.runs.values() for p in r.problems] + self.problems)
 
     @property
     def waiting(self) -> str:
@@ -88,7 +89,7 @@ class StepResult:
     def messages(self) -> list[str]:
         """Every problem, each naming its language."""
         lines = [f"{label(lang)}: {p}" for lang, run in self.runs.items() for p in run.problems]
-        return lines + self.problems
+        return lines + [problem.message for problem in self.problems]
 
 
 @dataclass
@@ -114,8 +115,6 @@ class Chain:
     bindings: dict[str, str]
     #: the step whose failure stopped this chain ("" while it runs)
     stopped_at: str = ""
-    #: the stop was a data problem (an empty search), not a failure of the page
-    stopped_by_data: bool = False
     #: drafts whose DELETE failed (InvenioRDM 14 cannot delete a draft whose curation
     #: request was accepted): published and removed afterwards, if the admin's token allows
     undeleted: list[str] = field(default_factory=list)
@@ -230,26 +229,22 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
                                workdir / case.name / language / step.name)
         else:
             run = _run_action(step, language, chain.bindings, proxy)
-            if step.stand_in and settings.fixtures_missing and _only_data_missing(run.problems):
+            if step.stand_in and settings.fixtures_missing and only_data_missing(run.problems):
                 run = _run_action(step.stand_in, language, chain.bindings, proxy)
                 run.stand_in = True
         if not settings.fixtures_missing:  # the data is there: too few hits is the page's fault
-            run.problems = [str(problem) for problem in run.problems]
+            run.problems = [problem.as_failure() for problem in run.problems]
         if run.problems:
             chain.stopped_at = step.name
-            chain.stopped_by_data = _only_data_missing(run.problems)
         runs[language] = run
     result = StepResult(case.name, step, runs)
     if isinstance(step, Snippet) and all(r.request for r in runs.values()):
         first, *others = runs
         for other in others:
             differences = request_differences(runs[first].request, runs[other].request, label(first), label(other))
-            result.problems += [f"{label(first)} and {label(other)} sent different requests — {d}" for d in differences]
+            prefix = f"{label(first)} and {label(other)} sent different requests — "
+            result.problems += [Problem(Kind.MISMATCH, prefix + d, languages=(first, other)) for d in differences]
     return result
-
-
-def _only_data_missing(problems: list[str]) -> bool:
-    return bool(problems) and all(isinstance(p, DataMissing) for p in problems)
 
 
 def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy: CaptureProxy,
@@ -260,10 +255,11 @@ def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy
     run.process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
     run.exchanges = proxy.exchanges[first:]
     if not run.exchanges:
-        run.problems.append(f"sent no request (exit code {run.process.exit_code}: {run.process.tail()})")
+        run.problems.append(Problem(Kind.REQUEST,
+                                    f"sent no request (exit code {run.process.exit_code}: {run.process.tail()})"))
         return run
     if len(run.exchanges) > 1:
-        run.problems.append(f"sent {len(run.exchanges)} requests, the page documents one")
+        run.problems.append(Problem(Kind.REQUEST, f"sent {len(run.exchanges)} requests, the page documents one"))
     run.request = view(run.response, run.table)
     run.problems += request_problems(run.request, step.needs_token, step.method)
     run.problems += endpoint_problems(run.request, step.method, step.endpoint, proxy.api_path)
@@ -272,7 +268,8 @@ def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy
     else:
         run.problems += response_problems(run.response, step.expect, bindings)
     if run.process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
-        run.problems.append(f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}")
+        run.problems.append(Problem(Kind.REQUEST,
+                                    f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}"))
     if step.saves and not run.problems:
         run.problems += _saved_file_problems(run, materialise(step.saves, run.table))
     if not run.problems:
@@ -280,12 +277,12 @@ def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy
     return run
 
 
-def _saved_file_problems(run: StepRun, name: str) -> list[str]:
+def _saved_file_problems(run: StepRun, name: str) -> list[Problem]:
     saved = run.process.workdir / name
     if not saved.is_file():
-        return [f"did not save the file as {name!r} in its working directory"]
+        return [Problem(Kind.EFFECT, f"did not save the file as {name!r} in its working directory")]
     if saved.read_bytes() != run.response.response_body:
-        return [f"saved {name!r}, but its content differs from the response body"]
+        return [Problem(Kind.EFFECT, f"saved {name!r}, but its content differs from the response body")]
     return []
 
 
@@ -317,7 +314,7 @@ def _fill(text: str, bindings: dict) -> str:
     return text
 
 
-def _bind(bind: dict[str, str], exchange: Exchange, bindings: dict) -> list[str]:
+def _bind(bind: dict[str, str], exchange: Exchange, bindings: dict) -> list[Problem]:
     if not bind:
         return []
     try:
@@ -325,7 +322,7 @@ def _bind(bind: dict[str, str], exchange: Exchange, bindings: dict) -> list[str]
         for name, path in bind.items():
             bindings[name] = str(lookup(document, path))
     except (ValueError, KeyError) as exc:
-        return [f"cannot take the next step's id from the response: {exc} not found"]
+        return [Problem(Kind.FIELD, f"cannot take the next step's id from the response: {exc} not found")]
     return []
 
 

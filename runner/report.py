@@ -4,9 +4,9 @@ For every step that failed or drifted they say: the case, the step, the language
 request that was sent (secrets masked: ``Authorization: Bearer <TOKEN>``), what was
 expected and what came back (status, and in a live run a field diff against the
 recorded answer that ignores volatile values), and which page block goes stale, named
-``case/step/kind`` as the page template names it (kind: python, curl, response,
-headers, status; ``inline`` for a Common Query Parameters example). A passing run says what
-was checked.
+``case/step/kind`` as the page template names it. Which blocks a step has and which of
+them a problem concerns is the catalogue's answer (:mod:`core.blocks`), from the
+problem's kind, never from its words. A passing run says what was checked.
 
 ``summary.json`` holds the verdict; ``python -m runner.report DIR`` prints it and exits
 1 when a step failed or drifted — CI uses it to fail on drift even when every snippet
@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from core.blocks import blocks_of
+from core.blocks import blocks_of, stale_blocks
 from core.files import check_folder, write_atomically
-from runner.drift import Finding, StepDrift, block, run_drift
 from core.languages import label
 from core.model import Action, Snippet
+from core.problems import Problem
+from runner.drift import Finding, StepDrift, run_drift
 
 FILES = ("junit.xml", "report.md", "report.html", "summary.json")
 OUTCOMES = ("passed", "failed", "drift", "data", "skipped")
@@ -68,7 +69,7 @@ class LanguageReport:
     expected: str
     got: str
     recorded: str  # the recorded status in a live run ("" otherwise)
-    problems: list[str]
+    problems: list[Problem]
     drift: list[Finding] = field(default_factory=list)
     context: list[Finding] = field(default_factory=list)
     skipped: bool = False
@@ -85,7 +86,7 @@ class StepReport:
     kind: str  # snippet | action
     outcome: str  # passed | failed | drift | data | skipped
     languages: list[LanguageReport]
-    problems: list[str]  # across languages
+    problems: list[Problem]  # across languages
     stale: list[str]  # page blocks, case/step/kind
     checked: str  # what a pass means for this step
     note: str = ""
@@ -121,12 +122,12 @@ def analyse(results: list, settings) -> list[StepReport]:
                 skipped=run.skipped,
             )
             languages.append(report)
-            for name in [] if data else _stale_from_problems(result.case, step, language, run.problems):
-                stale[name] = None
+            for problem in run.problems:
+                stale.update(dict.fromkeys(stale_blocks(result.case, step, problem, language)))
             for finding in report.drift:
                 stale.update(dict.fromkeys(finding.blocks))
-        if result.problems and isinstance(step, Snippet):
-            stale.update(dict.fromkeys(block(result.case, step, lang) for lang in step.languages))
+        for problem in result.problems:
+            stale.update(dict.fromkeys(stale_blocks(result.case, step, problem)))
         has_drift = any(lang.drift for lang in languages)
         if result.skipped:
             outcome = "skipped"
@@ -144,7 +145,7 @@ def analyse(results: list, settings) -> list[StepReport]:
         unpaired = _unpaired(drifts, result) if live and not result.skipped else ""
         reports.append(StepReport(
             case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
-            outcome=outcome, languages=languages, problems=list(result.problems), stale=[s for s in stale if s],
+            outcome=outcome, languages=languages, problems=list(result.problems), stale=list(stale),
             checked=_joined(_checked(step, live and not unpaired, result.waiting), unpaired),
             note=_joined(note, unpaired),
             unverified=[b.name for b in blocks_of(result.case, step)] if outcome == "skipped" else [],
@@ -163,21 +164,6 @@ def _unpaired(drifts: dict, result) -> str:
 
 def _joined(*notes: str) -> str:
     return "; ".join(note for note in notes if note)
-
-
-def _stale_from_problems(case: str, step, language: str, problems: list[str]) -> list[str]:
-    if not problems:
-        return []
-    if isinstance(step, Action):
-        return [block(case, step, "")]
-    names = [block(case, step, language)]
-    if step.example is not None and any("documented field" in p or "expected HTTP" in p for p in problems):
-        names.append(block(case, step, "response"))
-    if (step.example is not None or step.example_headers) and any("expected HTTP" in p for p in problems):
-        names.append(block(case, step, "status"))
-    if step.example_headers and any("header" in p.lower() for p in problems):
-        names.append(block(case, step, "headers"))
-    return names
 
 
 def _request_lines(run) -> list[str]:
@@ -280,7 +266,8 @@ def summary(reports: list[StepReport], meta: dict) -> dict:
         "unverified_blocks": sorted({b for r in reports for b in r.unverified}),
         "failing": [
             {"step": r.id, "outcome": r.outcome, "stale": r.stale,
-             "problems": [f"{lang.label}: {p}" for lang in r.languages for p in lang.problems] + r.problems,
+             "problems": [f"{lang.label}: {p}" for lang in r.languages for p in lang.problems]
+                         + [p.message for p in r.problems],
              "drift": sorted({f"{lang.label}: {f.sentence()}" for lang in r.languages for f in lang.drift})}
             for r in reports if r.outcome != "passed"
         ],
@@ -442,7 +429,7 @@ def junit(reports: list[StepReport], meta: dict) -> str:
             elif r.outcome in ("failed", "drift", "data"):
                 first = next((f"{lang.label}: {p}" for lang in r.languages for p in lang.problems), None) \
                     or next((f"{lang.label}: drift: {f.sentence()}" for lang in r.languages for f in lang.drift), None) \
-                    or (r.problems[0] if r.problems else r.outcome)
+                    or (r.problems[0].message if r.problems else r.outcome)
                 stale = f" — stale: {', '.join(r.stale)}" if r.stale else ""
                 failure = ET.SubElement(case_el, "failure", type=r.outcome, message=first + stale)
                 failure.text = "\n".join(([f"stale page blocks: {', '.join(r.stale)}"] if r.stale else []) + _details(r))
