@@ -23,7 +23,7 @@ from apidocs.console import failure_details, step_line
 from runner.engine import Ledger, StepResult, run_case
 from core.errors import ApidocsError, catch_signals, one_line_errors
 from core.files import check_folder
-from core.model import Case
+from core.model import Case, Snippet
 from runner.preflight import preflight
 
 MODES_HELP = {

@@ -12,7 +12,8 @@ import time
 import pytest
 import yaml
 
-from conftest import APIDOCS, CASSETTES, ROOT
+from apidocs.loader import load_cases
+from conftest import APIDOCS, CASSETTES, ROOT, run_cli
 from test_bad_input import closed_port, live_env
 
 
@@ -120,3 +121,11 @@ def test_plugin_terminated(faulty_server):
     returncode, stdout, _ = stop_when_a_request_hangs([sys.executable, "-m", "pytest", "-q", "cases/case1_metadata.py"],
                                                       env, faulty_server, signal.SIGTERM)
     assert returncode == 143, stdout
+
+
+def test_list_names_every_case_and_step_and_exits_0():
+    done = run_cli("list")
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    for case in load_cases():
+        assert f"{case.name}: {case.title}" in done.stdout
+    assert "\n  find-record  (runner action)\n  get\n" in done.stdout  # case 1: an action, then its snippet
