@@ -27,7 +27,7 @@ from typing import Iterable
 
 from core.blocks import blocks_of, stale_blocks
 from core.files import check_folder, write_atomically
-from core.languages import label
+from core.languages import label, ordered
 from core.model import Action, Snippet
 from core.problems import Problem
 from runner.drift import Finding, StepDrift, run_drift
@@ -206,7 +206,8 @@ def _checked(step, compared: bool, waiting: str = "") -> str:
     if waiting:  # the answer comes from an upstream server that did not answer (DAMAP): say what waits
         parts = [f"{waiting} ({' and '.join(parts)})"]
     if isinstance(step, Snippet):
-        parts.insert(0, "Python and cURL ran as shown and sent the same request, to the Endpoint line")
+        shown = ", ".join(label(language) for language in step.languages)
+        parts.insert(0, f"{shown} ran as shown and sent the same request, to the Endpoint line")
         if step.saves:
             parts.append(f"saved {step.saves} with the response's bytes")
     else:
@@ -303,7 +304,7 @@ def _details(report: StepReport) -> list[str]:
             lines += [f"    · {finding.sentence()}" for finding in lang.context[:25]]
             if len(lang.context) > 25:
                 lines.append(f"    · … {len(lang.context) - 25} more")
-    lines += [f"both languages: {problem}" for problem in report.problems]
+    lines += [f"across languages: {problem}" for problem in report.problems]
     if report.note:
         lines.append(f"note: {report.note}")
     if report.unverified:
@@ -322,11 +323,12 @@ def markdown(reports: list[StepReport], meta: dict) -> str:
     if unverified:
         out += ["## Page blocks not verified (an earlier step failed)", ""] + [f"- `{b}`" for b in unverified] + [""]
     out += _housekeeping_markdown(meta)
-    out += ["## Steps", "", "| case | step | kind | Python | cURL | outcome | stale blocks |",
-            "|---|---|---|---|---|---|---|"]
+    languages = _languages(reports)
+    out += ["## Steps", "", f"| case | step | kind | {' | '.join(label(n) for n in languages)} | outcome | stale blocks |",
+            "|---" * (len(languages) + 5) + "|"]
     for r in reports:
-        cells = {lang.language: _cell(lang) for lang in r.languages}
-        out.append(f"| {r.case} | {r.step} | {r.kind} | {cells.get('python', '')} | {cells.get('curl', '')} "
+        cells = [_cells(r).get(name, "") for name in languages]
+        out.append(f"| {r.case} | {r.step} | {r.kind} | {' | '.join(cells)} "
                    f"| {r.outcome} | {', '.join(f'`{b}`' for b in r.stale)} |")
     out.append("")
     bad = [r for r in reports if r.outcome != "passed"]
@@ -357,6 +359,15 @@ def _housekeeping_markdown(meta: dict) -> list[str]:
     return out
 
 
+def _languages(reports: list[StepReport]) -> list[str]:
+    """The languages the run had, in the registry's order: one table column each."""
+    return ordered({lang.language for r in reports for lang in r.languages})
+
+
+def _cells(report: StepReport) -> dict[str, str]:
+    return {lang.language: _cell(lang) for lang in report.languages}
+
+
 def _cell(lang: LanguageReport) -> str:
     if lang.skipped:
         return "skipped"
@@ -368,11 +379,11 @@ def html_report(reports: list[StepReport], meta: dict) -> str:
     e = html.escape
     colour = {"passed": "#1a7f37", "failed": "#cf222e", "drift": "#9a6700", "data": "#0969da", "skipped": "#6e7781"}
     rows = []
+    languages = _languages(reports)
     for r in reports:
-        cells = {lang.language: _cell(lang) for lang in r.languages}
+        cells = "".join(f"<td>{e(_cells(r).get(name, ''))}</td>" for name in languages)
         rows.append(
-            f"<tr><td>{e(r.case)}</td><td>{e(r.step)}</td><td>{e(r.kind)}</td>"
-            f"<td>{e(cells.get('python', ''))}</td><td>{e(cells.get('curl', ''))}</td>"
+            f"<tr><td>{e(r.case)}</td><td>{e(r.step)}</td><td>{e(r.kind)}</td>{cells}"
             f"<td style='color:{colour[r.outcome]};font-weight:bold'>{e(r.outcome)}</td>"
             f"<td>{'<br>'.join(f'<code>{e(b)}</code>' for b in r.stale)}</td></tr>"
         )
@@ -398,7 +409,7 @@ pre{{background:#f6f8fa;padding:1em;overflow-x:auto}}</style></head><body>
 {'<h2>Page blocks that went stale</h2><ul>' + ''.join(f'<li><code>{e(b)}</code></li>' for b in stale_all) + '</ul>' if stale_all else ''}
 {''.join(f'<h2>{e(line[3:])}</h2>' if line.startswith('## ') else f'<p>{e(line[2:])}</p>' for line in _housekeeping_markdown(meta) if line)}
 <h2>Steps</h2>
-<table><tr><th>case</th><th>step</th><th>kind</th><th>Python</th><th>cURL</th><th>outcome</th><th>stale blocks</th></tr>
+<table><tr><th>case</th><th>step</th><th>kind</th>{''.join(f'<th>{e(label(n))}</th>' for n in languages)}<th>outcome</th><th>stale blocks</th></tr>
 {''.join(rows)}</table>
 {'<h2>What went wrong</h2>' + ''.join(sections) if sections else ''}
 <h2>What was checked</h2><ul>{checked or '<li>nothing passed</li>'}</ul>

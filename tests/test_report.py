@@ -59,7 +59,7 @@ def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
     waiting = {(r.case, r.step.name) for r in replayed if r.waiting}
     for case in CASES:
         for snippet in case.snippets:
-            sent = f"- {case.name} › {snippet.name}: Python and cURL ran as shown and sent the same request, to the Endpoint line; "
+            sent = f"- {case.name} › {snippet.name}: Python, cURL ran as shown and sent the same request, to the Endpoint line; "
             if (case.name, snippet.name) in waiting:  # its upstream server did not answer the recording
                 assert (sent + f"verified up to the call to {snippet.upstream.name}") in text
                 assert f"waits for a {snippet.upstream.name} server (HTTP {snippet.expect.status}" in text
