@@ -16,15 +16,16 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import settings as settings_module
-from runner.api import Api
-from apidocs.console import failure_details, step_line
-from runner.engine import Ledger, StepResult, run_case
 from core.errors import ApidocsError, catch_signals, one_line_errors
 from core.files import check_folder
 from core.model import Case, Snippet
-from runner.preflight import preflight
+
+if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
+    from runner.api import Api
+    from runner.engine import Ledger, StepResult
 
 MODES_HELP = {
     "verify": "replay every case against the committed cassettes (offline; the default job)",
@@ -47,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
         sub.add_argument("--cassettes", type=Path, default=None, help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
         sub.add_argument("--report", type=Path, default=None, help="also write JUnit XML, Markdown and HTML reports here")
+        if name == "verify":
+            sub.add_argument("--check-pages", action="store_true",
+                             help="also check each page whose cases all ran against the blocks rendered"
+                                  " from this run's results (as `render --check`, without a second replay)")
         if name == "live":
             sub.add_argument("--read-only", action="store_true",
                              help="run only the steps that need no token and send no write (also when no token is set)")
@@ -95,6 +100,8 @@ def lint(args: argparse.Namespace) -> int:
 def provision() -> int:
     from cases.fixtures import FIXTURES, marker_query
 
+    from runner.api import Api
+    from runner.preflight import preflight
     from runner.provision import provision as provision_fixtures
 
     settings = settings_module.load("live")
@@ -109,7 +116,8 @@ def provision() -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from apidocs.loader import HERE, load_cases
+    from apidocs.loader import HERE, load_pages, pick
+    from runner.engine import Ledger
 
     settings = settings_module.load(MODE_OF[args.command], read_only=getattr(args, "read_only", False))
     if args.cassettes:
@@ -118,9 +126,16 @@ def run(args: argparse.Namespace) -> int:
         check_folder(args.report, "the reports")
     if settings.mode == "record":
         check_folder(settings.cassettes, "the recorded cassettes")
-    cases = load_cases(args.cases or None, folder=args.cases_dir or HERE)
+    folder = args.cases_dir or HERE
+    pages = load_pages(folder)
+    cases = pick([case for page_cases in pages.values() for case in page_cases], args.cases or None)
+    # the inputs the results come from, taken before the run (a file changed meanwhile is not theirs)
+    keys = page_keys(pages, folder, settings) if getattr(args, "check_pages", False) else {}
     cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
     if settings.online:
+        from runner.api import Api
+        from runner.preflight import preflight
+
         api = Api(settings.api_url, settings.policy.timeout)
         preflight(settings, api, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
         settings = replace(settings, fixtures_missing=check_fixtures(api, settings))
@@ -143,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
         for path in write_reports(args.report, results, settings, ledger=ledger, left_out=left_out):
             print(f"report: {path}")
         clean = read_summary(args.report)["ok"]
+    stale = check_pages(pages, results, keys, settings) if keys else 0
     data = [r for r in results if r.data_missing]
     failed = [r for r in results if not r.ok and not r.skipped and not r.data_missing]
     skipped = [r for r in results if r.skipped]
@@ -152,7 +168,39 @@ def run(args: argparse.Namespace) -> int:
     if data:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
               " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
-    return 1 if failed or skipped or data or not clean else 0
+    return 1 if failed or skipped or data or stale or not clean else 0
+
+
+def page_keys(pages: dict[str, list[Case]], folder: Path, settings) -> dict[str, str | None]:
+    """Each page's cache key (:mod:`render.cache`), for the pages that have cases."""
+    from render import cache
+
+    return {name: cache.key(name, folder, settings.cassettes) for name, cases in pages.items() if cases}
+
+
+def check_pages(pages: dict[str, list[Case]], results: list[StepResult], keys: dict[str, str | None],
+                settings) -> int:
+    """Check each page whose cases all ran and passed against the blocks rendered from
+    ``results`` (and keep those blocks in the cache); return how many pages are stale."""
+    from apidocs.render_cli import report_check, shown
+    from render import cache, page, template, verified
+
+    by_case: dict[str, list[StepResult]] = {}
+    for result in results:
+        by_case.setdefault(result.case, []).append(result)
+    stale = 0
+    for name in keys:
+        cases, where = pages[name], shown(template(name))
+        not_run = [case.name for case in cases if case.name not in by_case]
+        failed = [case.name for case in cases if case.name in by_case and verified.unverified(case, by_case[case.name])]
+        if not_run or failed:
+            why = f"{len(not_run)} of its {len(cases)} cases did not run" if not_run else f"{', '.join(failed)} did not pass"
+            print(f"{where} not checked: {why}")
+            continue
+        contents = verified.page_contents(cases, by_case)
+        cache.store(settings.cache, name, keys[name], contents)
+        stale += report_check(page.update(template(name), contents, check=True))
+    return stale
 
 
 def check_fixtures(api: Api, settings) -> tuple[str, ...]:
@@ -188,6 +236,9 @@ def print_ledger(ledger: Ledger, settings) -> None:
 
 def run_one(case, settings, ledger: Ledger, done: int, total: int) -> list[StepResult]:
     """Run one case, printing each step as it finishes, counted against the whole run."""
+    from apidocs.console import failure_details, step_line
+    from runner.engine import run_case
+
     print(f"{case.name}: {case.title}")
     results = []
     clock = time.monotonic()

@@ -21,14 +21,14 @@ from core.pages import PAGES, ROOT
 HERE = ROOT / "cases"
 
 
-def case_files(folder: Path = HERE, page: str | None = None) -> list[Path]:
-    """The case scripts of ``page`` (default: of every page), in page order; none is an
-    error, since a run of 0 cases checks nothing."""
+def page_files(folder: Path = HERE, page: str | None = None) -> dict[str, list[Path]]:
+    """The case scripts of ``page`` (default: of every page), page by page, in page order;
+    none at all is an error, since a run of 0 cases checks nothing."""
     if not folder.is_dir():
         raise ApidocsError(f"{folder} is {'not a folder' if folder.exists() else 'missing'}: no cases to verify")
     pages = [PAGES[page]] if page else PAGES.values()
-    found = [path for p in pages for path in sorted(folder.glob(f"{p.prefix}[0-9]*.py"))]
-    if not found:
+    found = {p.name: sorted(folder.glob(f"{p.prefix}[0-9]*.py")) for p in pages}
+    if not any(found.values()):
         patterns = ", ".join(f"{p.prefix}<n>_*.py" for p in pages)
         raise ApidocsError(f"no case scripts ({patterns}) in {folder}: there is nothing to verify")
     return found
@@ -104,11 +104,22 @@ def _line_in(exc: BaseException, path: Path) -> int | None:
     return line
 
 
+def load_pages(folder: Path = HERE, page: str | None = None) -> dict[str, list[Case]]:
+    """The cases of each page (default: every page; a page without case scripts in
+    ``folder`` has none), page by page, in page order."""
+    return {name: [load_case(path) for path in paths] for name, paths in page_files(folder, page).items()}
+
+
 def load_cases(names: list[str] | None = None, folder: Path = HERE, page: str | None = None) -> list[Case]:
     """The cases of ``page`` (default: every page) in page order, or just ``names``.
 
     An unknown name is an error."""
-    cases = [load_case(path) for path in case_files(folder, page)]
+    return pick([case for cases in load_pages(folder, page).values() for case in cases], names)
+
+
+def pick(cases: list[Case], names: list[str] | None) -> list[Case]:
+    """``names`` of ``cases``, in the order given (all of them when no name is given);
+    an unknown name is an error."""
     if not names:
         return cases
     by_name = {c.name: c for c in cases}

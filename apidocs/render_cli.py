@@ -1,8 +1,12 @@
 """``python -m render`` / ``apidocs render``: the page's blocks from the verified cases.
 
     render                    replay every case, write the blocks into each page's template
-                              (page/about_api.html, page/damap.html)
+                              (page/about_api.html, page/damap.html); a page whose inputs
+                              are byte for byte those of an earlier render or verify
+                              --check-pages takes its blocks from the cache (DOCS_CACHE)
     render --check            exit 1 with a unified diff when a block differs (writes nothing)
+    render --no-cache         replay even when the cache holds the blocks of byte-identical
+                              inputs (cases, cassettes, the tool's version; render.cache)
     render --page damap       only that page (api, damap)
     render --into PATH        the same, for an external copy of one page (a theme checkout;
                               --page says which, default api)
@@ -19,6 +23,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from apidocs.loader import HERE
 from render import template
 from render.errors import RenderError
 from core.errors import catch_signals, one_line_errors
@@ -48,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
     parser.add_argument("--cassettes", type=Path, default=None,
                         help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="replay the cases even when the cache ($DOCS_CACHE) holds blocks from identical inputs")
     return parser
 
 
@@ -82,32 +89,68 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _render_page(name: str, args: argparse.Namespace, settings) -> int:
-    """Render one page (its cases replayed) into its template, ``--into`` or the notebook."""
-    from apidocs.loader import HERE, load_cases
+    """Render one page into its template or ``--into`` (from the cache, else a replay of
+    its cases), or write its notebook."""
+    from render import page
 
-    from render import blocks, page, verified
+    if args.notebook:
+        return _write_notebook(name, args, settings)
+    target = args.into or template(name)
+    outcome = page.update(target, _contents(name, args.cases_dir or HERE, settings, args.no_cache),
+                          check=args.check)
+    if args.check:
+        return report_check(outcome, "render: ")
+    print(f"render: {shown(target)} {'updated' if outcome.changed else 'unchanged'} ({outcome.blocks} blocks)")
+    return 0
+
+
+def _contents(name: str, folder: Path, settings, no_cache: bool) -> dict[str, str]:
+    """The template source of the page's blocks: cached while every input is byte for byte
+    the same (:mod:`render.cache`), else from a replay of its cases (and then cached)."""
+    from render import cache
+
+    key = None if no_cache else cache.key(name, folder, settings.cassettes)
+    contents = cache.load(settings.cache, name, key)
+    if contents is None:
+        from apidocs.loader import load_cases
+        from render import verified
+
+        cases = load_cases(folder=folder, page=name)
+        contents = verified.page_contents(cases, verified.replay(cases, settings))
+        cache.store(settings.cache, name, key, contents)
+    return contents
+
+
+def _write_notebook(name: str, args: argparse.Namespace, settings) -> int:
+    from apidocs.loader import load_cases
+    from render import notebook, verified
 
     cases = load_cases(folder=args.cases_dir or HERE, page=name)
-    results = verified.replay(cases, settings)
-    if args.notebook:
-        from render import notebook
-
-        kwargs = {"api_url": args.api_url} if args.api_url else {}
-        notebook.write(args.notebook, notebook.build(cases, **kwargs))
-        print(f"render: wrote {args.notebook} ({len(cases)} cases)")
-        return 0
-    target = args.into or template(name)
-    outcome = page.update(target, blocks.page_blocks(cases, results), check=args.check)
-    if args.check:
-        if outcome.changed:
-            sys.stdout.write(outcome.diff)
-            print(f"render: {target} differs from what the verified cases produce in {len(outcome.stale)} block(s)"
-                  f" ({', '.join(outcome.stale)}): run `make render`", file=sys.stderr)
-            return 1
-        print(f"render: {target} is up to date ({outcome.blocks} blocks)")
-        return 0
-    print(f"render: {target} {'updated' if outcome.changed else 'unchanged'} ({outcome.blocks} blocks)")
+    verified.replay(cases, settings)  # a notebook of snippets that do not pass is not written
+    kwargs = {"api_url": args.api_url} if args.api_url else {}
+    notebook.write(args.notebook, notebook.build(cases, **kwargs))
+    print(f"render: wrote {args.notebook} ({len(cases)} cases)")
     return 0
+
+
+def report_check(outcome, prefix: str = "") -> int:
+    """Say whether the page is up to date (0) or show how it differs (the diff, then one
+    line naming the stale blocks: 1)."""
+    if outcome.changed:
+        sys.stdout.write(outcome.diff)
+        print(f"{prefix}{shown(outcome.path)} differs from what the verified cases produce in {len(outcome.stale)}"
+              f" block(s) ({', '.join(outcome.stale)}): run `make render`", file=sys.stderr)
+        return 1
+    print(f"{prefix}{shown(outcome.path)} is up to date ({outcome.blocks} blocks)")
+    return 0
+
+
+def shown(path: Path) -> str:
+    """``path`` as a user reads it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 | DOCS_TIMEOUT          | seconds to wait for one HTTP answer                             | 30 |
 | DOCS_RETRY_AFTER_MAX  | longest wait honoured for a 429's Retry-After, seconds          | 30 |
 | DOCS_INSTANCE_ENV     | the file live runs read defaults from                           | .instance/env |
+| DOCS_CACHE            | where render keeps rendered page blocks (render.cache)          | .apidocs-cache/ |
 
 Each value is checked as it is read (:mod:`runner.validate`), so a typo is one line
 before any request, not a traceback in the middle of a run.
@@ -59,6 +60,8 @@ class Settings:
     disposable: bool = False
     instance_version: str = ""
     cassettes: Path = ROOT / "cassettes"
+    #: rendered page blocks, reused while their inputs are byte for byte the same (render.cache)
+    cache: Path = ROOT / ".apidocs-cache"
     policy: ForwardPolicy = ForwardPolicy()
     #: fixtures (cases/fixtures.py) a live run did not find on the target: too few search
     #: hits then mean "data missing", not a wrong page. Empty: the data is all there.
@@ -150,6 +153,7 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
         disposable=source.get("DOCS_DISPOSABLE", validate.flag, False),
         instance_version=source.get("DOCS_INSTANCE_VERSION"),
         cassettes=Path(source.get("DOCS_CASSETTES", default=str(ROOT / "cassettes"))),
+        cache=Path(source.get("DOCS_CACHE", default=str(Settings.cache))),
         policy=ForwardPolicy(
             timeout=source.get("DOCS_TIMEOUT", validate.seconds, ForwardPolicy.timeout),
             max_retry_after=source.get("DOCS_RETRY_AFTER_MAX", partial(validate.seconds, allow_zero=True),

@@ -1,4 +1,8 @@
-"""Write the blocks into a page template (ours, or an external copy with ``--into``)."""
+"""Write the blocks into a page template (ours, or an external copy with ``--into``).
+
+It takes the blocks as template source (:func:`render.blocks.template_blocks`), so that a
+check answered from the cache (:mod:`render.cache`) imports nothing of the replay.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from pathlib import Path
 from core.files import write_atomically
 
 from render import markers
-from render.blocks import template_blocks
 from render.errors import RenderError
 
 
@@ -32,14 +35,13 @@ def line_ending(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def rendered(text: str, blocks: dict[str, str], where: str) -> str:
-    """``text`` with every block replaced; nothing outside the markers changes.
+def rendered(text: str, contents: dict[str, str], where: str) -> str:
+    """``text`` with every block's template source replaced; nothing outside the markers changes.
 
     The blocks take the page's line ending, so a CRLF page stays CRLF throughout.
     """
     newline = line_ending(text)
-    contents = {name: _BARE_LF.sub(newline, body) for name, body in template_blocks(blocks).items()}
-    return markers.replace(text, contents, where)
+    return markers.replace(text, {name: _BARE_LF.sub(newline, body) for name, body in contents.items()}, where)
 
 
 def unified_diff(old: str, new: str, path: Path) -> str:
@@ -49,8 +51,9 @@ def unified_diff(old: str, new: str, path: Path) -> str:
     ))
 
 
-def update(path: Path, blocks: dict[str, str], check: bool = False) -> Outcome:
-    """Render ``blocks`` into ``path``: write it (atomically) or, with ``check``, only compare."""
+def update(path: Path, contents: dict[str, str], check: bool = False) -> Outcome:
+    """Put the blocks' template source (``contents``) into ``path``: write it (atomically)
+    or, with ``check``, only compare."""
     try:
         with open(path, encoding="utf-8", newline="") as page:  # newline="": line endings as they are
             old = page.read()
@@ -58,10 +61,10 @@ def update(path: Path, blocks: dict[str, str], check: bool = False) -> Outcome:
         raise RenderError(f"no page template at {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RenderError(f"cannot read {path}: {exc}") from None
-    new = rendered(old, blocks, str(path))
+    new = rendered(old, contents, str(path))
     changed = new != old
     if changed and not check:
         write_atomically(path, new)
     before, after = markers.contents(old, str(path)), markers.contents(new, str(path))
     stale = tuple(name for name in after if before.get(name) != after[name])
-    return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(blocks), stale)
+    return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(contents), stale)

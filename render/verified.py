@@ -10,6 +10,7 @@ from runner.engine import StepResult, run_case
 from core.model import Case
 from core.settings import Settings
 
+from render.blocks import page_blocks, template_blocks
 from render.errors import RenderError
 
 
@@ -29,9 +30,32 @@ def replay(cases: Iterable[Case], settings: Settings) -> dict[str, list[StepResu
             for result in run_case(case, settings):
                 steps.append(result)
                 if not result.ok:
-                    reason = (result.messages() or ["skipped"])[0]
-                    raise RenderError(f"{case.name}/{result.step.name} fails in replay, so the page is not"
-                                      f" rendered from it: {reason}")
-        if len(steps) != len(case.steps):
-            raise RenderError(f"{case.name}: only {len(steps)} of {len(case.steps)} steps ran in replay")
+                    raise RenderError(_failed(case, result))
+        if (problem := unverified(case, steps)) is not None:
+            raise RenderError(problem)
     return results
+
+
+def _failed(case: Case, result: StepResult) -> str:
+    reason = (result.messages() or ["skipped"])[0]
+    return f"{case.name}/{result.step.name} fails in replay, so the page is not rendered from it: {reason}"
+
+
+def unverified(case: Case, steps: list[StepResult]) -> str | None:
+    """Why no page block may come from this run of ``case`` (a step failed, was skipped or
+    did not run), or None."""
+    failed = next((result for result in steps if not result.ok), None)
+    if failed is not None:
+        return _failed(case, failed)
+    if len(steps) != len(case.steps):
+        return f"{case.name}: only {len(steps)} of {len(case.steps)} steps ran in replay"
+    return None
+
+
+def page_contents(cases: list[Case], results: dict[str, list[StepResult]]) -> dict[str, str]:
+    """The template source of every block of the page, from verified results only: a
+    case whose run did not pass in full is refused, as :func:`replay` refuses it."""
+    for case in cases:
+        if (problem := unverified(case, results.get(case.name, []))) is not None:
+            raise RenderError(problem)
+    return template_blocks(page_blocks(cases, results))
