@@ -43,8 +43,12 @@ def filled(case: Case, text: str) -> str:
 
 
 def lint_cases(cases: Iterable[Case]) -> tuple[list[LintFinding], int]:
-    """Every finding of every snippet, and how many snippet texts were linted."""
-    findings, count = [], 0
+    """Every finding of every snippet, and how many snippet texts were linted.
+
+    Each linter first runs once over all its language's snippets (one process, not one a
+    snippet); only when that finds something is each snippet linted alone, to name it.
+    """
+    findings, scripts = [], {}
     with tempfile.TemporaryDirectory(prefix="apidocs-lint-") as tmp:
         for case in cases:
             for step in case.snippets:
@@ -55,22 +59,27 @@ def lint_cases(cases: Iterable[Case]) -> tuple[list[LintFinding], int]:
                     script = Path(tmp) / case.name / f"{step.name}{language.suffix}"
                     script.parent.mkdir(parents=True, exist_ok=True)
                     script.write_text(filled(case, text) + "\n", encoding="utf-8")
-                    count += 1
-                    output = _run(language, script)
-                    if output is not None:
-                        findings.append(LintFinding(case.name, step.name, name, output))
-    return findings, count
+                    scripts.setdefault(name, []).append((case.name, step.name, script))
+        for name, found in scripts.items():
+            language = languages.language(name)
+            if _run(language, [script for *_, script in found], Path(tmp)) is None:
+                continue
+            for case_name, step_name, script in found:
+                output = _run(language, [script], script.parent)
+                if output is not None:
+                    findings.append(LintFinding(case_name, step_name, name, output))
+    return findings, sum(len(found) for found in scripts.values())
 
 
-def _run(language: languages.Language, script: Path) -> str | None:
-    """The linter's complaint about ``script``, or None when it is clean."""
+def _run(language: languages.Language, scripts: list[Path], folder: Path) -> str | None:
+    """The linter's complaint about ``scripts`` (run in ``folder``), or None when they are clean."""
     try:
-        done = subprocess.run([*language.lint, str(script)], cwd=script.parent, capture_output=True, text=True,
+        done = subprocess.run([*language.lint, *map(str, scripts)], cwd=folder, capture_output=True, text=True,
                               timeout=120)
     except FileNotFoundError:
         raise ApidocsError(f"the {language.label} linter {language.lint[0]} is not installed"
                            " (`make verify` installs it into .venv)") from None
     if done.returncode == 0:
         return None
-    text = (done.stdout + done.stderr).replace(str(script.parent) + "/", "")
+    text = (done.stdout + done.stderr).replace(str(folder) + "/", "")
     return " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())[:600]
