@@ -73,17 +73,17 @@ def cli(*args: str, env: dict | None = None) -> tuple[float, subprocess.Complete
     return timed([sys.executable, "-m", "apidocs.cli", *args], env)
 
 
-def runs(what: str, command: list[str], env: dict | None = None, before=lambda: None) -> float:
-    """Time ``command`` BENCH_REPEAT times (``before`` each run, untimed), print every run,
-    return the best; a run that fails stops the bench with its output."""
-    times = []
-    for _ in range(REPEAT):
-        before()
-        seconds, done = timed(command, env)
-        if done.returncode != 0:
-            say(done.stdout[-2000:] + done.stderr[-2000:])
-            raise SystemExit(f"bench: {what} failed (exit {done.returncode})")
-        times.append(seconds)
+def run_ok(what: str, command: list[str], env: dict | None = None) -> float:
+    """Seconds ``command`` took; a run that fails stops the bench with its output."""
+    seconds, done = timed(command, env)
+    if done.returncode != 0:
+        say(done.stdout[-2000:] + done.stderr[-2000:])
+        raise SystemExit(f"bench: {what} failed (exit {done.returncode})")
+    return seconds
+
+
+def show(what: str, times: list[float]) -> float:
+    """Print the best of ``times`` and every run; return the best."""
     say(f"{what + ':':50s}{best(times):6.2f} s   runs: " + ", ".join(f"{t:.2f}" for t in times))
     return best(times)
 
@@ -216,24 +216,27 @@ def main() -> int:
         steps = sum(len(c.steps) for c in load_cases(names))
         snippets = sum(len(c.snippets) for c in load_cases(names))
         say(f"bench: {len(names)} case(s), {steps} steps ({snippets} snippets × 2 languages); {source}")
-        say(f"bench: best of {REPEAT} runs each")
+        say(f"bench: best of {REPEAT} runs each; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         apidocs = [sys.executable, "-m", "apidocs.cli"]
         cache = tmp / "cache"
         env = {"DOCS_CACHE": str(cache), "DOCS_CASSETTES": str(folder)}
 
-        verify = runs("(a) apidocs verify (every step, both languages)", [*apidocs, "verify", *names], env)
+        # interleaved, so that a load that comes and goes (2 cores, shared) weighs on each alike
+        times: dict[str, list[float]] = {"verify": [], "bare": [], "make": [], "cold": [], "warm": []}
         tables = snippet_tables(folder, names)
-        bare_times = []
         for index in range(REPEAT):
+            times["verify"].append(run_ok("apidocs verify", [*apidocs, "verify", *names], env))
             seconds, count = bare(folder, names, tables, tmp / f"bare{index}")
-            bare_times.append(seconds)
-        bare_best = best(bare_times)
-        say(f"{f'(b) bare: {count} snippets run by hand:':50s}{bare_best:6.2f} s   runs: "
-            + ", ".join(f"{t:.2f}" for t in bare_times))
-        whole = runs("(c) make verify (every case once, every page)", ["make", "-s", "verify"], env)
-        cold = runs("(d) render --check, cold (empty cache)", [*apidocs, "render", "--check"], env,
-                    before=lambda: shutil.rmtree(cache, ignore_errors=True))
-        warm = runs("(d) render --check, nothing changed (cache)", [*apidocs, "render", "--check"], env)
+            times["bare"].append(seconds)
+            times["make"].append(run_ok("make verify", ["make", "-s", "verify"], env))
+            shutil.rmtree(cache, ignore_errors=True)
+            times["cold"].append(run_ok("render --check", [*apidocs, "render", "--check"], env))
+            times["warm"].append(run_ok("render --check", [*apidocs, "render", "--check"], env))
+        verify = show("(a) apidocs verify (every step, both languages)", times["verify"])
+        bare_best = show(f"(b) bare: {count} snippets run by hand", times["bare"])
+        whole = show("(c) make verify (every case once, every page)", times["make"])
+        cold = show("(d) render --check, cold (empty cache)", times["cold"])
+        warm = show("(d) render --check, nothing changed (cache)", times["warm"])
 
         url = instance_url()
         if url:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import email.utils
 import json
+import selectors
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -77,8 +79,8 @@ class CaptureProxy:
         self._session.trust_env = False  # never route the forwarded request through a proxy
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        # A short poll interval: shutdown() waits for the loop's next poll, once per case.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+        self._stop, self._stopped = socket.socketpair()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -91,9 +93,21 @@ class CaptureProxy:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._server.shutdown()
+        self._stop.send(b"\0")
+        self._thread.join()
         self._server.server_close()
+        self._stop.close()
+        self._stopped.close()
         self._session.close()
+
+    def _serve(self) -> None:
+        """Answer each connection until :meth:`__exit__` says stop. It stops at once, where
+        ``serve_forever`` would notice only at its next poll (once per case, 5 ms on average)."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._server, selectors.EVENT_READ)
+            selector.register(self._stopped, selectors.EVENT_READ)
+            while all(key.fileobj is not self._stopped for key, _ in selector.select()):
+                self._server.handle_request()  # a connection is waiting: accepted at once, answered in a thread
 
     def send(self, exchange: Exchange) -> None:
         """Keep ``exchange`` in the log and forward it: how every request goes upstream."""

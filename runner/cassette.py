@@ -383,9 +383,23 @@ def replay(path: Path):
     is verified before the cassettes are re-recorded). How many requests a snippet sent is
     counted by the capture proxy, not by the cassette.
     """
-    load_checked(path)
-    return make_vcr([], upstream_origin=None).use_cassette(str(path), record_mode="none",
-                                                           allow_playback_repeats=True)
+    recorder = make_vcr([], upstream_origin=None)
+    recorder.register_serializer("checked", _Read(load_checked(path)))  # the file is parsed once, not twice
+    return recorder.use_cassette(str(path), record_mode="none", allow_playback_repeats=True, serializer="checked")
+
+
+class _Read:
+    """A vcrpy serializer that hands over a cassette :func:`load_checked` has read (replay
+    never writes one)."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def deserialize(self, _text: str) -> dict:
+        return self.data
+
+    def serialize(self, _data: dict) -> str:
+        raise CassetteError("a replayed cassette is never written")
 
 
 def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:
