@@ -48,17 +48,18 @@ _SKIPPED = "__pycache__"
 
 
 def _add_folder(digest, folder: Path) -> None:
-    """Every file under ``folder`` (its relative path, its length, its bytes), in a fixed order."""
-    digest.update(f"folder\0{folder.resolve()}\0".encode())
+    """Every file under ``folder`` (its relative path, its length, its bytes), in a fixed
+    order; where the folder is does not count, so a moved checkout keeps its cache."""
+    digest.update(b"\0folder\0")  # no path starts with NUL: a folder's start is never a file's
     if not folder.is_dir():
-        digest.update(b"missing\0")
+        digest.update(b"\0missing\0")
         return
     for here, folders, files in os.walk(folder):
         folders[:] = sorted(f for f in folders if f != _SKIPPED)
         for name in sorted(files):
             path = Path(here, name)
             data = path.read_bytes()
-            digest.update(f"{path.relative_to(folder)}\0{len(data)}\0".encode())
+            digest.update(os.fsencode(path.relative_to(folder)) + f"\0{len(data)}\0".encode())
             digest.update(data)
 
 
