@@ -97,6 +97,15 @@ def test_a_subset_checks_only_the_pages_whose_cases_all_ran(inputs):
     assert blocks_line("damap", done.stdout), done.stdout
 
 
+def test_make_verify_replays_each_case_once():
+    """The main job runs one replay (verify, which checks the pages), not a second one for render."""
+    done = subprocess.run(["make", "-n", "verify"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    runs = [line.split("apidocs ", 1)[1] for line in done.stdout.splitlines() if "/apidocs " in line]
+    replays = [command for command in runs if command.split()[0] in ("verify", "render")]
+    assert replays == ["verify --check-pages"], done.stdout
+
+
 # ------------------------------------------------------------------ the render cache
 def test_render_reuses_blocks_only_while_the_inputs_are_identical(inputs):
     assert check(inputs).returncode == 0  # cold: replayed, and kept
