@@ -84,8 +84,8 @@ def tool_version() -> str:
 def key(page: str, cases: Path, cassettes: Path) -> str | None:
     """The key of ``page``'s blocks rendered from ``cases`` and ``cassettes``; None when an
     input cannot be read (the replay then says what is wrong with it)."""
-    digest = hashlib.sha256(f"{tool_version()}\0page {page}\0".encode())
     try:
+        digest = hashlib.sha256(f"{tool_version()}\0page {page}\0".encode())
         for folder in (cases, cassettes):
             _add_folder(digest, folder)
     except OSError:
