@@ -79,6 +79,7 @@ class CaptureProxy:
         self._session.trust_env = False  # never route the forwarded request through a proxy
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
+        self._server.timeout = 0  # handle_request() never blocks: _serve waits, for a connection or the stop
         self._stop, self._stopped = socket.socketpair()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
