@@ -9,7 +9,7 @@ texts between the named markers of the page template (:mod:`render.markers`,
 
 from pathlib import Path
 
-from core.pages import PAGES, ROOT
+from core.pages import PAGES
 
 
 def template(page: str) -> Path:

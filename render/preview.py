@@ -20,7 +20,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from render import ROOT, TEMPLATE
+from core.pages import ROOT
+from render import TEMPLATE
 from render.errors import RenderError
 from core.files import write_atomically
 

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -27,13 +28,21 @@ CASSETTES = ROOT / "cassettes"
 APIDOCS = Path(sys.executable).parent / "apidocs"
 
 
+#: The render cache of the tests' runs: never the checkout's own .apidocs-cache/.
+TEST_CACHE = tempfile.mkdtemp(prefix="apidocs-test-cache-")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """What the tool sees in a test: PATH and HOME, no .instance/env, the tests' own cache."""
+    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DOCS_INSTANCE_ENV": "/nonexistent",
+            "DOCS_CACHE": TEST_CACHE, **extra}
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
             timeout: float = 300) -> subprocess.CompletedProcess:
     """Run ``apidocs`` in its own process, with only the environment given (no .instance/env)."""
     assert APIDOCS.is_file(), f"{APIDOCS} is not installed: run the tests with `make test`"
-    environment = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
-                   "DOCS_INSTANCE_ENV": "/nonexistent"}
-    environment.update(env or {})
+    environment = clean_env(**(env or {}))
     return subprocess.run([str(APIDOCS), *args], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=timeout)
 

@@ -9,7 +9,6 @@ other data, the first test removes them with the admin's token (a tombstone, out
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from collections import Counter
 import pytest
 import requests
 
-from conftest import ROOT, LoopbackServer, mutate, mutate_snippet, run_cli
+from conftest import ROOT, LoopbackServer, clean_env, mutate, mutate_snippet, run_cli
 
 pytestmark = pytest.mark.live
 
@@ -218,8 +217,7 @@ def test_sigterm_part_way_leaves_no_draft_and_no_temp_folder(instance_env, tmp_p
     before = settled_drafts(instance_env)
     temp = tmp_path / "tmp"
     temp.mkdir()
-    environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TMPDIR": str(temp),
-                   "DOCS_INSTANCE_ENV": "/nonexistent", **instance_env}
+    environment = clean_env(HOME=str(tmp_path), TMPDIR=str(temp), **instance_env)
     run = subprocess.Popen([sys.executable, "-m", "apidocs.cli", "live", "case4_attach_file"], cwd=ROOT,
                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen = []

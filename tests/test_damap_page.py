@@ -17,7 +17,7 @@ import jinja2
 import pytest
 
 from apidocs.loader import load_cases
-from conftest import ROOT, installed_theme_file, mutate, mutate_snippet, run_cli
+from conftest import ROOT, clean_env, installed_theme_file, mutate, mutate_snippet, run_cli
 from render import markers, template
 
 PAGE = template("damap")
@@ -39,7 +39,7 @@ def messages(text: str) -> set:
 
 
 def render_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DOCS_INSTANCE_ENV": "/nonexistent"}
+    env = clean_env(PATH="/usr/bin:/bin", HOME="/tmp")
     return subprocess.run([sys.executable, "-m", "apidocs.cli", "render", "--page", "damap", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,13 +12,10 @@ import pytest
 import yaml
 
 from apidocs.loader import load_cases
-from conftest import APIDOCS, CASSETTES, ROOT, run_cli
+from conftest import APIDOCS, CASSETTES, ROOT, clean_env, run_cli
 from test_bad_input import closed_port, live_env
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DOCS_INSTANCE_ENV": "/nonexistent",
-            **extra}
 
 
 def run_pytest(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

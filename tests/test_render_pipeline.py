@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import http
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ import nbformat
 import pytest
 
 from apidocs.loader import load_cases
-from conftest import ROOT, mutate
+from conftest import ROOT, clean_env, mutate
 from conftest import theme_page as find_theme_page
 from render import TEMPLATE, blocks, markers, preview, verified
 from runner import cassette as cassettes
@@ -46,7 +45,7 @@ def python_run(results, case: str, step: str):
 
 
 def render_cli(*args: str, cassettes_dir: Path) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DOCS_INSTANCE_ENV": "/nonexistent"}
+    env = clean_env()
     return subprocess.run([sys.executable, "-m", "apidocs.cli", "render", *args, "--cassettes", str(cassettes_dir)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
