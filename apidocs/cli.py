@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import settings as settings_module
-from core.errors import ApidocsError, catch_signals, one_line_errors
+from core.errors import catch_signals, one_line_errors
 from core.files import check_folder
+from apidocs.online import prepare
 from core.model import Case, Snippet
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
-    from runner.api import Api
     from runner.engine import Ledger, StepResult
 
 MODES_HELP = {
@@ -131,14 +131,7 @@ def run(args: argparse.Namespace) -> int:
     cases = pick([case for page_cases in pages.values() for case in page_cases], args.cases or None)
     # the inputs the results come from, taken before the run (a file changed meanwhile is not theirs)
     keys = page_keys(pages, folder, settings) if getattr(args, "check_pages", False) else {}
-    cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
-    if settings.online:
-        from runner.api import Api
-        from runner.preflight import preflight
-
-        api = Api(settings.api_url, settings.policy.timeout)
-        preflight(settings, api, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
-        settings = replace(settings, fixtures_missing=check_fixtures(api, settings))
+    settings, cases, left_out = prepare(settings, cases)
     where = "committed cassettes" if settings.mode == "replay" else settings.api_url
     kind = f"{settings.mode}, read-only," if settings.read_only else settings.mode
     print(f"apidocs {args.command}: {len(cases)} case(s), {kind} against {where}")
@@ -201,26 +194,6 @@ def check_pages(pages: dict[str, list[Case]], results: list[StepResult], keys: d
         cache.store(settings.cache, name, keys[name], contents)
         stale += report_check(page.update(template(name), contents, check=True))
     return stale
-
-
-def check_fixtures(api: Api, settings) -> tuple[str, ...]:
-    """Which provisioned records the target lacks; a recording needs them all."""
-    from cases.fixtures import FIXTURES, marker_query
-
-    from runner.provision import missing
-
-    absent = missing(api, FIXTURES, marker_query)
-    if absent and settings.mode == "record":
-        raise ApidocsError(f"fixtures missing on {settings.api_url}: {', '.join(absent)}: run `apidocs provision` first")
-    if absent:
-        print(f"data: fixtures missing on the target: {', '.join(absent)}; checks that need them report"
-              " 'data missing' (not drift). `apidocs provision` creates them.")
-    return absent
-
-
-def split_read_only(cases: list[Case]) -> tuple[list[Case], list[Case]]:
-    """The cases a read-only run can do, and those it leaves out (they need a token)."""
-    return [c for c in cases if not c.needs_token], [c for c in cases if c.needs_token]
 
 
 def print_ledger(ledger: Ledger, settings) -> None:

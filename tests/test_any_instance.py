@@ -250,3 +250,17 @@ def test_a_draft_whose_curation_was_accepted_is_published_and_removed(instance_e
     assert "removed" in done.stdout  # at least one draft took that way (most runs: both)
     assert settles_at(before, instance_env)
     wait_for_search(instance_env, 'metadata.subjects.subject.keyword:"tuw-verified-api-docs-run"', 0)
+
+
+def test_the_pytest_plugin_prepares_a_live_run_as_the_cli_does(instance_env):
+    """`DOCS_MODE=live pytest cases/` with no token: preflight, then only the read steps run."""
+    from apidocs.loader import load_cases
+
+    cases = load_cases()
+    reads = sum(len(c.steps) for c in cases if not c.needs_token)
+    env = clean_env(DOCS_MODE="live", DOCS_API_URL=instance_env["DOCS_API_URL"])
+    done = subprocess.run([sys.executable, "-m", "pytest", "cases/", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    total = sum(len(c.steps) for c in cases)
+    assert f"{reads} passed, {total - reads} skipped" in done.stdout

@@ -60,14 +60,24 @@ def test_plugin_replays_by_default():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_plugin_reads_docs_mode():
-    """DOCS_MODE=live is a live run (it was silently replayed): here, against a closed port."""
+def test_plugin_reads_docs_mode_and_preflights_the_instance():
+    """DOCS_MODE=live is a live run (it was silently replayed): against a closed port the
+    preflight stops it before any step, with one line."""
     url = f"http://127.0.0.1:{closed_port()}/api"
     done = run_pytest("cases/", env=clean_env(**live_env(url), DOCS_MODE="live"))
     assert done.returncode == 2, done.stdout + done.stderr
-    assert "cannot connect" in done.stdout
+    assert done.stdout.count("cannot connect") == 1
+    assert "does not answer as an InvenioRDM API" in done.stdout and "no tests ran" in done.stdout
+
+
+def test_plugin_stops_the_session_when_the_server_dies_during_the_run(faulty_server):
+    faulty_server.preflight_ok = True
+    faulty_server.fault = "drop"
+    done = run_pytest("cases/", env=clean_env(**live_env(faulty_server.url), DOCS_MODE="live"))
+    assert done.returncode == 2, done.stdout + done.stderr
     assert "1 failed" in done.stdout  # the session stopped at the first step: no error per step
     assert "the server is unreachable, the rest of the run was stopped" in done.stdout
+    assert faulty_server.hits == 1
 
 
 def test_plugin_refuses_a_bad_setting_before_any_step():

@@ -1,0 +1,44 @@
+"""Before the first request of a live or record run, for the CLI and the pytest plugin alike:
+leave out what a read-only run cannot do, preflight the instance, look for the fixtures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.errors import ApidocsError
+from core.model import Case
+from core.settings import Settings
+
+
+def prepare(settings: Settings, cases: list[Case], say=print) -> tuple[Settings, list[Case], list[Case]]:
+    """The settings to run with (the fixtures the target lacks), the cases to run, and the
+    cases a read-only run leaves out. Raises :class:`ApidocsError` (exit 2) before anything
+    a snippet would send when the run cannot go on."""
+    cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
+    if settings.online:
+        from runner.api import Api
+        from runner.preflight import preflight
+
+        api = Api(settings.api_url, settings.policy.timeout)
+        preflight(settings, api, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
+        settings = replace(settings, fixtures_missing=missing_fixtures(api, settings, say))
+    return settings, cases, left_out
+
+
+def missing_fixtures(api, settings: Settings, say=print) -> tuple[str, ...]:
+    """Which provisioned records the target lacks; a recording needs them all."""
+    from cases.fixtures import FIXTURES, marker_query
+    from runner.provision import missing
+
+    absent = missing(api, FIXTURES, marker_query)
+    if absent and settings.mode == "record":
+        raise ApidocsError(f"fixtures missing on {settings.api_url}: {', '.join(absent)}: run `apidocs provision` first")
+    if absent:
+        say(f"data: fixtures missing on the target: {', '.join(absent)}; checks that need them report"
+            " 'data missing' (not drift). `apidocs provision` creates them.")
+    return absent
+
+
+def split_read_only(cases: list[Case]) -> tuple[list[Case], list[Case]]:
+    """The cases a read-only run can do, and those it leaves out (they need a token)."""
+    return [c for c in cases if not c.needs_token], [c for c in cases if c.needs_token]
