@@ -28,11 +28,15 @@ MARKER = "tuw-verified-api-docs-fixture"
 class Fixture:
     """A published record with one CSV file, as a depositor would upload it."""
 
+    #: its marker is ``MARKER/<name>``
     name: str
     title: str
+    #: ISO date; the search example's range must hold it
     publication_date: str
+    #: subjects besides the markers (``climate`` makes the search examples find it)
     keywords: tuple[str, ...]
     description: str
+    #: the CSV file's key, with its header and rows
     file: str
     header: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
