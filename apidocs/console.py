@@ -10,8 +10,9 @@ from core.model import Snippet
 def step_line(result: StepResult, seconds: float) -> str:
     mark = "skip" if result.skipped else ("ok  " if result.ok else ("DATA" if result.data_missing else "FAIL"))
     kind = "snippet" if isinstance(result.step, Snippet) else "action"
-    stopped = [label(lang) for lang, run in result.runs.items() if run.skipped]
-    note = f"; not run in {', '.join(stopped)}: that chain stopped earlier" if stopped else ""
+    stopped = [f"{label(lang)} (its chain stopped at {run.stopped_by})" for lang, run in result.runs.items()
+               if run.skipped]
+    note = f"; not run in {', '.join(stopped)}" if stopped else ""
     if any(run.stand_in for run in result.runs.values()):
         note += "; no fixture here: its stand-in found a record"
     waiting = f"\n       {result.waiting}" if result.waiting else ""

@@ -73,6 +73,7 @@ class LanguageReport:
     drift: list[Finding] = field(default_factory=list)
     context: list[Finding] = field(default_factory=list)
     skipped: bool = False
+    stopped_by: str = ""  # the earlier step its chain stopped at
 
     @property
     def label(self) -> str:
@@ -120,6 +121,7 @@ def analyse(results: list, settings) -> list[StepReport]:
                 drift=found.drift if found and not data else [],
                 context=found.context if found and not data else [],
                 skipped=run.skipped,
+                stopped_by=run.stopped_by,
             )
             languages.append(report)
             for problem in run.problems:
@@ -288,7 +290,7 @@ def _details(report: StepReport) -> list[str]:
     lines = []
     for lang in report.languages:
         if lang.skipped:
-            lines.append(f"{lang.label}: not run (an earlier step of its chain failed)")
+            lines.append(f"{lang.label}: not run (its chain stopped at {lang.stopped_by})")
             continue
         if not (lang.problems or lang.drift):
             continue

@@ -57,3 +57,12 @@ def test_a_seed_mistake_fails_verify_naming_the_step(cases_copy, mistake: Mistak
     assert f"FAIL {mistake.step}" in done.stdout
     for words in mistake.says:
         assert words in done.stdout, done.stdout
+
+
+def test_the_steps_after_a_failure_name_where_their_chain_stopped(cases_copy):
+    mistake = MISTAKES["cURL file init body wrapped in files"]
+    mutate(cases_copy / mistake.file, mistake.pattern, mistake.replacement)
+    done = run_cli("verify", "case4_attach_file", "--cases-dir", str(cases_copy))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "skip case4_attach_file › upload" in done.stdout
+    assert "not run in cURL (its chain stopped at init)" in done.stdout
