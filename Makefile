@@ -47,7 +47,7 @@ instance-reset:  ## stop the instance and wipe its data
 render: $(STAMP)  ## write the page's blocks from the verified cases (replay) into page/about_api.html
 	$(BIN)/apidocs render
 
-preview: $(STAMP)  ## render the page through a stand-in base template: preview/about_api.html + .png (headless Chromium)
+preview: $(STAMP)  ## render each page through a stand-in base template: preview/<page>.html + .png (headless Chromium)
 	$(BIN)/python -m render.preview
 
 # ---- nightly drift CI: lint the job files (ci/README.md)

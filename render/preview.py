@@ -2,6 +2,8 @@
 
     python -m render.preview [--template page/about_api.html] [--out preview/] [--no-screenshot]
 
+Every page of ``core.pages.PAGES`` by default, or the one ``--template``.
+
 The stand-in gives the page what Invenio would: ``config``, ``url_for``, ``webpack``,
 ``_`` / ``{% trans %}`` (``jinja2.ext.i18n`` with null translations, new-style gettext as
 Flask-Babel installs it) and HTML autoescaping. The screenshot is taken by headless
@@ -20,7 +22,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from core.pages import ROOT
+from core.pages import PAGES, ROOT
 from render import TEMPLATE
 from render.errors import RenderError
 from core.files import write_atomically
@@ -56,7 +58,7 @@ BASE = """<!DOCTYPE html>
   </style>
 </head>
 <body>
-  <div class="preview-banner">Preview of about_api.html in a stand-in base template (not the TU Wien theme).</div>
+  <div class="preview-banner">Preview of {{ preview_of }} in a stand-in base template (not the TU Wien theme).</div>
   {%- block page_hero %}{% endblock %}
   {%- block page_body %}{% endblock %}
   {%- block javascript %}
@@ -94,12 +96,13 @@ class _Webpack:
 def environment(template: Path) -> jinja2.Environment:
     loader = jinja2.DictLoader({
         "preview_base.html": BASE,
-        "about_api.html": template.read_text(encoding="utf-8"),
+        template.name: template.read_text(encoding="utf-8"),
     })
     env = jinja2.Environment(loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"],
                              undefined=jinja2.StrictUndefined)
     env.install_null_translations(newstyle=True)
-    env.globals.update(config=_Config(CONFIG), url_for=lambda endpoint, **_: f"#{endpoint}", webpack=_Webpack())
+    env.globals.update(config=_Config(CONFIG), url_for=lambda endpoint, **_: f"#{endpoint}", webpack=_Webpack(),
+                       preview_of=template.name)
     return env
 
 
@@ -112,7 +115,7 @@ class _Config(dict):
 
 def render_html(template: Path = TEMPLATE) -> str:
     try:
-        return environment(template).get_template("about_api.html").render()
+        return environment(template).get_template(template.name).render()
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{template}:{exc.lineno}: not valid Jinja: {exc.message}") from None
     except jinja2.UndefinedError as exc:
@@ -139,9 +142,9 @@ def screenshot(html: Path, png: Path, size: str = "1280,6000", timeout: float = 
 
 def build(template: Path = TEMPLATE, out: Path = OUT, shot: bool = True) -> tuple[Path, Path | None]:
     out.mkdir(parents=True, exist_ok=True)
-    html = out / "about_api.html"
+    html = out / template.name
     write_atomically(html, render_html(template))
-    png = out / "about_api.png" if shot else None
+    png = html.with_suffix(".png") if shot else None
     if png is not None:
         screenshot(html, png)
     return html, png
@@ -149,16 +152,18 @@ def build(template: Path = TEMPLATE, out: Path = OUT, shot: bool = True) -> tupl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="render.preview", description="HTML preview and screenshot of the page")
-    parser.add_argument("--template", type=Path, default=TEMPLATE)
+    parser.add_argument("--template", type=Path, default=None, help="one page template (default: every page's)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--no-screenshot", action="store_true")
     args = parser.parse_args(argv)
-    try:
-        html, png = build(args.template, args.out, shot=not args.no_screenshot)
-    except RenderError as exc:
-        print(f"render.preview: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    print(f"preview: {html}" + (f" and {png}" if png else ""))
+    templates = [args.template] if args.template else [page.path for page in PAGES.values()]
+    for template in templates:
+        try:
+            html, png = build(template, args.out, shot=not args.no_screenshot)
+        except RenderError as exc:
+            print(f"render.preview: error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        print(f"preview: {html}" + (f" and {png}" if png else ""))
     return 0
 
 
