@@ -7,6 +7,7 @@ of the theme with API snippets has its cases under one file-name prefix
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from dataclasses import replace
@@ -27,7 +28,7 @@ def page_files(folder: Path = HERE, page: str | None = None) -> dict[str, list[P
     if not folder.is_dir():
         raise ApidocsError(f"{folder} is {'not a folder' if folder.exists() else 'missing'}: no cases to verify")
     pages = [PAGES[page]] if page else PAGES.values()
-    found = {p.name: sorted(folder.glob(f"{p.prefix}[0-9]*.py")) for p in pages}
+    found = {p.name: sorted(folder.glob(p.case_glob)) for p in pages}
     if not any(found.values()):
         patterns = ", ".join(f"{p.prefix}<n>_*.py" for p in pages)
         raise ApidocsError(f"no case scripts ({patterns}) in {folder}: there is nothing to verify")
@@ -47,6 +48,7 @@ def _import(path: Path):
     return module
 
 
+@functools.cache
 def load_languages(folder: Path) -> None:
     """A cases folder may add languages: its ``languages.py`` calls :func:`core.languages.register`."""
     if (folder / "languages.py").is_file():

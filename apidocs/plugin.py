@@ -65,10 +65,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    from core.pages import PAGES
+    from core.pages import is_case_script
 
-    prefixes = tuple(page.prefix for page in PAGES.values())
-    if file_path.parent.name == "cases" and file_path.name.startswith(prefixes) and file_path.suffix == ".py":
+    if is_case_script(file_path):
         return CaseFile.from_parent(parent, path=file_path)
     return None
 
@@ -121,7 +120,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[STATE]
     if state.settings is None and not state.could_not_run:
         if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and _aims_at_cases(session.config):
-            print("apidocs: error: no case collected: the case folder holds no case*.py script", file=sys.stderr)
+            print("apidocs: error: no case collected: the case folder holds no case script (case<n>_*.py, damap<n>_*.py)", file=sys.stderr)
             session.exitstatus = 2
         return
     if state.signal:

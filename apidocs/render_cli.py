@@ -1,4 +1,4 @@
-"""``python -m render`` / ``apidocs render``: the page's blocks from the verified cases.
+"""``apidocs render``: the page's blocks from the verified cases.
 
     render                    replay every case, write the blocks into each page's template
                               (page/about_api.html, page/damap.html); a page whose inputs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.model import Action, Expect
 
 from core.checks import finds_at_least
@@ -11,26 +13,21 @@ from cases.fixtures import RECORD_WITH_CSV, marker_query
 #: staging or production real records may too).
 TITLE_QUERY = "metadata.title:climate"
 
-#: The provisioned record with a CSV file (``apidocs provision``), found by its marker.
-FIND_RECORD = Action(
+#: Any public record with one small CSV file: on an instance without the fixtures
+#: (production, read-only) it serves retrieving metadata and downloading a file as well.
+_ANY_RECORD_WITH_CSV = Action(
     name="find-record",
     method="GET",
     path="/records",
-    params={"q": marker_query(RECORD_WITH_CSV.marker), "size": "1"},
+    params={"q": "access.files:public AND files.types:csv AND files.count:1 AND files.totalbytes:[1 TO 1000000]",
+            "sort": "newest", "size": "1"},
     expect=Expect(200, checks=(finds_at_least(1),)),
     bind={"record_id": "hits.hits.0.id"},
-    # On an instance without the fixtures (production, read-only): any public record
-    # with one small CSV file serves retrieving metadata and downloading a file as well.
-    stand_in=Action(
-        name="find-record",
-        method="GET",
-        path="/records",
-        params={"q": "access.files:public AND files.types:csv AND files.count:1 AND files.totalbytes:[1 TO 1000000]",
-                "sort": "newest", "size": "1"},
-        expect=Expect(200, checks=(finds_at_least(1),)),
-        bind={"record_id": "hits.hits.0.id"},
-    ),
 )
+
+#: The provisioned record with a CSV file (``apidocs provision``), found by its marker.
+FIND_RECORD = replace(_ANY_RECORD_WITH_CSV, params={"q": marker_query(RECORD_WITH_CSV.marker), "size": "1"},
+                      stand_in=_ANY_RECORD_WITH_CSV)
 
 #: Every record a live run creates carries this subject (fixtures carry their own marker).
 RUN_MARKER = "tuw-verified-api-docs-run"

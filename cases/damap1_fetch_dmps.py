@@ -2,7 +2,7 @@
 
 The list comes from TU Wien's DAMAP server, which invenio-damap calls with a JWT naming
 the caller. Where DAMAP does not answer, the step is verified up to that call (see
-:class:`runner.model.Upstream`).
+:class:`core.model.Upstream`).
 """
 
 from core.model import Action, Case, Expect, Snippet, Upstream

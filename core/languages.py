@@ -9,6 +9,7 @@ registry, in its order; the first language is the one the others are compared wi
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sys
 from dataclasses import dataclass
@@ -31,9 +32,15 @@ class Language:
 
     def argv(self, script: str) -> list[str]:
         """How to run ``script``; a missing program is an :class:`ApidocsError`."""
-        if self.needs and shutil.which(self.needs) is None:
+        if self.needs and not _installed(self.needs):
             raise ApidocsError(f"{self.needs} is not installed: {self.label} snippets cannot run")
         return [*self.command, script]
+
+
+@functools.cache
+def _installed(program: str) -> bool:
+    """Looked up once a run, not once a snippet."""
+    return shutil.which(program) is not None
 
 
 REGISTRY: dict[str, Language] = {}
@@ -47,10 +54,6 @@ def register(language: Language) -> Language:
 
 def language(name: str) -> Language:
     return REGISTRY[name]
-
-
-def by_suffix(suffix: str) -> Language | None:
-    return next((lang for lang in REGISTRY.values() if lang.suffix == suffix), None)
 
 
 def label(name: str) -> str:

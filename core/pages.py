@@ -22,9 +22,20 @@ class Page:
     def path(self) -> Path:
         return ROOT / "page" / self.template
 
+    @property
+    def case_glob(self) -> str:
+        """The file names of its case scripts: ``<prefix><n>_*.py``."""
+        return f"{self.prefix}[0-9]*.py"
+
+
 
 #: Every page, in the order runs and renders go through them.
 PAGES = {page.name: page for page in (
     Page("api", prefix="case", template="about_api.html"),
     Page("damap", prefix="damap", template="damap.html"),
 )}
+
+
+def is_case_script(path: Path) -> bool:
+    """A case script of some page, in a folder named ``cases`` (what pytest collects)."""
+    return path.parent.name == "cases" and any(path.match(page.case_glob) for page in PAGES.values())

@@ -15,7 +15,7 @@
 | DOCS_INSTANCE_ENV     | the file live runs read defaults from                           | .instance/env |
 | DOCS_CACHE            | where render keeps rendered page blocks (render.cache)          | .apidocs-cache/ |
 
-Each value is checked as it is read (:mod:`runner.validate`), so a typo is one line
+Each value is checked as it is read (:mod:`core.validate`), so a typo is one line
 before any request, not a traceback in the middle of a run.
 """
 
@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 from core import validate
 from core.errors import ApidocsError, SettingError
+from core.pages import ROOT
 from core.validate import Invalid
 
 
@@ -45,7 +46,6 @@ class ForwardPolicy:
     read_only: bool = False
 
 
-ROOT = Path(__file__).resolve().parent.parent
 MODES = ("replay", "live", "record")
 #: role → the variable holding its token; snippets and actions use depositor and curator,
 #: the admin only removes the records a live run published.
@@ -78,12 +78,17 @@ class Settings:
     def token(self, role: str) -> str:
         """The token for ``role``; replay uses stand-ins (cassettes hold no real ones)."""
         if not self.online:
-            return f"replay-{role}-token"
+            return replay_token(role)
         value = self.tokens.get(role, "")
         if not value:
             raise ApidocsError(f"{ROLES[role]} is not set: a {self.mode} run needs the {role}'s access token")
         return value
 
+
+
+def replay_token(role: str) -> str:
+    """The stand-in token a replay sends for ``role`` (cassettes hold no real ones)."""
+    return f"replay-{role}-token"
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -134,7 +139,7 @@ class Source:
 def load(mode: str | None = None, environ: dict[str, str] | None = None, read_only: bool = False) -> Settings:
     """Settings from the environment, falling back to the reference instance's env file.
 
-    Every value is checked here, before any request (:mod:`runner.validate`). A live run
+    Every value is checked here, before any request (:mod:`core.validate`). A live run
     is read-only when asked (``--read-only``) or when no token is set at all: it then
     runs only the steps that need no token and sends no write.
     """
@@ -152,7 +157,7 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
         tokens=tokens,
         disposable=source.get("DOCS_DISPOSABLE", validate.flag, False),
         instance_version=source.get("DOCS_INSTANCE_VERSION"),
-        cassettes=Path(source.get("DOCS_CASSETTES", default=str(ROOT / "cassettes"))),
+        cassettes=Path(source.get("DOCS_CASSETTES", default=str(Settings.cassettes))),
         cache=Path(source.get("DOCS_CACHE", default=str(Settings.cache))),
         policy=ForwardPolicy(
             timeout=source.get("DOCS_TIMEOUT", validate.seconds, ForwardPolicy.timeout),

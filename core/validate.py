@@ -1,7 +1,7 @@
 """Parsers for setting values: text in, a checked value out, or :class:`Invalid` saying why.
 
 Pure functions, one per kind of setting, so each setting is checked where it is read
-(:func:`runner.settings.load`) and a typo stops the run before any request: a URL
+(:func:`core.settings.load`) and a typo stops the run before any request: a URL
 without a scheme would otherwise surface as a ``requests`` traceback in the middle of a
 run, a zero timeout as a ``ValueError`` deep in urllib3, ``inf`` as an overflow.
 """

@@ -44,9 +44,7 @@ class Api:
     def call(self, method: str, path: str, token: str | None = None, expect: tuple[int, ...] = (200,),
              **kwargs: Any) -> requests.Response:
         """Send one request; an answer outside ``expect`` (or none at all) is an :class:`ApiError`."""
-        headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        headers = {**auth_headers(token), **kwargs.pop("headers", {})}
         where = f"{method} {self.base_url}{path}"
         try:
             response = self._session.request(method, self.base_url + path, headers=headers,
@@ -76,11 +74,22 @@ class Api:
 
 
 def _message(response: requests.Response) -> str:
-    """The server's own explanation, if it gave one in JSON."""
     try:
         document = response.json()
     except ValueError:
-        return " (an HTML page, not the API)" if "html" in response.headers.get("Content-Type", "") else ""
+        document = None
+    return server_message(document, response.headers.get("Content-Type", ""))
+
+
+def server_message(document: Any, content_type: str) -> str:
+    """The server's own explanation of an answer, in parentheses, or "" when it gave none."""
     if isinstance(document, dict) and document.get("message"):
         return f" ({' '.join(str(document['message']).split())[:200]})"
+    if "html" in content_type:
+        return " (an HTML page, not the API)"
     return ""
+
+
+def auth_headers(token: str | None) -> dict[str, str]:
+    """The headers of a request the runner sends itself: JSON wanted, and the token if any."""
+    return {"Accept": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}

@@ -29,6 +29,8 @@ HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
     "trailers", "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding",
 }
+#: Response headers the proxy does not keep: it frames (and never re-encodes) bodies itself.
+DROPPED_RESPONSE_HEADERS = frozenset(HOP_BY_HOP | {"content-encoding"})
 #: What a read-only run may send.
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -64,13 +66,18 @@ def _get(headers: dict[str, str], name: str, default: str) -> str:
     return default
 
 
+def origin(url: str) -> str:
+    """``scheme://host:port`` of ``url``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 class CaptureProxy:
     """Serve on 127.0.0.1 (a free port), forward to ``upstream``, keep every exchange."""
 
     def __init__(self, upstream: str, policy: ForwardPolicy = ForwardPolicy()) -> None:
-        parts = urlsplit(upstream.rstrip("/"))
-        self.upstream_origin = f"{parts.scheme}://{parts.netloc}"
-        self.api_path = parts.path  # e.g. "/api"
+        self.upstream_origin = origin(upstream)
+        self.api_path = urlsplit(upstream.rstrip("/")).path  # e.g. "/api"
         self.policy = policy
         self.exchanges: list[Exchange] = []
         #: the first transport failure (server down, no answer in time): later requests are not sent.
@@ -155,7 +162,7 @@ class CaptureProxy:
             time.sleep(min(wait, self.policy.max_retry_after))
         exchange.status = response.status_code
         exchange.response_headers = {
-            k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP | {"content-encoding"}
+            k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
         }
         exchange.response_body = response.content
         if response.status_code == 429:
@@ -180,9 +187,8 @@ def _retry_after(response: requests.Response) -> float | None:
 
 def _not_in_cassette(exc: CannotOverwriteExistingCassetteException) -> str:
     request = exc.failed_request
-    line = f"{request.method} {urlsplit(request.uri).path}"
-    if urlsplit(request.uri).query:
-        line += "?" + urlsplit(request.uri).query
+    uri = urlsplit(request.uri)
+    line = f"{request.method} {uri.path}" + (f"?{uri.query}" if uri.query else "")
     if exc.reason == "already_played":
         return f"request not in the cassette: {line} was recorded fewer times than it was sent"
     closest = exc.similar_requests[:1]

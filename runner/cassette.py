@@ -55,6 +55,11 @@ def scrub_request(secrets: Iterable[str]):
     return scrub
 
 
+
+def path_for(folder: Path, case: str) -> Path:
+    """Where the cassette of ``case`` lives in ``folder``."""
+    return folder / f"{case}.yaml"
+
 def scrub_response(secrets: Iterable[str]):
     """A ``before_record_response`` hook: no cookie, no session, no token in a body."""
     secrets = [s for s in secrets if s]

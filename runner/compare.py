@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from runner.api import server_message
 from runner.capture import Exchange
 from core.jsonpath import lookup
 from core.model import Expect
@@ -141,7 +142,7 @@ def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, st
             problems.append(Problem(Kind.FIELD,
                                     f"the response says JSON but does not parse: {exchange.response_body[:80]!r}"))
     if exchange.status != expect.status:
-        got = f"{exchange.status}{_server_message(document, exchange)}"
+        got = f"{exchange.status}{server_message(document, exchange.response_header('Content-Type'))}"
         problems.append(Problem(Kind.STATUS, f"expected HTTP {expect.status}, got {got}"))
         if exchange.status in (401, 403) and exchange.header("Authorization"):
             problems.append(Problem(Kind.STATUS, "the token was refused: check DOCS_API_TOKEN / DOCS_CURATOR_TOKEN"
@@ -163,11 +164,3 @@ def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, st
         if found:
             problems.append(from_check(found))
     return problems
-
-
-def _server_message(document: Any, exchange: Exchange) -> str:
-    if isinstance(document, dict) and document.get("message"):
-        return f" ({document['message']})"
-    if "html" in exchange.response_header("Content-Type"):
-        return " (an HTML page, not the API)"
-    return ""

@@ -33,7 +33,8 @@ from core.errors import CassetteError
 from core.model import Snippet, Step
 from core.problems import Kind
 from runner.capture import HOP_BY_HOP
-from runner.cassette import Recorded, load_interactions
+from runner.compare import API_PREFIX
+from runner.cassette import Recorded, load_interactions, path_for
 
 #: How each kind of finding reads in a report.
 _SENTENCES = {
@@ -73,7 +74,7 @@ def recorded_exchanges(path: Path, steps: Iterable[Step], languages: Iterable[st
 
 def _same_shape(recorded_path: str, step: Step) -> bool:
     """Does a recorded path plausibly belong to ``step`` (same segments, ids aside)?"""
-    template = step.endpoint if isinstance(step, Snippet) else "/api" + step.path.split("?")[0]
+    template = step.endpoint if isinstance(step, Snippet) else API_PREFIX + step.path.split("?")[0]
     want = [s for s in template.split("/") if s]
     got = [s for s in urlsplit(recorded_path).path.split("/") if s]
     if len(want) != len(got):
@@ -319,7 +320,7 @@ def run_drift(results: list, cassettes: Path) -> dict[tuple[str, str, str], Step
     drifts = {}
     for case, case_results in by_case.items():
         try:
-            pairs = recorded_exchanges(cassettes / f"{case}.yaml", [r.step for r in case_results],
+            pairs = recorded_exchanges(path_for(cassettes, case), [r.step for r in case_results],
                                        list(case_results[0].runs))
             unpaired = ""
         except CassetteError as exc:

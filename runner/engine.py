@@ -18,8 +18,8 @@ from typing import Any, Iterator
 from urllib.parse import quote
 
 from runner import cassette as cassettes
-from runner.api import Api, ApiError
-from runner.capture import CaptureProxy, Exchange
+from runner.api import Api, ApiError, auth_headers
+from runner.capture import CaptureProxy, Exchange, origin
 from runner.compare import (RequestView, endpoint_problems, request_differences, request_problems, response_problems,
                       view)
 from core.errors import ApidocsError, ServerUnreachable
@@ -110,7 +110,6 @@ class CaseRun:
 class Chain:
     """One language's run through a case: its bound values, and where it stopped."""
 
-    language: str
     #: page placeholders' values: the API URL, tokens, ids the responses made
     bindings: dict[str, str]
     #: the step whose failure stopped this chain ("" while it runs)
@@ -134,7 +133,7 @@ REMOVAL = {"note": "Test record of the verified API docs, removed after the run.
 
 
 def cassette_path(settings: Settings, case: Case) -> Path:
-    return settings.cassettes / f"{case.name}.yaml"
+    return cassettes.path_for(settings.cassettes, case.name)
 
 
 def run_case(case: Case, settings: Settings, workdir: Path | None = None,
@@ -161,7 +160,7 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
                 stack.callback(lambda: run.ok and _keep_recording(case, settings, tmp))
             upstream = _open_cassette(case, settings, stack, tmp)
             proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
-            chains.update({lang: Chain(lang, _new_bindings(case, settings, proxy)) for lang in case.languages})
+            chains.update({lang: Chain(_new_bindings(case, settings, proxy)) for lang in case.languages})
             try:
                 for step in case.steps:
                     result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
@@ -189,7 +188,7 @@ def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, 
         return cassettes.CANONICAL_ORIGIN + "/api"
     if settings.mode == "record":
         secrets = list(settings.tokens.values())
-        recorder = cassettes.make_vcr(secrets, upstream_origin=_origin(settings.api_url))
+        recorder = cassettes.make_vcr(secrets, upstream_origin=origin(settings.api_url))
         recording = stack.enter_context(recorder.use_cassette(str(tmp / "recording.yaml"), record_mode="all"))
         recording.get_metadata("recorded", {
             "date": datetime.date.today().isoformat(),
@@ -197,11 +196,6 @@ def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, 
             "by": "make record",
         })
     return settings.api_url
-
-
-def _origin(url: str) -> str:
-    parts = url.split("/", 3)
-    return "/".join(parts[:3])
 
 
 def _keep_recording(case: Case, settings: Settings, tmp: Path) -> None:
@@ -288,9 +282,7 @@ def _saved_file_problems(run: StepRun, name: str) -> list[Problem]:
 
 def _run_action(action: Action, language: str, bindings: dict, proxy: CaptureProxy) -> StepRun:
     run = StepRun(language)
-    headers = {"Accept": "application/json"}
-    if action.token:
-        headers["Authorization"] = f"Bearer {bindings[token_key(action.token)]}"
+    headers = auth_headers(bindings[token_key(action.token)] if action.token else None)
     body = b""
     if action.json is not None:
         body = _fill(json.dumps(action.json), bindings).encode()
@@ -340,7 +332,7 @@ def _clean_up(case: Case, chains: dict[str, Chain], proxy: CaptureProxy, setting
     for language, record_id in _created(case, chains):
         exchange = Exchange(
             "DELETE", f"{proxy.api_path}/records/{record_id}/draft",
-            {"Authorization": f"Bearer {chains[language].bindings[token_key('depositor')]}"}, b"",
+            auth_headers(chains[language].bindings[token_key("depositor")]), b"",
         )
         proxy.send(exchange)
         if exchange.error or exchange.status not in (204, 404, 410):

@@ -28,6 +28,7 @@ from typing import Iterable
 from core.blocks import blocks_of, stale_blocks
 from core.files import check_folder, write_atomically
 from core.languages import label, ordered
+from core.settings import ROLES, replay_token
 from core.model import Action, Snippet
 from core.problems import Problem
 from runner.drift import Finding, StepDrift, run_drift
@@ -58,7 +59,7 @@ class Masker:
 
 def masker_for(settings) -> Masker:
     tokens = dict(getattr(settings, "tokens", {}) or {})
-    return Masker([*tokens.values(), *(f"replay-{role}-token" for role in ("depositor", "curator"))])
+    return Masker([*tokens.values(), *(replay_token(role) for role in ROLES)])
 
 
 # ----------------------------------------------------------------- analysis
