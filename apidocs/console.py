@@ -7,8 +7,11 @@ from core.languages import label
 from core.model import Snippet
 
 
+MARKS = {"passed": "ok  ", "failed": "FAIL", "data": "DATA", "skipped": "skip"}
+
+
 def step_line(result: StepResult, seconds: float) -> str:
-    mark = "skip" if result.skipped else ("ok  " if result.ok else ("DATA" if result.data_missing else "FAIL"))
+    mark = MARKS[result.outcome]
     kind = "snippet" if isinstance(result.step, Snippet) else "action"
     stopped = [f"{label(lang)} (its chain stopped at {run.stopped_by})" for lang, run in result.runs.items()
                if run.skipped]
@@ -26,10 +29,7 @@ def failure_details(result: StepResult) -> list[str]:
         if not run.problems:
             continue
         name = label(language)
-        request = run.request.line() if run.request else (
-            f"{run.response.method} {run.response.path}" if run.response else "no request"
-        )
-        lines.append(f"       {name}: {request}")
+        lines.append(f"       {name}: {run.request_line()}")
         lines += [f"         - {problem}" for problem in run.problems]
     lines += [f"       - {problem}" for problem in result.problems]
     return lines

@@ -4,6 +4,7 @@ leave out what a read-only run cannot do, preflight the instance, look for the f
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Iterable
 
 from core.errors import ApidocsError
 from core.model import Case
@@ -16,13 +17,19 @@ def prepare(settings: Settings, cases: list[Case], say=print) -> tuple[Settings,
     a snippet would send when the run cannot go on."""
     cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
     if settings.online:
-        from runner.api import Api
-        from runner.preflight import preflight
-
-        api = Api(settings.api_url, settings.policy.timeout)
-        preflight(settings, api, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
+        api = connect(settings, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
         settings = replace(settings, fixtures_missing=missing_fixtures(api, settings, say))
     return settings, cases, left_out
+
+
+def connect(settings: Settings, writes: bool, roles: Iterable[str]):
+    """The instance's API, once the preflight found that the run can go on."""
+    from runner.api import Api
+    from runner.preflight import preflight
+
+    api = Api(settings.api_url, settings.policy.timeout)
+    preflight(settings, api, writes=writes, roles=roles)
+    return api
 
 
 def missing_fixtures(api, settings: Settings, say=print) -> tuple[str, ...]:

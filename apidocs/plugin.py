@@ -19,7 +19,7 @@ in every case.
 
 from __future__ import annotations
 
-import signal
+import contextlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
-from core.errors import STOP_SIGNALS, ApidocsError, Interrupted, ServerUnreachable
 from apidocs.online import prepare
+from core.errors import ApidocsError, ServerUnreachable, catch_signals
 from core.settings import MODES, Settings, load
 
 if TYPE_CHECKING:
@@ -46,8 +46,10 @@ class Session:
     could_not_run: str = ""  # the first error that stopped a case (exit 2)
     steps_run: int = 0
     steps_passed: int = 0
-    signal: int = 0  # SIGTERM or SIGHUP received
-    previous_handlers: dict = field(default_factory=dict)  # put back at the end
+    #: SIGTERM/SIGHUP raise Interrupted while steps run (core.errors.catch_signals); the
+    #: signal caught, if any, decides the exit code; the handlers are put back at the end
+    signals: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    caught: list[int] = field(default_factory=list)
 
 
 STATE = pytest.StashKey[Session]()
@@ -99,19 +101,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     for item in items:
         if isinstance(item, StepItem) and item.parent.case.name in left:
             item.add_marker(pytest.mark.skip(reason="read-only run: this case needs a token"))
-
-    def stop(signum, frame):  # unwind as for Ctrl-C (once), so that drafts are deleted
-        if not state.signal:
-            state.signal = signum
-            raise Interrupted(signum)
-
-    state.previous_handlers = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    state.caught = state.signals.enter_context(catch_signals())  # unwind as for Ctrl-C: drafts are deleted
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE, None)
-    for sig, handler in (state.previous_handlers if state else {}).items():
-        signal.signal(sig, handler)
+    if state is not None:
+        state.signals.close()
 
 
 @pytest.hookimpl(trylast=True)
@@ -123,8 +119,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             print("apidocs: error: no case collected: the case folder holds no case script (case<n>_*.py, damap<n>_*.py)", file=sys.stderr)
             session.exitstatus = 2
         return
-    if state.signal:
-        session.exitstatus = 128 + state.signal
+    if state.caught:
+        session.exitstatus = 128 + state.caught[0]
     elif state.could_not_run:
         session.exitstatus = 2
     elif exitstatus == pytest.ExitCode.INTERRUPTED:

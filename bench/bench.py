@@ -40,7 +40,7 @@ from runner import cassette as cassettes  # noqa: E402
 from runner.capture import CaptureProxy  # noqa: E402
 from runner.engine import run_case  # noqa: E402
 from core.languages import language as language_named  # noqa: E402
-from core.model import API_URL, Snippet  # noqa: E402
+from core.model import API_URL, Case, Snippet  # noqa: E402
 from core.settings import Settings, read_env_file  # noqa: E402
 from runner.snippets import materialise  # noqa: E402
 
@@ -84,31 +84,28 @@ def run_ok(what: str, command: list[str], env: dict | None = None) -> float:
 
 def show(what: str, times: list[float]) -> float:
     """Print the best of ``times`` and every run; return the best."""
-    say(f"{what + ':':50s}{best(times):6.2f} s   runs: " + ", ".join(f"{t:.2f}" for t in times))
-    return best(times)
-
-
-def best(times: list[float]) -> float:
+    say(f"{what + ':':50s}{min(times):6.2f} s   runs: " + ", ".join(f"{t:.2f}" for t in times))
     return min(times)
 
 
 # ----------------------------------------------------------------- cassettes to run on
-def cassette_set() -> tuple[Path, list[str], str]:
-    every = [case.name for case in load_cases()]
+def committed_cases() -> tuple[Path, list[Case]]:
+    """Every case (loaded once for the whole bench) and the committed cassettes' folder."""
+    cases = load_cases()
     committed = ROOT / "cassettes"
-    missing = [name for name in every if not (committed / f"{name}.yaml").is_file()]
+    missing = [case.name for case in cases if not cassettes.path_for(committed, case.name).is_file()]
     if missing:
         raise SystemExit(f"bench: no committed cassette for {', '.join(missing)}: run `make record` first")
-    return committed, every, "committed cassettes"
+    return committed, cases
 
 
 # ----------------------------------------------------------------- (b) by hand
-def snippet_tables(folder: Path, names: list[str]) -> dict:
+def snippet_tables(folder: Path, cases: list[Case]) -> dict:
     """The values each snippet was materialised with in a replay (ids are the cassette's
     aliases), and the status it got there (a step waiting for DAMAP gets its 500)."""
     settings = Settings(mode="replay", cassettes=folder)
     tables = {}
-    for case in load_cases(names):
+    for case in cases:
         for result in run_case(case, settings):
             assert result.ok, result.messages()
             for language, run in result.runs.items():
@@ -117,12 +114,12 @@ def snippet_tables(folder: Path, names: list[str]) -> dict:
     return tables
 
 
-def bare(folder: Path, names: list[str], tables: dict, workdir: Path) -> tuple[float, int]:
+def bare(folder: Path, cases: list[Case], tables: dict, workdir: Path) -> tuple[float, int]:
     """Seconds spent running the materialised snippets by hand, and how many ran."""
     spent, count = 0.0, 0
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
-    for case in load_cases(names):
-        with cassettes.replay(folder / f"{case.name}.yaml"), \
+    for case in cases:
+        with cassettes.replay(cassettes.path_for(folder, case.name)), \
                 CaptureProxy(cassettes.CANONICAL_ORIGIN + "/api") as proxy:
             for step in case.snippets:
                 for language in step.languages:
@@ -147,7 +144,7 @@ def bare(folder: Path, names: list[str], tables: dict, workdir: Path) -> tuple[f
 
 
 # ----------------------------------------------------------------- profile
-def profile(folder: Path, names: list[str]) -> None:
+def profile(folder: Path, cases: list[Case]) -> None:
     """Where verify's time goes: in-process engine run under cProfile, plus wall-clock splits."""
     from runner import capture, execute
 
@@ -174,7 +171,7 @@ def profile(folder: Path, names: list[str]) -> None:
     start = time.perf_counter()
     try:
         profiler.enable()
-        for case in load_cases(names):
+        for case in cases:
             for _ in run_case(case, settings):
                 pass
         profiler.disable()
@@ -212,10 +209,11 @@ def instance_url() -> str | None:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="apidocs-bench-") as name:
         tmp = Path(name)
-        folder, names, source = cassette_set()
-        steps = sum(len(c.steps) for c in load_cases(names))
-        snippets = sum(len(c.snippets) for c in load_cases(names))
-        say(f"bench: {len(names)} case(s), {steps} steps ({snippets} snippets × 2 languages); {source}")
+        folder, cases = committed_cases()
+        names = [case.name for case in cases]
+        steps = sum(len(c.steps) for c in cases)
+        texts = sum(len(s.texts) for c in cases for s in c.snippets)
+        say(f"bench: {len(cases)} case(s), {steps} steps ({texts} snippet texts); committed cassettes")
         say(f"bench: best of {REPEAT} runs each; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         apidocs = [sys.executable, "-m", "apidocs.cli"]
         cache = tmp / "cache"
@@ -223,10 +221,10 @@ def main() -> int:
 
         # interleaved, so that a load that comes and goes (2 cores, shared) weighs on each alike
         times: dict[str, list[float]] = {"verify": [], "bare": [], "make": [], "cold": [], "warm": []}
-        tables = snippet_tables(folder, names)
+        tables = snippet_tables(folder, cases)
         for index in range(REPEAT):
             times["verify"].append(run_ok("apidocs verify", [*apidocs, "verify", *names], env))
-            seconds, count = bare(folder, names, tables, tmp / f"bare{index}")
+            seconds, count = bare(folder, cases, tables, tmp / f"bare{index}")
             times["bare"].append(seconds)
             times["make"].append(run_ok("make verify", ["make", "-s", "verify"], env))
             shutil.rmtree(cache, ignore_errors=True)
@@ -246,7 +244,7 @@ def main() -> int:
             say("live tier:                                        skipped (reference instance not up: .instance/env)")
 
         say()
-        profile(folder, names)
+        profile(folder, cases)
         say()
         seconds, _ = cli("list")
         say(f"apidocs start-up (apidocs list):                  {seconds:6.2f} s")

@@ -44,9 +44,10 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 @contextlib.contextmanager
-def catch_signals() -> Iterator[None]:
+def catch_signals() -> Iterator[list[int]]:
     """Turn the first SIGTERM/SIGHUP into :class:`Interrupted`; ignore repeats, so that a
-    second signal (a CI runner insisting) cannot cut the clean-up short."""
+    second signal (a CI runner insisting) cannot cut the clean-up short. Yields the list
+    the caught signal is put in (for an exit code worked out after the unwinding)."""
     caught: list[int] = []
 
     def handler(signum: int, _frame) -> None:
@@ -57,7 +58,7 @@ def catch_signals() -> Iterator[None]:
 
     previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
     try:
-        yield
+        yield caught
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)

@@ -29,16 +29,11 @@ def replay(cases: Iterable[Case], settings: Settings) -> dict[str, list[StepResu
         with contextlib.redirect_stdout(io.StringIO()):
             for result in run_case(case, settings):
                 steps.append(result)
-                if not result.ok:
-                    raise RenderError(_failed(case, result))
+                if not result.ok:  # the rest of the case cannot make up for it
+                    break
         if (problem := unverified(case, steps)) is not None:
             raise RenderError(problem)
     return results
-
-
-def _failed(case: Case, result: StepResult) -> str:
-    reason = (result.messages() or ["skipped"])[0]
-    return f"{case.name}/{result.step.name} fails in replay, so the page is not rendered from it: {reason}"
 
 
 def unverified(case: Case, steps: list[StepResult]) -> str | None:
@@ -46,7 +41,8 @@ def unverified(case: Case, steps: list[StepResult]) -> str | None:
     did not run), or None."""
     failed = next((result for result in steps if not result.ok), None)
     if failed is not None:
-        return _failed(case, failed)
+        reason = (failed.messages() or ["skipped"])[0]
+        return f"{case.name}/{failed.step.name} fails in replay, so the page is not rendered from it: {reason}"
     if len(steps) != len(case.steps):
         return f"{case.name}: only {len(steps)} of {len(case.steps)} steps ran in replay"
     return None

@@ -22,8 +22,9 @@ from runner.api import Api, ApiError, auth_headers
 from runner.capture import CaptureProxy, Exchange, origin
 from runner.compare import (RequestView, endpoint_problems, request_differences, request_problems, response_problems,
                       view)
-from core.errors import ApidocsError, ServerUnreachable
+from core.errors import ServerUnreachable
 from core.languages import label
+from runner.preflight import require_disposable
 from runner.execute import ProcessResult, run_snippet
 from core.files import write_atomically
 from core.jsonpath import lookup
@@ -55,6 +56,12 @@ class StepRun:
     def response(self) -> Exchange | None:
         return self.exchanges[-1] if self.exchanges else None
 
+    def request_line(self) -> str:
+        """What it sent, in page terms when it is a snippet's request: ``GET /api/records/abcde-12345``."""
+        if self.request is not None:
+            return self.request.line()
+        return f"{self.response.method} {self.response.path}" if self.response else "no request"
+
 
 @dataclass
 class StepResult:
@@ -80,6 +87,15 @@ class StepResult:
     def data_missing(self) -> bool:
         """Failed only because the instance lacks data (``apidocs provision``), not drift."""
         return only_data_missing([p for r in self.runs.values() for p in r.problems] + self.problems)
+
+    @property
+    def outcome(self) -> str:
+        """passed, failed, data (failed only for want of data) or skipped; the report adds drift."""
+        if self.skipped:
+            return "skipped"
+        if self.data_missing:
+            return "data"
+        return "failed" if self.failed else "passed"
 
     @property
     def waiting(self) -> str:
@@ -147,11 +163,8 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
     """
     run = CaseRun(case)
     ledger = ledger if ledger is not None else Ledger()
-    if settings.online and case.writes and not settings.disposable:
-        raise ApidocsError(
-            f"{case.name} creates drafts, and {settings.api_url} is not marked disposable"
-            " (set DOCS_DISPOSABLE=1 only for a test or staging instance)"
-        )
+    if settings.online and case.writes:  # also when run_case is called without the preflight
+        require_disposable(settings, case.name)
     chains: dict[str, Chain] = {}
     try:
         with contextlib.ExitStack() as stack:

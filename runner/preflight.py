@@ -19,17 +19,23 @@ def preflight(settings: Settings, api: Api, writes: bool, roles: Iterable[str] =
 
     ``roles``: whose tokens the run needs; a missing one is named before anything is sent.
     """
-    if writes and not settings.disposable:
-        raise ApidocsError(
-            f"this run creates drafts and publishes, and {settings.api_url} is not marked disposable"
-            " (set DOCS_DISPOSABLE=1 only for a test or staging instance, or use --read-only)"
-        )
+    if writes:
+        require_disposable(settings, "this run")
     for role in roles:
         settings.token(role)  # raises when it is not set
     check_is_invenio(api)
     for role, token in settings.tokens.items():
         if token:
             check_token(api, role, token)
+
+
+def require_disposable(settings: Settings, who: str) -> None:
+    """A run that creates drafts and publishes needs an instance marked disposable."""
+    if not settings.disposable:
+        raise ApidocsError(
+            f"{who} creates drafts and publishes, and {settings.api_url} is not marked disposable"
+            " (set DOCS_DISPOSABLE=1 only for a test or staging instance, or use --read-only)"
+        )
 
 
 def check_is_invenio(api: Api) -> None:

@@ -132,14 +132,7 @@ def analyse(results: list, settings) -> list[StepReport]:
         for problem in result.problems:
             stale.update(dict.fromkeys(stale_blocks(result.case, step, problem)))
         has_drift = any(lang.drift for lang in languages)
-        if result.skipped:
-            outcome = "skipped"
-        elif data:
-            outcome = "data"
-        elif not result.ok:
-            outcome = "failed"
-        else:
-            outcome = "drift" if has_drift else "passed"
+        outcome = "drift" if result.outcome == "passed" and has_drift else result.outcome
         note = ""
         if isinstance(step, Action) and not step.inline and outcome in ("failed", "drift"):
             note = "a runner action the page does not show: the steps after it in this case were not verified"
@@ -174,7 +167,7 @@ def _request_lines(run) -> list[str]:
     if exchange is None:
         return []
     view = run.request
-    lines = [view.line() if view else f"{exchange.method} {exchange.path}"]
+    lines = [run.request_line()]
     for key, value in exchange.headers.items():
         lower = key.lower()
         if lower == "authorization":
@@ -347,19 +340,22 @@ def markdown(reports: list[StepReport], meta: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+HOUSEKEEPING = (
+    ("left_out", "Left out (read-only run: these steps need a token)"),
+    ("published_left_behind", "Published test records left behind (set DOCS_ADMIN_TOKEN to remove them)"),
+    ("published_removed", "Published test records removed (tombstoned, out of search)"),
+)
+
+
+def _housekeeping(meta: dict) -> list[tuple[str, list[str]]]:
+    """(heading, items) for the steps a read-only run left out and the test records a live
+    run published (what became of them); only the sections that have items."""
+    return [(heading, meta[key]) for key, heading in HOUSEKEEPING if meta.get(key)]
+
+
 def _housekeeping_markdown(meta: dict) -> list[str]:
-    """Steps a read-only run left out; test records a live run published and what became of them."""
-    out = []
-    if meta.get("left_out"):
-        out += ["## Left out (read-only run: these steps need a token)", ""]
-        out += [f"- `{step}`" for step in meta["left_out"]] + [""]
-    if meta.get("published_left_behind"):
-        out += ["## Published test records left behind (set DOCS_ADMIN_TOKEN to remove them)", ""]
-        out += [f"- `{record}`" for record in meta["published_left_behind"]] + [""]
-    if meta.get("published_removed"):
-        out += ["## Published test records removed (tombstoned, out of search)", ""]
-        out += [f"- `{record}`" for record in meta["published_removed"]] + [""]
-    return out
+    return [line for heading, items in _housekeeping(meta)
+            for line in (f"## {heading}", "", *(f"- `{item}`" for item in items), "")]
 
 
 def _languages(reports: list[StepReport]) -> list[str]:
@@ -410,7 +406,7 @@ pre{{background:#f6f8fa;padding:1em;overflow-x:auto}}</style></head><body>
 <p>Target: {e(meta['target'])}{e(' (' + meta['instance'] + ')') if meta['instance'] else ''} · {e(meta['date'])}</p>
 <p style="color:{verdict_colour};font-weight:bold">{e(_verdict(meta))}</p>
 {'<h2>Page blocks that went stale</h2><ul>' + ''.join(f'<li><code>{e(b)}</code></li>' for b in stale_all) + '</ul>' if stale_all else ''}
-{''.join(f'<h2>{e(line[3:])}</h2>' if line.startswith('## ') else f'<p>{e(line[2:])}</p>' for line in _housekeeping_markdown(meta) if line)}
+{''.join(f'<h2>{e(heading)}</h2><ul>' + ''.join(f'<li><code>{e(item)}</code></li>' for item in items) + '</ul>' for heading, items in _housekeeping(meta))}
 <h2>Steps</h2>
 <table><tr><th>case</th><th>step</th><th>kind</th>{''.join(f'<th>{e(label(n))}</th>' for n in languages)}<th>outcome</th><th>stale blocks</th></tr>
 {''.join(rows)}</table>

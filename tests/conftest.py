@@ -222,7 +222,7 @@ def instance_env() -> dict[str, str]:
 # ------------------------------------------------------------------ the theme package's page
 def theme_page(folder: Path) -> Path | None:
     """invenio-theme-tuw's about_api.html: $APIDOCS_THEME_PAGE, the installed package, or
-    ``pip download`` of the version the seed came from into ``folder``; None if none works."""
+    the version the seed came from (``pip download``) into ``folder``; None if none works."""
     if os.environ.get("APIDOCS_THEME_PAGE"):
         return Path(os.environ["APIDOCS_THEME_PAGE"])
     spec = importlib.util.find_spec("invenio_theme_tuw")
@@ -230,36 +230,32 @@ def theme_page(folder: Path) -> Path | None:
         found = list(Path(spec.origin).parent.rglob("about_api.html"))
         if found:
             return found[0]
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "invenio-theme-tuw==2025.1.13", "--no-deps",
-                           "-q", "-d", str(folder)], capture_output=True, text=True, timeout=300)
-    wheels = list(folder.glob("*.whl"))
-    if done.returncode or not wheels:
-        return None
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        name = next(n for n in wheel.namelist() if n.endswith("invenio_theme_tuw/about_api.html"))
-        wheel.extract(name, folder)
-    return folder / name
+    return downloaded_theme_file("2025.1.13", "about_api.html", folder)
 
 
 def installed_theme_file(relative: str, folder: Path) -> Path | None:
     """A file of invenio-theme-tuw as the reference instance installs it (e.g. ``about/damap.html``):
-    from ``.instance/venv``, else ``pip download`` of the version instance/requirements.txt pins
+    from ``.instance/venv``, else the version instance/requirements.txt pins (``pip download``)
     into ``folder``; None if neither works."""
     for package in sorted((ROOT / ".instance" / "venv" / "lib").glob("python*/site-packages/invenio_theme_tuw")):
         found = sorted(package.rglob(relative))
         if found:
             return found[0]
-    pin = re.search(r"^invenio-theme-tuw(?:\[[^\]]*\])?==(\S+)", (ROOT / "instance" / "requirements.txt").read_text(), re.M)
-    if pin is None:
-        return None
-    done = subprocess.run([sys.executable, "-m", "pip", "download", f"invenio-theme-tuw=={pin[1]}", "--no-deps",
+    pin = re.search(r"^invenio-theme-tuw(?:\[[^\]]*\])?==(\S+)", (ROOT / "instance" / "requirements.txt").read_text(),
+                    re.M | re.I)  # pip writes the name as the package spells it: Invenio-Theme-TUW
+    return downloaded_theme_file(pin[1], relative, folder) if pin else None
+
+
+def downloaded_theme_file(version: str, relative: str, folder: Path) -> Path | None:
+    """``relative`` out of invenio-theme-tuw ``version``'s wheel, downloaded into ``folder``."""
+    done = subprocess.run([sys.executable, "-m", "pip", "download", f"invenio-theme-tuw=={version}", "--no-deps",
                            "--only-binary=:all:", "--python-version", "3.12", "-q", "-d", str(folder)],
                           capture_output=True, text=True, timeout=300)
     wheels = list(folder.glob("invenio_theme_tuw-*.whl"))
     if done.returncode or not wheels:
         return None
     with zipfile.ZipFile(wheels[0]) as wheel:
-        name = next((n for n in wheel.namelist() if n.endswith("/" + relative)), None)
+        name = next((n for n in wheel.namelist() if n.endswith("invenio_theme_tuw/" + relative)), None)
         if name is None:
             return None
         wheel.extract(name, folder)
