@@ -2,7 +2,7 @@
 
 from core.model import Case, Expect, Snippet
 
-from cases.common import FIND_RECORD
+from cases.common import FIND_RECORD, RECORD_FIELDS
 
 CASE = Case(
     name="case1_metadata",
@@ -19,15 +19,8 @@ CASE = Case(
             title="Retrieve the record",
             method="GET",
             endpoint="/api/records/{record_id}",
-            expect=Expect(200, fields={
-                "id": str,
-                "metadata.title": str,
-                "metadata.creators": list,
-                "metadata.publication_date": str,
-                "metadata.resource_type.id": str,
-                "links.self": str,
-                "links.files": str,
-            }),
+            expect=Expect(200, fields={**RECORD_FIELDS, "metadata.publication_date": str,
+                                       "metadata.resource_type.id": str, "links.files": str}),
             example=(
                 "id", "metadata.title", "metadata.creators", "metadata.publication_date",
                 "metadata.resource_type.id", "metadata.resource_type.title.en", "links.self", "links.files",

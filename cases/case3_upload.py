@@ -12,8 +12,6 @@ CASE = Case(
         "my research outputs are quickly published, discoverable, and citable through an assigned DOI."
     ),
     placeholders={"abcde-12345": "record_id"},
-    writes=True,
-    cleanup=("record_id",),
     steps=(
         Snippet(
             name="create",

@@ -15,8 +15,6 @@ CASE = Case(
         "accessible in one place."
     ),
     placeholders={"abcde-12345": "record_id"},
-    writes=True,
-    cleanup=("record_id",),
     steps=(
         CREATE_DRAFT,
         Snippet(

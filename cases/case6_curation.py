@@ -13,8 +13,6 @@ CASE = Case(
         "review submissions, add curation notes, and allow publishing of curated content."
     ),
     placeholders={"fghij-54321": "record_id"},
-    writes=True,
-    cleanup=("record_id",),
     steps=(
         CREATE_DRAFT,
         Snippet(

@@ -29,6 +29,9 @@ _ANY_RECORD_WITH_CSV = Action(
 FIND_RECORD = replace(_ANY_RECORD_WITH_CSV, params={"q": marker_query(RECORD_WITH_CSV.marker), "size": "1"},
                       stand_in=_ANY_RECORD_WITH_CSV)
 
+#: What every documented record answer holds (retrieving a record, linking it to a maDMP).
+RECORD_FIELDS = {"id": str, "metadata.title": str, "metadata.creators": list, "links.self": str}
+
 #: Every record a live run creates carries this subject (fixtures carry their own marker).
 RUN_MARKER = "tuw-verified-api-docs-run"
 

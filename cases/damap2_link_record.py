@@ -13,7 +13,7 @@ from dataclasses import replace
 from core.model import Action, Case, Expect, Snippet, Upstream
 
 from core.checks import equals
-from cases.common import CREATE_DRAFT, FIND_RECORD, PUBLISHABLE_METADATA, curation_accepted
+from cases.common import CREATE_DRAFT, FIND_RECORD, PUBLISHABLE_METADATA, RECORD_FIELDS, curation_accepted
 
 LINK = "/invenio_damap/damap/dmp/1337/dataset"
 
@@ -43,8 +43,6 @@ CASE = Case(
     title="Link your record to a maDMP",
     story="Link your selected InvenioRDM record to the target maDMP:",
     placeholders={"abcde-12345": "record_id"},
-    writes=True,  # where DAMAP answers, linking changes the maDMP there
-    cleanup=("draft_id", "restricted_id"),
     steps=(
         _refused("link-missing-record", "00000-00000", 404, "The persistent identifier does not exist."),
         replace(CREATE_DRAFT, bind={"draft_id": "id"}),
@@ -60,12 +58,7 @@ CASE = Case(
             title="Link your selected InvenioRDM record to the target maDMP",
             method="POST",
             endpoint="/api/invenio_damap/damap/dmp/{dmp_id}/dataset/{record_id}",
-            expect=Expect(201, fields={
-                "id": str,
-                "metadata.title": str,
-                "metadata.creators": list,
-                "links.self": str,
-            }),
+            expect=Expect(201, fields=RECORD_FIELDS),
             example=("id", "metadata.title", "metadata.creators", "metadata.publication_date",
                      "metadata.resource_type.id", "links.self", "links.files"),
             upstream=DAMAP,

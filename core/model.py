@@ -17,6 +17,9 @@ from typing import Any, Callable
 
 from core.problems import Problem
 
+#: the methods that change nothing: a read-only run sends only these
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 API_URL = "{{ config.SITE_API_URL }}"
 TOKEN = "{your-access-token}"
 
@@ -125,6 +128,15 @@ class Action:
 
 Step = Snippet | Action
 
+#: a POST to this path (relative to the API URL) creates a draft
+DRAFTS_PATH = "/records"
+
+
+def creates_draft(step: Step) -> bool:
+    """True for a step that creates a draft, which the run must delete again."""
+    path = step.endpoint.removeprefix("/api") if isinstance(step, Snippet) else step.path
+    return step.method.upper() == "POST" and path.rstrip("/") == DRAFTS_PATH
+
 
 @dataclass(frozen=True)
 class Case:
@@ -136,10 +148,6 @@ class Case:
     steps: tuple[Step, ...]
     #: page text → binding it stands for (e.g. ``{"abcde-12345": "record_id"}``).
     placeholders: dict[str, str] = field(default_factory=dict)
-    #: True when the case creates drafts: live runs need an instance marked disposable.
-    writes: bool = False
-    #: binding names holding drafts to delete when the run ends (live and record).
-    cleanup: tuple[str, ...] = ()
 
     def step(self, name: str) -> Step:
         for step in self.steps:
@@ -155,6 +163,16 @@ class Case:
     def languages(self) -> tuple[str, ...]:
         """The languages its snippets are in: each runs the whole case as its own chain."""
         return self.snippets[0].languages if self.snippets else ("python",)
+
+    @property
+    def cleanup(self) -> tuple[str, ...]:
+        """The bindings that hold the drafts its steps create: deleted when a live or record run ends."""
+        return tuple(name for step in self.steps if creates_draft(step) for name in step.bind)
+
+    @property
+    def writes(self) -> bool:
+        """True when a step sends a write (POST, PUT, DELETE…): live runs need an instance marked disposable."""
+        return any(step.method.upper() not in SAFE_METHODS for step in self.steps)
 
     @property
     def roles(self) -> set[str]:

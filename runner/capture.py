@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import requests
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from core.model import SAFE_METHODS
 from core.settings import ForwardPolicy
 
 HOP_BY_HOP = {
@@ -32,7 +33,6 @@ HOP_BY_HOP = {
 #: Response headers the proxy does not keep: it frames (and never re-encodes) bodies itself.
 DROPPED_RESPONSE_HEADERS = frozenset(HOP_BY_HOP | {"content-encoding"})
 #: What a read-only run may send.
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 @dataclass
