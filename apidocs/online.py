@@ -16,6 +16,10 @@ def prepare(settings: Settings, cases: list[Case], say=print) -> tuple[Settings,
     cases a read-only run leaves out. Raises :class:`ApidocsError` (exit 2) before anything
     a snippet would send when the run cannot go on."""
     cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
+    if left_out and not cases:  # a run that checks nothing must not pass
+        names = ", ".join(case.name for case in left_out)
+        raise ApidocsError(f"nothing to run read-only: every case chosen needs a token ({names});"
+                           " set DOCS_API_TOKEN, or choose cases that only read")
     if settings.online:
         api = connect(settings, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
         settings = replace(settings, fixtures_missing=missing_fixtures(api, settings, say))

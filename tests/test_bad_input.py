@@ -60,6 +60,17 @@ def test_live_write_without_token(faulty_server):
     assert faulty_server.hits == 0
 
 
+@pytest.mark.parametrize("how", ["no token at all", "--read-only"])
+def test_read_only_run_of_cases_that_all_need_a_token_checks_nothing_and_fails(faulty_server, how):
+    env = live_env(faulty_server.url)
+    flags = ["--read-only"] if how == "--read-only" else []
+    if not flags:
+        del env["DOCS_API_TOKEN"], env["DOCS_CURATOR_TOKEN"]
+    done = run_cli("live", "case3_upload", "case6_curation", *flags, env=env)
+    assert_one_line_error(done, "nothing to run read-only", "case3_upload, case6_curation", code=2)
+    assert faulty_server.hits == 0
+
+
 def test_live_write_refused_on_an_instance_not_disposable(faulty_server):
     done = run_cli("live", "case3_upload", env=live_env(faulty_server.url, DOCS_DISPOSABLE="0"))
     assert_one_line_error(done, "not marked disposable", code=2)
