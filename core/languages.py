@@ -20,9 +20,12 @@ from core.errors import ApidocsError
 
 @dataclass(frozen=True)
 class Language:
-    name: str
-    label: str
-    suffix: str
+    """A language the page shows snippets in: one registry entry says how a snippet file in
+    it is found (its suffix), run, linted and labelled, so no module branches on its name."""
+
+    name: str  # as the page blocks' kind and the snippet's key (``python``, ``curl``)
+    label: str  # as the page and the reports name it
+    suffix: str  # of its snippet files: ``cases/snippets/<case>/<step><suffix>``
     #: the command before the snippet file's path
     command: tuple[str, ...]
     #: a program the command needs on PATH (named in the error when it is missing)

@@ -74,7 +74,7 @@ def publish(api: Api, fixture: FixtureLike, tokens: dict[str, str]) -> str:
         base = f"/records/{record_id}/draft"
         api.call("POST", f"{base}/pids/doi", depositor, expect=(201,))
         api.call("POST", f"{base}/files", depositor, expect=(201,), json=[{"key": fixture.file}])
-        api.call("PUT", f"{base}/files/{fixture.file}/content", depositor, data=fixture.csv(),
+        api.call("PUT", f"{base}/files/{fixture.file}/content", depositor, data=fixture.csv.encode(),
                  headers={"Content-Type": "application/octet-stream"})
         api.call("POST", f"{base}/files/{fixture.file}/commit", depositor)
         request = api.json("POST", "/curations/", depositor, expect=(201,), json={"topic": {"record": record_id}})
