@@ -47,6 +47,8 @@ _SENTENCES = {
     "header": "response header {path}: recorded {recorded}, now {live}",
     "added": "new field {path!r} ({live})",
     "removed": "field {path!r} is gone (recorded as {recorded}; not shown on the page)",
+    "upstream": "not compared: {path} answered on one side only (recorded HTTP {recorded}, now HTTP {live});"
+                " record the cassette where {path} answers to compare its answers",
 }
 
 
@@ -132,7 +134,7 @@ def leaves(document: Any, prefix: str = "") -> dict[str, Any]:
 class Finding:
     """One difference between the recorded and the live answer of a step."""
 
-    kind: str  # status | missing | type | required | errors | rejected | header | added | removed | value
+    kind: str  # status | missing | type | required | errors | rejected | header | added | removed | value | upstream
     path: str
     recorded: str
     live: str
@@ -157,9 +159,23 @@ def documented_paths(step: Step) -> tuple[set[str], set[str]]:
 
 
 def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dict[str, str],
-            body: bytes, language: str = "") -> list[Finding]:
+            body: bytes, language: str = "", same_records: bool = True) -> list[Finding]:
     """Everything that differs between ``recorded`` and the live answer ``language``'s run
-    got (default: the step's first language), drift first."""
+    got (default: the step's first language), drift first.
+
+    ``same_records``: False when the live run read other records than the recording did
+    (the target lacks the fixtures, e.g. production read-only, where a stand-in finds any
+    record): what the example shows is then that record's own data, so only the fields
+    the page promises exactly (``expect.fields``) can drift.
+
+    A step whose answer comes from an upstream server (DAMAP) is not compared when that
+    server answered on one side only: the recording made where none runs holds the app's
+    "no answer", not the documented one (staging, where DAMAP answers, is no drift).
+    """
+    upstream = step.upstream if isinstance(step, Snippet) else None
+    if upstream and (upstream.unanswered(recorded.status) or upstream.unanswered(status)):
+        return [] if recorded.status == status else [
+            Finding("upstream", upstream.name, str(recorded.status), str(status), False)]
     own = (language or step.languages[0],) if isinstance(step, Snippet) else ()
 
     def stale(kind: Kind) -> tuple[str, ...]:
@@ -171,7 +187,7 @@ def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dic
     old, new = _decode(recorded.body), _decode(body)
     findings += _required_fields(old, new, status, stale(Kind.REQUEST))
     if step.expect.json and isinstance(old, (dict, list)) and isinstance(new, (dict, list)) and recorded.status == status:
-        findings += _field_findings(step, old, new, stale(Kind.EXAMPLE))
+        findings += _field_findings(step, old, new, stale(Kind.EXAMPLE), same_records)
     if isinstance(step, Snippet) and step.example_headers:
         findings += _header_findings(recorded.headers, headers, step.example_headers, stale(Kind.HEADER))
     return sorted(findings, key=lambda f: not f.drift)
@@ -208,8 +224,10 @@ def _required_fields(old: Any, new: Any, status: int, stale: tuple[str, ...]) ->
     return findings
 
 
-def _field_findings(step: Step, old: Any, new: Any, stale: tuple[str, ...]) -> list[Finding]:
+def _field_findings(step: Step, old: Any, new: Any, stale: tuple[str, ...], same_records: bool) -> list[Finding]:
     exact, shown = documented_paths(step)
+    if not same_records:  # another record's data is not the example's shape
+        shown = set()
     before, after = shape(old), shape(new)
 
     def is_documented(path: str) -> bool:
@@ -292,9 +310,11 @@ class StepDrift:
         return [f for f in self.findings if not f.drift]
 
 
-def step_drift(result, pairs: dict[tuple[str, str], Recorded], unpaired: str = "") -> list[StepDrift]:
+def step_drift(result, pairs: dict[tuple[str, str], Recorded], unpaired: str = "",
+               same_records: bool = True) -> list[StepDrift]:
     """Drift of every language run of one :class:`runner.engine.StepResult`, against its
-    recorded answers (``pairs``, from :func:`recorded_exchanges`)."""
+    recorded answers (``pairs``, from :func:`recorded_exchanges`); ``same_records`` as
+    :func:`compare` takes it."""
     drifts = []
     for language, run in result.runs.items():
         response = run.response
@@ -303,13 +323,14 @@ def step_drift(result, pairs: dict[tuple[str, str], Recorded], unpaired: str = "
             drifts.append(StepDrift(result.case, result.step, language, recorded, unpaired=unpaired))
             continue
         findings = compare(result.case, result.step, recorded, response.status, response.response_headers,
-                           response.response_body, language)
+                           response.response_body, language, same_records)
         drifts.append(StepDrift(result.case, result.step, language, recorded, findings))
     return drifts
 
 
-def run_drift(results: list, cassettes: Path) -> dict[tuple[str, str, str], StepDrift]:
-    """Drift of a whole live run, keyed by ``(case, step, language)``.
+def run_drift(results: list, cassettes: Path, same_records: bool = True) -> dict[tuple[str, str, str], StepDrift]:
+    """Drift of a whole live run, keyed by ``(case, step, language)``; ``same_records``:
+    False when the target lacks the fixtures (see :func:`compare`).
 
     A case whose cassette is missing or broken is compared with nothing: each of its
     steps says why (the live run itself does not need the cassette).
@@ -326,6 +347,6 @@ def run_drift(results: list, cassettes: Path) -> dict[tuple[str, str, str], Step
         except CassetteError as exc:
             pairs, unpaired = {}, str(exc)
         for result in case_results:
-            for item in step_drift(result, pairs, unpaired):
+            for item in step_drift(result, pairs, unpaired, same_records):
                 drifts[(case, result.step.name, item.language)] = item
     return drifts

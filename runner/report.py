@@ -102,7 +102,8 @@ class StepReport:
 def analyse(results: list, settings) -> list[StepReport]:
     """One :class:`StepReport` a step, drift included in a live run."""
     live = getattr(settings, "mode", "") == "live"
-    drifts: dict = run_drift(results, Path(settings.cassettes)) if live else {}
+    same_records = not getattr(settings, "fixtures_missing", ())
+    drifts: dict = run_drift(results, Path(settings.cassettes), same_records) if live else {}
     reports = []
     for result in results:
         step = result.step
@@ -139,11 +140,13 @@ def analyse(results: list, settings) -> list[StepReport]:
         if outcome == "data":
             note = DATA_NOTE
         unpaired = _unpaired(drifts, result) if live and not result.skipped else ""
+        # an upstream server (DAMAP) answered on one side only: nothing was compared
+        upstream = next((f.sentence() for lang in languages for f in lang.context if f.kind == "upstream"), "")
         reports.append(StepReport(
             case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
             outcome=outcome, languages=languages, problems=list(result.problems), stale=list(stale),
-            checked=_joined(_checked(step, live and not unpaired, result.waiting), unpaired),
-            note=_joined(note, unpaired),
+            checked=_joined(_checked(step, live and not (unpaired or upstream), result.waiting), unpaired),
+            note=_joined(note, unpaired, upstream),
             unverified=[b.name for b in blocks_of(result.case, step)] if outcome == "skipped" else [],
         ))
     return reports

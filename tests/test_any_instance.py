@@ -111,10 +111,13 @@ def test_without_fixtures_data_is_missing_then_provision_creates_them_once(insta
     try:
         for record_id in others:
             wait_for_search(instance_env, f"id:{record_id}", 1)
-        read_only = run_cli("live", "case1_metadata", "case5_download", env={"DOCS_API_URL": instance_env["DOCS_API_URL"]})
+        read_only = run_cli("live", "case1_metadata", "case5_download", "--report", str(tmp_path / "read-only"),
+                            env={"DOCS_API_URL": instance_env["DOCS_API_URL"]})
         assert read_only.returncode == 0, read_only.stdout + read_only.stderr
         assert "5 passed, 0 failed" in read_only.stdout
         assert "its stand-in found a record" in read_only.stdout
+        # the stand-in's record is not the recorded fixture (its creators have no affiliations): no drift
+        assert json.loads((tmp_path / "read-only" / "summary.json").read_text())["counts"]["drift"] == 0
     finally:
         for record_id in others:
             remove(instance_env, record_id)

@@ -201,3 +201,38 @@ def test_reference_instance_with_renamed_sort_option_names_the_stale_blocks(inst
     assert "status code changed: recorded 200, now 400" in text
     assert "Invalid sort option 'newest'" in text
     assert not any(f["step"].startswith("case1_metadata") for f in summary["failing"])  # the rest is clean
+
+
+# ------------------------------------------ instances we did not seed: no false alarms
+def test_upstream_answering_where_the_recording_had_none_is_not_drift():
+    """Recorded here, DAMAP did not answer (the app's 500); on staging DAMAP answers 200."""
+    answer = recorded("damap1_fetch_dmps", "list")
+    assert answer.status == 500
+    staging = {"hits": {"hits": [{"id": 7, "project": {"title": "A project"}}], "total": 1},
+               "links": {"self": "https://test.researchdata.tuwien.ac.at/api/invenio_damap/damap/dmp"}}
+    step = CASES["damap1_fetch_dmps"].step("list")
+    found = compare("damap1_fetch_dmps", step, answer, 200, {"Content-Type": "application/json"},
+                    json.dumps(staging).encode())
+    assert [(f.kind, f.drift) for f in found] == [("upstream", False)]
+    assert "DAMAP answered on one side only (recorded HTTP 500, now HTTP 200)" in found[0].sentence()
+    # where DAMAP is absent on both sides there is nothing to say
+    assert compare("damap1_fetch_dmps", step, answer, 500, answer.headers, answer.body) == []
+
+
+def test_another_record_than_the_recorded_one_drifts_only_in_the_fields_the_page_promises():
+    """Production read-only: the stand-in finds a real record, whose creators have no affiliations."""
+    answer = recorded("case1_metadata", "get")
+    step = CASES["case1_metadata"].step("get")
+    other = copy.deepcopy(answer.json())
+    for creator in other["metadata"]["creators"]:
+        creator.pop("affiliations", None)
+    body = json.dumps(other).encode()
+    ours = compare("case1_metadata", step, answer, 200, answer.headers, body)
+    assert any(f.drift and f.path.startswith("metadata.creators.*.affiliations") for f in ours)
+    theirs = compare("case1_metadata", step, answer, 200, answer.headers, body, same_records=False)
+    assert not [f for f in theirs if f.drift]
+
+    other["metadata"]["title"] = ["a list now"]  # a field the page promises (expect.fields) still drifts
+    found = compare("case1_metadata", step, answer, 200, answer.headers, json.dumps(other).encode(),
+                    same_records=False)
+    assert ("type", "metadata.title", True) in {(f.kind, f.path, f.drift) for f in found}
