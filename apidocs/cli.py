@@ -36,7 +36,7 @@ MODES_HELP = {
 MODE_OF = {"verify": "replay", "live": "live", "record": "record"}
 LINT_HELP = ("lint every snippet with its placeholders filled in (ruff for Python, shellcheck for cURL),"
              " as `make verify` does")
-PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.py) exist on $DOCS_API_URL:"
+PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.toml) exist on $DOCS_API_URL:"
                   " find them by marker, create and publish what is missing; a second run changes nothing")
 
 

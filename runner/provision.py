@@ -1,6 +1,6 @@
 """Make sure the records the documented examples rely on exist on the target instance.
 
-``apidocs provision`` finds each declared fixture (``cases/fixtures.py``) by its marker,
+``apidocs provision`` finds each declared fixture (``cases/fixtures.toml``) by its marker,
 and creates what is missing through the REST API the way TU Wien's flow demands: the
 depositor creates a draft, reserves a DOI and uploads the file, asks for curation; the
 curator reviews and accepts; the depositor publishes. A second run finds everything and

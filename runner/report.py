@@ -36,7 +36,7 @@ from runner.drift import Finding, StepDrift, run_drift
 FILES = ("junit.xml", "report.md", "report.html", "summary.json")
 OUTCOMES = ("passed", "failed", "drift", "data", "skipped")
 DATA_NOTE = ("data missing, not drift: the instance lacks records this check relies on;"
-             " run `apidocs provision` against it (cases/fixtures.py declares them)")
+             " run `apidocs provision` against it (cases/fixtures.toml declares them)")
 
 
 # ----------------------------------------------------------------- masking
