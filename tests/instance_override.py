@@ -34,6 +34,15 @@ CHANGES = {
         search["sort"] = ["latest" if name == "newest" else name for name in search["sort"]]
         app.config["RDM_SEARCH"] = search
     """,
+    # invenio-accounts' REST views (/api/login, /api/logout, /api/me) turned off, as a
+    # hardened instance may do: the setting is read while the app is built (SETTINGS).
+    "no_accounts_rest_views": "pass",
+}
+
+#: name → environment the instance starts with, for settings read while the app is built
+#: (``INVENIO_<NAME>``, parsed by invenio-config as a Python literal).
+SETTINGS = {
+    "no_accounts_rest_views": {"INVENIO_ACCOUNTS_REST_AUTH_VIEWS": "{}"},
 }
 
 WSGI = """\
@@ -80,6 +89,7 @@ class OverriddenInstance:
             "INSTANCE_APP_PORT": str(self.port),  # SITE URL and TRUSTED_HOSTS follow the port
             "PYTHONPATH": str(folder),
             "PATH": f"{instance / 'venv' / 'bin'}:{os.environ.get('PATH', '')}",
+            **SETTINGS.get(self.change, {}),
         }
         for key in ("INSTANCE_PG_PORT", "INSTANCE_REDIS_PORT", "OPENSEARCH_PORT"):
             if key in self.env:

@@ -278,3 +278,22 @@ def test_the_pytest_plugin_prepares_a_live_run_as_the_cli_does(instance_env):
     assert done.returncode == 0, done.stdout + done.stderr
     total = sum(len(c.steps) for c in cases)
     assert f"{reads} passed, {total - reads} skipped" in done.stdout
+
+
+# ------------------------------------------------------------------ preflight
+def test_tokens_are_checked_where_the_instance_has_no_accounts_rest_views(instance_env):
+    """A hardened instance turns off invenio-accounts' REST views (no /api/me): the tokens
+    are then checked on the caller's own records, and a wrong one is still refused."""
+    from instance_override import OverriddenInstance
+
+    with OverriddenInstance(ROOT, instance_env, "no_accounts_rest_views") as url:
+        assert requests.get(f"{url}/me", headers={"Authorization": f"Bearer {instance_env['DOCS_API_TOKEN']}"},
+                            timeout=30).status_code == 404
+        env = {**instance_env, "DOCS_API_URL": url}
+        done = run_cli("live", "case6_curation", env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "2 passed, 0 failed" in done.stdout and "data:" not in done.stdout
+        refused = run_cli("live", "case6_curation", env={**env, "DOCS_CURATOR_TOKEN": "not-a-token"})
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "DOCS_CURATOR_TOKEN (the curator's token) was refused" in refused.stderr
+    assert "case6_curation ›" not in refused.stdout  # stopped before the first step
