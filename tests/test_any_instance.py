@@ -111,7 +111,8 @@ def test_without_fixtures_data_is_missing_then_provision_creates_them_once(insta
     try:
         for record_id in others:
             wait_for_search(instance_env, f"id:{record_id}", 1)
-        read_only = run_cli("live", "case1_metadata", "case5_download", env={"DOCS_API_URL": instance_env["DOCS_API_URL"]})
+        read_only = run_cli("live", "case1_metadata", "case5_download",
+                            env={"DOCS_API_URL": instance_env["DOCS_API_URL"]})
         assert read_only.returncode == 0, read_only.stdout + read_only.stderr
         assert "5 passed, 0 failed" in read_only.stdout
         assert "its stand-in found a record" in read_only.stdout
@@ -174,7 +175,8 @@ def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(i
 
 def test_read_only_run_never_forwards_a_write_a_snippet_sends(instance_env, cases_copy):
     """Even a (broken) snippet that writes cannot make a read-only run write."""
-    mutate(cases_copy / "snippets/case1_metadata/get.py", r"response = requests\.get\(url\)", "response = requests.delete(url)")
+    mutate(cases_copy / "snippets/case1_metadata/get.py", r"response = requests\.get\(url\)",
+           "response = requests.delete(url)")
     forwarder = CountingForwarder(instance_env["DOCS_API_URL"])
     try:
         done = run_cli("live", "--read-only", "case1_metadata", "--cases-dir", str(cases_copy),
