@@ -21,8 +21,9 @@ verify: $(STAMP)  ## the main job: every snippet linted, every step of every cas
 	$(BIN)/apidocs lint
 	$(BIN)/apidocs verify --check-pages
 
-test: $(STAMP)  ## the import layers (pyproject.toml), then the project's tests (offline)
+test: $(STAMP)  ## the import layers and ruff on the project's own code (pyproject.toml), then its tests (offline)
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check
 	$(BIN)/python -m pytest tests
 
 live: $(STAMP)  ## every case against $$DOCS_API_URL (default: the reference instance), with a drift report

@@ -47,8 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all), e.g. case1_metadata")
         sub.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
-        sub.add_argument("--cassettes", type=Path, default=None, help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
-        sub.add_argument("--report", type=Path, default=None, help="also write JUnit XML, Markdown and HTML reports here")
+        sub.add_argument("--cassettes", type=Path, default=None,
+                         help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
+        sub.add_argument("--report", type=Path, default=None,
+                         help="also write JUnit XML, Markdown and HTML reports here")
         if name == "verify":
             sub.add_argument("--check-pages", action="store_true",
                              help="also check each page whose cases all ran against the blocks rendered"
@@ -72,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return render_main(argv[1:])
     args = build_parser().parse_args(argv)
-    command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args)}.get(args.command, lambda: run(args))
+    command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args)}.get(
+        args.command, lambda: run(args))
     with catch_signals():
         return one_line_errors("apidocs", command)
 
@@ -183,7 +186,8 @@ def check_pages(pages: dict[str, list[Case]], results: list[StepResult], keys: d
         not_run = [case.name for case in cases if case.name not in by_case]
         failed = [case.name for case in cases if case.name in by_case and verified.unverified(case, by_case[case.name])]
         if not_run or failed:
-            why = f"{len(not_run)} of its {len(cases)} cases did not run" if not_run else f"{', '.join(failed)} did not pass"
+            why = (f"{len(not_run)} of its {len(cases)} cases did not run" if not_run
+                   else f"{', '.join(failed)} did not pass")
             print(f"{where} not checked: {why}")
             continue
         contents = verified.page_contents(cases, by_case)
@@ -197,7 +201,8 @@ def print_ledger(ledger: Ledger, settings) -> None:
     for warning in ledger.warnings:
         print(f"  warning: {warning}")
     if ledger.removed:
-        print(f"removed {len(ledger.removed)} published test record(s) with DOCS_ADMIN_TOKEN: {', '.join(ledger.removed)}")
+        print(f"removed {len(ledger.removed)} published test record(s) with DOCS_ADMIN_TOKEN: "
+              f"{', '.join(ledger.removed)}")
     if ledger.left_behind:
         print(f"left behind {len(ledger.left_behind)} published test record(s) on {settings.api_url}:"
               f" {', '.join(ledger.left_behind)} (set DOCS_ADMIN_TOKEN to remove them)")

@@ -44,7 +44,8 @@ def _import(path: Path):
         spec.loader.exec_module(module)
     except Exception as exc:  # a broken case script is bad input: name it, no traceback
         line = getattr(exc, "lineno", None) or _line_in(exc, path)
-        raise ApidocsError(f"cannot load {path}{f' (line {line})' if line else ''}: {type(exc).__name__}: {exc}") from None
+        raise ApidocsError(f"cannot load {path}{f' (line {line})' if line else ''}: "
+                           f"{type(exc).__name__}: {exc}") from None
     return module
 
 

@@ -43,7 +43,8 @@ def missing_fixtures(api, settings: Settings, say=print) -> tuple[str, ...]:
 
     absent = missing(api, FIXTURES, marker_query)
     if absent and settings.mode == "record":
-        raise ApidocsError(f"fixtures missing on {settings.api_url}: {', '.join(absent)}: run `apidocs provision` first")
+        raise ApidocsError(f"fixtures missing on {settings.api_url}: {', '.join(absent)}: "
+                           "run `apidocs provision` first")
     if absent:
         say(f"data: fixtures missing on the target: {', '.join(absent)}; checks that need them report"
             " 'data missing' (not drift). `apidocs provision` creates them.")

@@ -116,7 +116,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[STATE]
     if state.settings is None and not state.could_not_run:
         if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and _aims_at_cases(session.config):
-            print("apidocs: error: no case collected: the case folder holds no case script (case<n>_*.py, damap<n>_*.py)", file=sys.stderr)
+            print("apidocs: error: no case collected: the case folder holds no case script"
+                  " (case<n>_*.py, damap<n>_*.py)", file=sys.stderr)
             session.exitstatus = 2
         return
     if state.caught:

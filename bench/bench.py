@@ -150,7 +150,8 @@ def profile(folder: Path, cases: list[Case]) -> None:
 
     splits = {"snippet processes": 0.0, "proxy forwarding (cassette match)": 0.0, "cassette load+check": 0.0,
               "proxy shutdown": 0.0}
-    originals = (execute.run_snippet, capture.CaptureProxy.forward, cassettes.load_checked, capture.CaptureProxy.__exit__)
+    originals = (execute.run_snippet, capture.CaptureProxy.forward, cassettes.load_checked,
+                 capture.CaptureProxy.__exit__)
 
     def timed(name, function):
         def wrapper(*args, **kwargs):
@@ -183,7 +184,8 @@ def profile(folder: Path, cases: list[Case]) -> None:
     for name, seconds in splits.items():
         say(f"  {name:44s} {seconds:6.2f} s  ({100 * seconds / total:4.1f} %)")
     rest = total - sum(v for k, v in splits.items() if not k.startswith("proxy forwarding"))
-    say(f"  {'everything else (engine, actions, checks)':44s} {rest:6.2f} s  (forwarding overlaps the snippet processes)")
+    say(f"  {'everything else (engine, actions, checks)':44s} {rest:6.2f} s"
+        "  (forwarding overlaps the snippet processes)")
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("tottime")
     stats.print_stats(12)

@@ -42,7 +42,7 @@ def _copy_path(source: Any, parts: list[str], target: dict) -> None:
         target[head] = value
     elif rest[0] == "*" and isinstance(value, list):
         items = target.setdefault(head, [{} for _ in value])
-        for item_source, item_target in zip(value, items):
+        for item_source, item_target in zip(value, items, strict=True):
             if rest[1:]:
                 _copy_path(item_source, rest[1:], item_target)
             else:

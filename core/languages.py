@@ -70,6 +70,7 @@ def ordered(names) -> list[str]:
 
 
 PYTHON = register(Language("python", "Python", ".py", (sys.executable, "-I"),
-                           lint=(str(Path(sys.executable).with_name("ruff")), "check", "--quiet", "--no-cache", "--isolated", "--select", "E,F,W,B")))
+                           lint=(str(Path(sys.executable).with_name("ruff")), "check", "--quiet", "--no-cache",
+                                 "--isolated", "--select", "E,F,W,B")))
 CURL = register(Language("curl", "cURL", ".sh", ("bash",), needs="curl",
                          lint=(str(Path(sys.executable).with_name("shellcheck")), "--shell=bash")))

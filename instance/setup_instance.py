@@ -144,7 +144,7 @@ def main():
 
     tokens = {}
     with step("users, role grants, personal access tokens"):
-        for key, (email, username, profile, roles) in USERS.items():
+        for _, (email, username, profile, roles) in USERS.items():
             invenio("users", "create", email, "--password", f"{username}-Passw0rd!",
                     "--active", "--confirm", "--username", username,
                     "--profile", json.dumps(profile))
@@ -155,7 +155,7 @@ def main():
             from invenio_db import db
             from invenio_oauth2server.models import Token
 
-            for key, (email, username, _, _) in USERS.items():
+            for key, (email, _, _, _) in USERS.items():
                 user = User.query.filter_by(email=email).one()
                 token = Token.create_personal(f"docs-{key}", user.id, scopes=[])
                 tokens[key] = token.access_token
@@ -181,7 +181,7 @@ def process_indexer_queues(app):
     with app.app_context():
         from invenio_indexer.proxies import current_indexer_registry
 
-        for name, indexer in current_indexer_registry.all().items():
+        for _, indexer in current_indexer_registry.all().items():
             indexer.process_bulk_queue()
 
 

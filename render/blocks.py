@@ -94,7 +94,8 @@ def example_json(case: Case, step: Snippet, run: StepRun) -> str:
     try:
         document = exchange.json()
     except ValueError:
-        raise RenderError(f"{case.name}/{step.name}: the recorded response is not JSON, but the step has an example") from None
+        raise RenderError(f"{case.name}/{step.name}: the recorded response is not JSON,"
+                          " but the step has an example") from None
     for path in step.example or ():
         if not _present(document, path.split(".")):
             raise RenderError(f"{case.name}/{step.name}: example path {path!r} is not in the recorded response"

@@ -65,7 +65,8 @@ class Api:
             return response.json()
         except ValueError:
             kind = response.headers.get("Content-Type", "no content type")
-            raise ApiError(f"{method} {self.base_url}{path}: HTTP {response.status_code} with {kind}, not JSON") from None
+            raise ApiError(f"{method} {self.base_url}{path}: HTTP {response.status_code} with {kind},"
+                           " not JSON") from None
 
     def search(self, path: str, query: str, token: str | None = None, size: int = 10) -> list[dict]:
         """The hits of a search (``/records`` or ``/user/records``) for ``query``."""

@@ -72,10 +72,14 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+#: the policy of a proxy that is given none (ForwardPolicy is frozen: one instance serves all)
+DEFAULT_POLICY = ForwardPolicy()
+
+
 class CaptureProxy:
     """Serve on 127.0.0.1 (a free port), forward to ``upstream``, keep every exchange."""
 
-    def __init__(self, upstream: str, policy: ForwardPolicy = ForwardPolicy()) -> None:
+    def __init__(self, upstream: str, policy: ForwardPolicy = DEFAULT_POLICY) -> None:
         self.upstream_origin = origin(upstream)
         self.api_path = urlsplit(upstream.rstrip("/")).path  # e.g. "/api"
         self.policy = policy

@@ -241,7 +241,7 @@ def atomic_persister(upstream_origin: str | None):
                 "version": 1,
                 "interactions": [
                     {"request": convert_to_unicode(request._to_dict()), "response": convert_to_unicode(response)}
-                    for request, response in zip(cassette_dict["requests"], cassette_dict["responses"])
+                    for request, response in zip(cassette_dict["requests"], cassette_dict["responses"], strict=True)
                 ],
             }
             if upstream_origin:

@@ -81,7 +81,7 @@ def _same_shape(recorded_path: str, step: Step) -> bool:
     got = [s for s in urlsplit(recorded_path).path.split("/") if s]
     if len(want) != len(got):
         return False
-    return all(w.startswith("{") or w == g for w, g in zip(want, got))
+    return all(w.startswith("{") or w == g for w, g in zip(want, got, strict=True))
 
 
 # ----------------------------------------------------------------- shapes
@@ -186,7 +186,8 @@ def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dic
         findings.append(Finding("status", "", str(recorded.status), str(status), True, stale(Kind.STATUS)))
     old, new = _decode(recorded.body), _decode(body)
     findings += _required_fields(old, new, status, stale(Kind.REQUEST))
-    if step.expect.json and isinstance(old, (dict, list)) and isinstance(new, (dict, list)) and recorded.status == status:
+    if (step.expect.json and isinstance(old, (dict, list)) and isinstance(new, (dict, list))
+            and recorded.status == status):
         findings += _field_findings(step, old, new, stale(Kind.EXAMPLE), same_records)
     if isinstance(step, Snippet) and step.example_headers:
         findings += _header_findings(recorded.headers, headers, step.example_headers, stale(Kind.HEADER))

@@ -323,7 +323,8 @@ def markdown(reports: list[StepReport], meta: dict) -> str:
         out += ["## Page blocks not verified (an earlier step failed)", ""] + [f"- `{b}`" for b in unverified] + [""]
     out += _housekeeping_markdown(meta)
     languages = _languages(reports)
-    out += ["## Steps", "", f"| case | step | kind | {' | '.join(label(n) for n in languages)} | outcome | stale blocks |",
+    out += ["## Steps", "",
+            f"| case | step | kind | {' | '.join(label(n) for n in languages)} | outcome | stale blocks |",
             "|---" * (len(languages) + 5) + "|"]
     for r in reports:
         cells = [_cells(r).get(name, "") for name in languages]
@@ -400,6 +401,12 @@ def html_report(reports: list[StepReport], meta: dict) -> str:
     checked = "".join(f"<li>{e(r.case)} › {e(r.step)}: {e(r.checked)}</li>" for r in reports if r.outcome == "passed")
     stale_all = sorted({b for r in reports for b in r.stale})
     verdict_colour = colour["passed"] if meta["ok"] else colour["failed"]
+    stale_items = "".join(f"<li><code>{e(b)}</code></li>" for b in stale_all)
+    stale_html = f"<h2>Page blocks that went stale</h2><ul>{stale_items}</ul>" if stale_all else ""
+    housekeeping_html = "".join(
+        f"<h2>{e(heading)}</h2><ul>" + "".join(f"<li><code>{e(item)}</code></li>" for item in items) + "</ul>"
+        for heading, items in _housekeeping(meta))
+    language_headings = "".join(f"<th>{e(label(n))}</th>" for n in languages)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>API page verification — {e(meta['mode'])}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:80em}}table{{border-collapse:collapse}}
@@ -408,10 +415,10 @@ pre{{background:#f6f8fa;padding:1em;overflow-x:auto}}</style></head><body>
 <h1>API page verification — {e(meta['mode'])} run</h1>
 <p>Target: {e(meta['target'])}{e(' (' + meta['instance'] + ')') if meta['instance'] else ''} · {e(meta['date'])}</p>
 <p style="color:{verdict_colour};font-weight:bold">{e(_verdict(meta))}</p>
-{'<h2>Page blocks that went stale</h2><ul>' + ''.join(f'<li><code>{e(b)}</code></li>' for b in stale_all) + '</ul>' if stale_all else ''}
-{''.join(f'<h2>{e(heading)}</h2><ul>' + ''.join(f'<li><code>{e(item)}</code></li>' for item in items) + '</ul>' for heading, items in _housekeeping(meta))}
+{stale_html}
+{housekeeping_html}
 <h2>Steps</h2>
-<table><tr><th>case</th><th>step</th><th>kind</th>{''.join(f'<th>{e(label(n))}</th>' for n in languages)}<th>outcome</th><th>stale blocks</th></tr>
+<table><tr><th>case</th><th>step</th><th>kind</th>{language_headings}<th>outcome</th><th>stale blocks</th></tr>
 {''.join(rows)}</table>
 {'<h2>What went wrong</h2>' + ''.join(sections) if sections else ''}
 <h2>What was checked</h2><ul>{checked or '<li>nothing passed</li>'}</ul>
@@ -440,12 +447,14 @@ def junit(reports: list[StepReport], meta: dict) -> str:
             if r.outcome == "skipped":
                 ET.SubElement(case_el, "skipped", message="an earlier step of this case failed")
             elif r.outcome in ("failed", "drift", "data"):
-                first = next((f"{lang.label}: {p}" for lang in r.languages for p in lang.problems), None) \
-                    or next((f"{lang.label}: drift: {f.sentence()}" for lang in r.languages for f in lang.drift), None) \
-                    or (r.problems[0].message if r.problems else r.outcome)
+                first = (next((f"{lang.label}: {p}" for lang in r.languages for p in lang.problems), None)
+                         or next((f"{lang.label}: drift: {f.sentence()}"
+                                  for lang in r.languages for f in lang.drift), None)
+                         or (r.problems[0].message if r.problems else r.outcome))
                 stale = f" — stale: {', '.join(r.stale)}" if r.stale else ""
                 failure = ET.SubElement(case_el, "failure", type=r.outcome, message=first + stale)
-                failure.text = "\n".join(([f"stale page blocks: {', '.join(r.stale)}"] if r.stale else []) + _details(r))
+                failure.text = "\n".join(([f"stale page blocks: {', '.join(r.stale)}"] if r.stale else [])
+                                         + _details(r))
             else:
                 ET.SubElement(case_el, "system-out").text = f"checked: {r.checked}"
     ET.indent(root)

@@ -177,7 +177,8 @@ def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(i
 
 def test_read_only_run_never_forwards_a_write_a_snippet_sends(instance_env, cases_copy):
     """Even a (broken) snippet that writes cannot make a read-only run write."""
-    mutate(cases_copy / "snippets/case1_metadata/get.py", r"response = requests\.get\(url\)", "response = requests.delete(url)")
+    mutate(cases_copy / "snippets/case1_metadata/get.py", r"response = requests\.get\(url\)",
+           "response = requests.delete(url)")
     forwarder = CountingForwarder(instance_env["DOCS_API_URL"])
     try:
         done = run_cli("live", "--read-only", "case1_metadata", "--cases-dir", str(cases_copy),

@@ -79,7 +79,8 @@ def test_aliases_are_consistent_across_interactions_and_stable_across_recordings
     def recording(real_id: str) -> dict:
         return {"interactions": [
             _interaction("http://h:5000/api/records", {"id": real_id}),
-            _interaction(f"http://h:5000/api/records/{real_id}/draft", {"id": real_id, "parent": {"id": "zz999-yy888", "access": {"owned_by": {"user": "1"}}}}),
+            _interaction(f"http://h:5000/api/records/{real_id}/draft",
+                         {"id": real_id, "parent": {"id": "zz999-yy888", "access": {"owned_by": {"user": "1"}}}}),
         ]}
 
     first, second = normalise(recording("aaaa1-bbbb2"), "http://h:5000"), normalise(recording("qqqq3-rrrr4"), "http://h:5000")

@@ -81,7 +81,8 @@ def test_the_theme_pages_blocks_are_not_routed(instance_env, tmp_path):
     if theme is None:
         pytest.skip("invenio-theme-tuw is not at hand")
     sent = run_blocks(mark(theme.read_text(encoding="utf-8")), instance_env, tmp_path)
-    statuses = {(step, language): exchange.status for step, runs in sent.items() for language, (exchange, _) in runs.items()}
+    statuses = {(step, language): exchange.status
+                for step, runs in sent.items() for language, (exchange, _) in runs.items()}
     assert statuses == {("damap1_fetch_dmps/list", "python"): 405, ("damap1_fetch_dmps/list", "curl"): 500,
                         ("damap2_link_record/link", "python"): 404, ("damap2_link_record/link", "curl"): 404}
 

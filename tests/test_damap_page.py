@@ -67,10 +67,12 @@ def mark(text: str) -> str:
     """Our marker names put into the theme's page, in page order (what adopting it once does)."""
     pre = iter(n for n in BLOCKS if not n.endswith("/status"))
     text, count = re.subn(r"(PREFORMATTED AREA TEXT BEGIN #+ #\}\n)(.*?)\n(\{#- #+ PREFORMATTED AREA TEXT END)",
-                          lambda m: f"{m[1]}{markers.begin(next(pre))}\n{m[2]}\n{markers.END}\n{m[3]}", text, flags=re.S)
+                          lambda m: f"{m[1]}{markers.begin(next(pre))}\n{m[2]}\n{markers.END}\n{m[3]}",
+                          text, flags=re.S)
     assert count == 6, "the theme's page changed: update the adoption"
     status = iter(n for n in BLOCKS if n.endswith("/status"))
-    text, count = re.subn(r"\((HTTP 20\d - [A-Za-z]+)\)", lambda m: f"({markers.begin(next(status))}{m[1]}{markers.END})", text)
+    text, count = re.subn(r"\((HTTP 20\d - [A-Za-z]+)\)",
+                          lambda m: f"({markers.begin(next(status))}{m[1]}{markers.END})", text)
     assert count == 2
     return text
 
@@ -103,7 +105,8 @@ def test_example_blocks_say_what_waits_for_damap_and_invent_nothing():
 
 # ------------------------------------------------------------------ the theme page's three mistakes
 def test_python_fetch_sends_post(cases_copy):
-    mutate(cases_copy / "snippets/damap1_fetch_dmps/list.py", r"requests\.get\(url, headers=headers\)", "requests.post(url, headers=headers)")
+    mutate(cases_copy / "snippets/damap1_fetch_dmps/list.py", r"requests\.get\(url, headers=headers\)",
+           "requests.post(url, headers=headers)")
     out = verify(cases_copy, "damap1_fetch_dmps")
     assert "FAIL damap1_fetch_dmps › list" in out
     assert "sent POST, the page documents GET" in out
@@ -111,7 +114,8 @@ def test_python_fetch_sends_post(cases_copy):
 
 
 def test_link_path_without_damap(cases_copy):
-    mutate_snippet(cases_copy, "damap2_link_record", "link", r"(SITE_API_URL \}\}/invenio_damap/)damap/(dmp/1337)", r"\1\2")
+    mutate_snippet(cases_copy, "damap2_link_record", "link",
+                   r"(SITE_API_URL \}\}/invenio_damap/)damap/(dmp/1337)", r"\1\2")
     out = verify(cases_copy, "damap2_link_record")
     assert "FAIL damap2_link_record › link" in out
     assert ("sent POST /api/invenio_damap/dmp/1337/dataset/abcde-12345, which is not the Endpoint line's"

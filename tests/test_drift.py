@@ -102,7 +102,8 @@ def test_field_of_the_example_that_disappears():
             hit["metadata"]["publicationDate"] = hit["metadata"].pop("publication_date")
 
     found = diff("case2_search", "search", rename)
-    assert ("missing", "hits.hits.*.metadata.publication_date", True, ("case2_search/search/response",)) in summary(found)
+    assert ("missing", "hits.hits.*.metadata.publication_date", True,
+            ("case2_search/search/response",)) in summary(found)
     assert ("added", "hits.hits.*.metadata.publicationDate", False, ()) in summary(found)  # where it went
 
 
@@ -150,7 +151,8 @@ def test_what_a_recording_normalises_drift_ignores():
     case = CASES["case3_upload"]
     before, after = leaves(answer.json()), leaves(json.loads(live))
     assert sum(before[path] != after[path] for path in before) >= 10  # the live answer differs in values,
-    assert compare(case.name, case.step("reserve-doi"), answer, answer.status, answer.headers, live.encode()) == []  # none of them counts
+    # none of them counts
+    assert compare(case.name, case.step("reserve-doi"), answer, answer.status, answer.headers, live.encode()) == []
 
 
 # ------------------------------------------------------------ against the reference instance
@@ -159,7 +161,8 @@ def test_a_real_draft_with_missing_metadata_is_reported_as_required_fields(insta
     """The instance's own validation errors, compared with the recorded create."""
     api, token = instance_env["DOCS_API_URL"], instance_env["DOCS_API_TOKEN"]
     headers = {"Authorization": f"Bearer {token}"}
-    answer = requests.post(f"{api}/records", json={"metadata": {"title": "apidocs drift test draft"}, "files": {"enabled": False}},
+    answer = requests.post(f"{api}/records",
+                           json={"metadata": {"title": "apidocs drift test draft"}, "files": {"enabled": False}},
                            headers=headers, timeout=60)
     try:
         assert answer.status_code == 201, answer.text
@@ -191,7 +194,8 @@ def test_reference_instance_with_renamed_sort_option_names_the_stale_blocks(inst
         env = {**os.environ, "DOCS_INSTANCE_ENV": str(ROOT / ".instance" / "env"), "DOCS_API_URL": url,
                "DOCS_CASSETTES": str(CASSETTES)}
         done = subprocess.run([sys.executable, "-m", "apidocs.cli", "live", "case1_metadata", "case2_search",
-                               "--report", str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+                               "--report", str(tmp_path)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 1, done.stdout + done.stderr
     summary = json.loads((tmp_path / "summary.json").read_text())
     text = (tmp_path / "report.md").read_text()

@@ -22,7 +22,8 @@ def test_python_snippet_with_an_unused_import_fails(cases_copy):
 
 
 def test_curl_snippet_with_an_unquoted_expansion_fails(cases_copy):
-    mutate(cases_copy / "snippets/case1_metadata/get.sh", r'^curl "\{\{ config\.SITE_API_URL \}\}(/records/abcde-12345)"', r"curl $API_URL\1")
+    mutate(cases_copy / "snippets/case1_metadata/get.sh",
+           r'^curl "\{\{ config\.SITE_API_URL \}\}(/records/abcde-12345)"', r"curl $API_URL\1")
     done = run_cli("lint", "case1_metadata", "--cases-dir", str(cases_copy))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case1_metadata › get (cURL)" in done.stdout and "SC2086" in done.stdout

@@ -79,7 +79,8 @@ def test_one_pass_finds_a_stale_page(inputs):
 
 
 def test_one_pass_fails_a_failing_step_and_does_not_check_its_page(inputs):
-    mutate(inputs["cases"] / "snippets/case1_metadata/get.py", r'/records/abcde-12345"', '/records/abcde-12345/versions"')
+    mutate(inputs["cases"] / "snippets/case1_metadata/get.py", r'/records/abcde-12345"',
+           '/records/abcde-12345/versions"')
     done = apidocs(inputs, "verify", "--check-pages")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case1_metadata › get" in done.stdout
@@ -147,7 +148,8 @@ def test_a_corrupt_or_unreadable_cache_is_ignored(inputs, entry):
     assert "page/about_api.html is up to date" in done.stdout
     assert done.stderr == ""
     if entry is not None:  # replaced by a good entry
-        assert json.loads(path.read_text(encoding="utf-8"))["key"] == cache.key("api", inputs["cases"], inputs["cassettes"])
+        assert (json.loads(path.read_text(encoding="utf-8"))["key"]
+                == cache.key("api", inputs["cases"], inputs["cassettes"]))
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(inputs):
@@ -197,7 +199,8 @@ def _fresh_tool_version():
 def test_a_check_from_the_cache_imports_nothing_of_the_replay(inputs):
     assert check(inputs).returncode == 0
     probe = ("import sys; from apidocs.cli import main; code = main(sys.argv[1:]);"
-             " heavy = sorted({m.split('.')[0] for m in sys.modules} & {'vcr', 'yaml', 'requests', 'urllib3', 'runner'});"
+             " heavy = sorted({m.split('.')[0] for m in sys.modules}"
+             " & {'vcr', 'yaml', 'requests', 'urllib3', 'runner'});"
              " print('imported:', heavy); sys.exit(code)")
     done = subprocess.run([sys.executable, "-c", probe, "render", "--check", "--page", "api",
                            "--cases-dir", str(inputs["cases"]), "--cassettes", str(inputs["cassettes"])],

@@ -22,8 +22,10 @@ STEP = Snippet(
 )
 CASE = Case(name="c1", title="T", story="S", steps=(STEP,), placeholders={"abcde-12345": "record_id"})
 RECORDED = {
-    "links": {"self": "http://invenio.invalid/api/records/recid-00003", "html": "https://invenio.invalid/records/recid-00003"},
-    "metadata": {"resource_type": {"title": {"en": "Dataset"}, "id": "dataset"}, "title": "A <b> & {{ x }}", "extra": 1},
+    "links": {"self": "http://invenio.invalid/api/records/recid-00003",
+              "html": "https://invenio.invalid/records/recid-00003"},
+    "metadata": {"resource_type": {"title": {"en": "Dataset"}, "id": "dataset"},
+                 "title": "A <b> & {{ x }}", "extra": 1},
     "hits": [{"id": "recid-00007", "x": 1}, {"id": "recid-00003"}],
     "id": "recid-00003",
 }
@@ -94,7 +96,8 @@ def test_step_blocks_need_a_verified_run_for_an_example():
     with pytest.raises(RenderError, match="c1/get: no verified run"):
         blocks.step_blocks(CASE, None, STEP)
     result = StepResult("c1", STEP, {"python": run(), "curl": run()})
-    assert set(blocks.step_blocks(CASE, result, STEP)) == {"c1/get/curl", "c1/get/python", "c1/get/response", "c1/get/status"}
+    assert set(blocks.step_blocks(CASE, result, STEP)) == {"c1/get/curl", "c1/get/python",
+                                                           "c1/get/response", "c1/get/status"}
 
 
 def test_template_text_renders_back_to_the_exact_text():

@@ -150,9 +150,11 @@ def test_render_check_edit_and_case_change(recorded, tmp_path):
     done = render_cli("--into", str(page), "--check", "--cases-dir", str(folder), cassettes_dir=recorded)
     assert done.returncode == 1 and '+curl --fail "{{ config.SITE_API_URL }}/records/abcde-12345"' in done.stdout
     assert render_cli("--into", str(page), "--cases-dir", str(folder), cassettes_dir=recorded).returncode == 0
-    assert render_cli("--into", str(page), "--check", "--cases-dir", str(folder), cassettes_dir=recorded).returncode == 0
+    assert render_cli("--into", str(page), "--check", "--cases-dir", str(folder),
+                      cassettes_dir=recorded).returncode == 0
     changed = page.read_text()
-    assert changed != rendered and strip_blocks(changed) == strip_blocks(TEMPLATE.read_text())  # outside the markers: same
+    # outside the markers: same
+    assert changed != rendered and strip_blocks(changed) == strip_blocks(TEMPLATE.read_text())
 
 
 def test_rendered_page_shows_exactly_the_verified_texts(recorded, results, tmp_path):
@@ -189,18 +191,20 @@ def mark(text: str) -> str:
     names = [n for n in markers.find(ours) if n not in ADDED]
     pre = iter(n for n in names if kind_of(n) not in INLINE_KINDS)
     text, count = re.subn(r"(PREFORMATTED AREA TEXT BEGIN #+ #\}\n)(.*?)\n(\{#- #+ PREFORMATTED AREA TEXT END)",
-                          lambda m: f"{m[1]}{markers.begin(next(pre))}\n{m[2]}\n{markers.END}\n{m[3]}", text, flags=re.S)
+                          lambda m: f"{m[1]}{markers.begin(next(pre))}\n{m[2]}\n{markers.END}\n{m[3]}",
+                          text, flags=re.S)
     assert count == 23
     status = iter(n for n in names if n.endswith("/status"))
     text = re.sub(r"\((HTTP 200 - OK)\)", lambda m: f"({markers.begin(next(status))}{m[1]}{markers.END})", text)
     for parameter in ("q", "sort", "size", "page"):
+        begin = markers.begin(f"case2_search/param-{parameter}/inline")
         text = re.sub(rf"<code>({parameter}=[^<]*)</code>",
-                      lambda m: f"<code>{markers.begin(f'case2_search/param-{parameter}/inline')}{m[1]}{markers.END}</code>",
-                      text)
+                      lambda m, begin=begin: f"<code>{begin}{m[1]}{markers.END}</code>", text)
     # the curation example (status line and response block), as our page has it, after the Python block
     added = re.search(r"\n\n( *<p><strong>[^\n]*" + re.escape(markers.begin(ADDED[0])) + r".*?</div>\n)(?= *</li>)",
                       ours, re.S)
-    anchor = re.search(r"print\(response\.json\(\)\)\n\{#- apidocs:end #\}\n.*?</div>\n", text[text.index("/curations/"):], re.S)
+    anchor = re.search(r"print\(response\.json\(\)\)\n\{#- apidocs:end #\}\n.*?</div>\n",
+                       text[text.index("/curations/"):], re.S)
     assert added and anchor, "our page or the theme's changed: update the adoption"
     at = text.index("/curations/") + anchor.end()
     return text[:at] + "\n" + added[1] + text[at:]
@@ -242,8 +246,10 @@ def test_notebook_validates_and_runs_against_the_replay(recorded, results, tmp_p
         notebook = nbformat.read(out, as_version=4)
         nbformat.validate(notebook)
         first = notebook.cells[0]
-        assert first.cell_type == "code" and f'API_URL = "{proxy.base_url}"' in first.source and "TOKEN = " in first.source
-        headings = [c.source.splitlines()[0] for c in notebook.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+        assert (first.cell_type == "code" and f'API_URL = "{proxy.base_url}"' in first.source
+                and "TOKEN = " in first.source)
+        headings = [c.source.splitlines()[0] for c in notebook.cells
+                    if c.cell_type == "markdown" and c.source.startswith("## ")]
         assert headings == [f"## Case {i} - {c.title}" for i, c in enumerate(CASES, start=1)]
 
         steps = {(c.name, s.name): s for c in CASES for s in c.steps}

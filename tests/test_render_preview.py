@@ -112,9 +112,10 @@ def test_every_block_is_visible_with_its_copy_button(built, browser):
     browser.go(html.resolve().as_uri())
     found = browser.run(BLOCKS_SCRIPT)
     template = TEMPLATE.read_text(encoding="utf-8")
-    names = [b.name for b in sorted(markers.find(template).values(), key=lambda b: b.start) if b.kind not in INLINE_KINDS]
+    names = [b.name for b in sorted(markers.find(template).values(), key=lambda b: b.start)
+             if b.kind not in INLINE_KINDS]
     assert len(found) == len(names) == 24  # the seed's 23 + the curation example response
-    for name, block in zip(names, found):
+    for name, block in zip(names, found, strict=True):
         assert block["shown"] and block["width"] > 300 and block["height"] > 20, name
         assert block["text"], name
         button = block["button"]

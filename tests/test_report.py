@@ -34,7 +34,8 @@ def read_all(paths: list[Path]) -> str:
 
 
 def gate(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "runner.report", str(folder)], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "runner.report", str(folder)],
+                          cwd=ROOT, capture_output=True, text=True)
 
 
 def steps_checked(text: str) -> list[str]:
@@ -59,7 +60,8 @@ def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
     waiting = {(r.case, r.step.name) for r in replayed if r.waiting}
     for case in CASES:
         for snippet in case.snippets:
-            sent = f"- {case.name} › {snippet.name}: Python, cURL ran as shown and sent the same request, to the Endpoint line; "
+            sent = (f"- {case.name} › {snippet.name}: Python, cURL ran as shown and sent the same request,"
+                    " to the Endpoint line; ")
             if (case.name, snippet.name) in waiting:  # its upstream server did not answer the recording
                 assert (sent + f"verified up to the call to {snippet.upstream.name}") in text
                 assert f"waits for a {snippet.upstream.name} server (HTTP {snippet.expect.status}" in text
@@ -73,7 +75,8 @@ def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
 
 def test_failing_step_names_case_step_language_request_and_hides_tokens(cases_copy, tmp_path):
     """A case copy whose request body changed: the cassette holds no answer for it."""
-    mutate_snippet(cases_copy, "case3_upload", "create", r'"title": "New Dataset Title"', '"title": "Renamed Dataset Title"')
+    mutate_snippet(cases_copy, "case3_upload", "create", r'"title": "New Dataset Title"',
+                   '"title": "Renamed Dataset Title"')
     results = replay(["case3_upload"], cases_copy)
     paths = write_reports(tmp_path, results, Settings(mode="replay", cassettes=CASSETTES))
     md = (tmp_path / "report.md").read_text()
@@ -178,5 +181,6 @@ def test_live_run_of_the_reference_instance_is_clean_and_the_gate_reads_it(insta
     assert "re-record the cassette" not in text
     checked = gate(reports)
     assert checked.returncode == 0 and checked.stdout.startswith(f"OK — {total} passed"), checked.stdout
-    tokens = [instance_env[k] for k in ("DOCS_API_TOKEN", "DOCS_CURATOR_TOKEN", "DOCS_UNTRUSTED_TOKEN") if instance_env.get(k)]
+    tokens = [instance_env[k] for k in ("DOCS_API_TOKEN", "DOCS_CURATOR_TOKEN", "DOCS_UNTRUSTED_TOKEN")
+              if instance_env.get(k)]
     assert tokens and not any(token in read_all(list(reports.iterdir())) for token in tokens)

@@ -36,7 +36,8 @@ MISTAKES = {
     ),
     "snippet missing its Authorization header": Mistake(
         "snippets/case3_upload/create.sh",
-        r'(curl -X POST "\{\{ config\.SITE_API_URL \}\}/records" \\\n)\s*-H "Authorization: Bearer \{your-access-token\}" \\\n',
+        r'(curl -X POST "\{\{ config\.SITE_API_URL \}\}/records" \\\n)'
+        r'\s*-H "Authorization: Bearer \{your-access-token\}" \\\n',
         r"\1", "case3_upload › create", ("no Authorization header, but this endpoint needs a token",),
     ),
     "query on a field that does not exist": Mistake(

@@ -128,7 +128,8 @@ DOCS = {
     "r1": {"title": "Temperature series Zürich", "suggest": "Temperature series Zürich",
            "contact": "anna.muster@tuwien.ac.at", "publication_date": {"gte": "2019-01-01", "lte": "2019-12-31"},
            "created": "2024-03-01T10:00:00Z", "location": {"lat": 47.37, "lon": 8.54},
-           "area": {"type": "polygon", "coordinates": [[[8.4, 47.3], [8.7, 47.3], [8.7, 47.5], [8.4, 47.5], [8.4, 47.3]]]},
+           "area": {"type": "polygon",
+                    "coordinates": [[[8.4, 47.3], [8.7, 47.3], [8.7, 47.5], [8.4, 47.5], [8.4, 47.3]]]},
            "client_ip": "10.1.2.3", "year": 2019, "downloads": 5, "timeline": {"name": "record"}},
     "r2": {"title": "Climate model output, Vienna (v2)", "suggest": "Climate model output Vienna",
            "contact": "data@example.org", "publication_date": {"gte": "2021-06-01", "lte": "2021-06-30"},
@@ -177,9 +178,11 @@ def t_index(c):
     for _id, doc in DOCS.items():
         lines += [{"index": {"_index": RECORDS, "_id": _id, "routing": _id}}, doc]
     lines += [{"index": {"_index": RECORDS, "_id": "e1", "routing": "r1"}},
-              {"timeline": {"name": "event", "parent": "r1"}, "title": "comment accepted", "created": "2024-03-02T10:00:00Z"}]
+              {"timeline": {"name": "event", "parent": "r1"}, "title": "comment accepted",
+               "created": "2024-03-02T10:00:00Z"}]
     lines += [{"index": {"_index": RECORDS, "_id": "e2", "routing": "r2"}},
-              {"timeline": {"name": "event", "parent": "r2"}, "title": "review requested", "created": "2024-05-02T10:00:00Z"}]
+              {"timeline": {"name": "event", "parent": "r2"}, "title": "review requested",
+               "created": "2024-05-02T10:00:00Z"}]
     res = c.call("POST", "/_bulk?refresh=true", lines, ndjson=True)
     assert not res["errors"], json.dumps(res)[:800]
     return f"{len(res['items'])} docs"
@@ -217,11 +220,12 @@ def t_qs_range(c):
 
 @check("date_histogram on a date_range field with format (publication-date facet) + terms + stats")
 def t_aggs(c):
-    res = c.call("POST", f"/{RECORDS}/_search", {"size": 0, "query": {"exists": {"field": "publication_date"}}, "aggs": {
-        "years": {"date_histogram": {"field": "publication_date", "calendar_interval": "year",
-                                     "format": "yyyy", "min_doc_count": 1}},
-        "titles": {"terms": {"field": "title.keyword"}},
-        "dl": {"stats": {"field": "downloads"}}}})
+    res = c.call("POST", f"/{RECORDS}/_search", {
+        "size": 0, "query": {"exists": {"field": "publication_date"}}, "aggs": {
+            "years": {"date_histogram": {"field": "publication_date", "calendar_interval": "year",
+                                         "format": "yyyy", "min_doc_count": 1}},
+            "titles": {"terms": {"field": "title.keyword"}},
+            "dl": {"stats": {"field": "downloads"}}}})
     years = {b["key_as_string"]: b["doc_count"] for b in res["aggregations"]["years"]["buckets"]}
     assert years == {"2019": 1, "2021": 1, "2023": 1}, years
     assert res["aggregations"]["dl"]["sum"] == 18, res["aggregations"]["dl"]
@@ -335,9 +339,10 @@ def t_datastream(c):
 @check("legacy + composable index templates with component template (invenio-stats style)")
 def t_templates(c):
     c.call("PUT", f"/_component_template/{PREFIX}base", {"template": {"settings": {"number_of_replicas": 0}}})
-    c.call("PUT", f"/_index_template/{PREFIX}events", {"index_patterns": [PREFIX + "events-*"],
-                                                       "composed_of": [PREFIX + "base"],
-                                                       "template": {"mappings": {"properties": {"timestamp": {"type": "date"}}}}})
+    c.call("PUT", f"/_index_template/{PREFIX}events", {
+        "index_patterns": [PREFIX + "events-*"],
+        "composed_of": [PREFIX + "base"],
+        "template": {"mappings": {"properties": {"timestamp": {"type": "date"}}}}})
     c.call("PUT", f"/_template/{PREFIX}legacy", {"index_patterns": [PREFIX + "legacy-*"],
                                                  "mappings": {"properties": {"count": {"type": "integer"}}}})
     c.call("POST", f"/{PREFIX}events-2026-01/_doc?refresh=true", {"timestamp": "2026-01-01T00:00:00"})
