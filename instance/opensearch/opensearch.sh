@@ -62,7 +62,11 @@ check_java() {
 
 build_hash() {
     # What a build depends on: the pom and the launcher sources.
-    (cd "$HERE" && cat pom.xml $(find src -type f | LC_ALL=C sort)) | sha256sum | cut -d' ' -f1
+    (cd "$HERE" && find src -type f -print0 | LC_ALL=C sort -z | xargs -0 cat pom.xml) | sha256sum | cut -d' ' -f1
+}
+
+jar_count() {
+    find "$LIB" -mindepth 1 -maxdepth 1 | wc -l
 }
 
 is_built() {
@@ -74,7 +78,7 @@ is_built() {
 cmd_build() {
     check_java
     if is_built; then
-        say "build up to date ($(ls "$LIB" | wc -l) jars in ${LIB#$REPO/})"
+        say "build up to date ($(jar_count) jars in ${LIB#"$REPO"/})"
         return 0
     fi
     command -v mvn >/dev/null 2>&1 || die "Maven not found (apt-get install -y maven)"
@@ -83,7 +87,7 @@ cmd_build() {
     [[ -z "$running" ]] || die "the launcher or its jars changed, but OpenSearch (pid $running) runs from them: run '$0 stop' first"
     mkdir -p "$TARGET"
     local blog="$TARGET/build.log"
-    say "building the launcher and fetching the OpenSearch jars with Maven (log: ${blog#$REPO/})"
+    say "building the launcher and fetching the OpenSearch jars with Maven (log: ${blog#"$REPO"/})"
     rm -rf "$LIB" "$STAMP"
     if ! (cd "$HERE" && mvn -B -q -Dstyle.color=never package 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >"$blog"; exit "${PIPESTATUS[0]}"); then
         if grep -qiE "Could not (transfer|resolve)|UnknownHost|Connection (refused|timed out)|Network is unreachable|Failed to read artifact descriptor" "$blog"; then
@@ -94,7 +98,7 @@ cmd_build() {
     fi
     compgen -G "$LIB/opensearch-2.19*.jar" >/dev/null || die "build finished but $LIB has no opensearch jar; see $blog"
     build_hash >"$STAMP"
-    say "built: $(ls "$LIB" | wc -l) jars, $(du -sh "$LIB" | cut -f1) in ${LIB#$REPO/}"
+    say "built: $(jar_count) jars, $(du -sh "$LIB" | cut -f1) in ${LIB#"$REPO"/}"
 }
 
 # PID of our node if it runs (from the pid file, checked against /proc), else empty.
