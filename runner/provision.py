@@ -24,11 +24,10 @@ class FixtureLike(Protocol):
     name: str
     title: str
     file: str
+    csv: str  # the file's content
 
     @property
     def marker(self) -> str: ...
-
-    def csv(self) -> bytes: ...
 
     def metadata(self) -> dict: ...
 
