@@ -10,6 +10,7 @@ import pytest
 import requests
 import yaml
 
+from conftest import CASSETTES, run_cli
 from runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
 from core.files import write_atomically
 from core.errors import CassetteError, OutputError
@@ -126,3 +127,14 @@ def test_response_key_order_does_not_change_the_file():
     first = normalise(recording('{"pids": {"oai": 1, "doi": 2}}'), "http://h")
     second = normalise(recording('{"pids": {"doi": 2, "oai": 1}}'), "http://h")
     assert first == second
+
+
+@pytest.mark.live
+def test_committed_cassettes_are_what_the_recorder_makes_of_the_reference_instance(instance_env, tmp_path):
+    """Recorded, never typed: recording every case again gives the committed files byte for byte."""
+    done = run_cli("record", "--cassettes", str(tmp_path), env=instance_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    committed = sorted(p.name for p in CASSETTES.glob("*.yaml"))
+    assert sorted(p.name for p in tmp_path.glob("*.yaml")) == committed
+    differ = [name for name in committed if (tmp_path / name).read_bytes() != (CASSETTES / name).read_bytes()]
+    assert not differ, f"re-recorded cassettes differ from the committed ones: {differ} (run `make record`)"
