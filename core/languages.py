@@ -69,8 +69,8 @@ def ordered(names) -> list[str]:
     return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
 
 
-PYTHON = register(Language("python", "Python", ".py", (sys.executable, "-I"),
+register(Language("python", "Python", ".py", (sys.executable, "-I"),
                            lint=(str(Path(sys.executable).with_name("ruff")), "check", "--quiet", "--no-cache",
                                  "--isolated", "--select", "E,F,W,B")))
-CURL = register(Language("curl", "cURL", ".sh", ("bash",), needs="curl",
+register(Language("curl", "cURL", ".sh", ("bash",), needs="curl",
                          lint=(str(Path(sys.executable).with_name("shellcheck")), "--shell=bash")))

@@ -21,6 +21,8 @@ from core.problems import Problem
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 API_URL = "{{ config.SITE_API_URL }}"
+#: where an Endpoint line's path starts: the API URL's own path on the page's instances
+API_PREFIX = "/api"
 TOKEN = "{your-access-token}"
 
 Bindings = dict[str, str]
@@ -134,7 +136,7 @@ DRAFTS_PATH = "/records"
 
 def creates_draft(step: Step) -> bool:
     """True for a step that creates a draft, which the run must delete again."""
-    path = step.endpoint.removeprefix("/api") if isinstance(step, Snippet) else step.path
+    path = step.endpoint.removeprefix(API_PREFIX) if isinstance(step, Snippet) else step.path
     return step.method.upper() == "POST" and path.rstrip("/") == DRAFTS_PATH
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import requests
 
 from core.errors import ApidocsError
+from core.jsonpath import lookup
 
 
 #: Sent with every housekeeping request (snippets send their own client's).
@@ -71,7 +72,7 @@ class Api:
     def search(self, path: str, query: str, token: str | None = None, size: int = 10) -> list[dict]:
         """The hits of a search (``/records`` or ``/user/records``) for ``query``."""
         found = self.json("GET", path, token, params={"q": query, "size": str(size)})
-        return list(found.get("hits", {}).get("hits", []))
+        return list(lookup(found, "hits.hits", default=[]))
 
 
 def _message(response: requests.Response) -> str:

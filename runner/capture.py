@@ -32,7 +32,6 @@ HOP_BY_HOP = {
 }
 #: Response headers the proxy does not keep: it frames (and never re-encodes) bodies itself.
 DROPPED_RESPONSE_HEADERS = frozenset(HOP_BY_HOP | {"content-encoding"})
-#: What a read-only run may send.
 
 
 @dataclass

@@ -55,11 +55,6 @@ def scrub_request(secrets: Iterable[str]):
     return scrub
 
 
-
-def path_for(folder: Path, case: str) -> Path:
-    """Where the cassette of ``case`` lives in ``folder``."""
-    return folder / f"{case}.yaml"
-
 def scrub_response(secrets: Iterable[str]):
     """A ``before_record_response`` hook: no cookie, no session, no token in a body."""
     secrets = [s for s in secrets if s]
@@ -231,6 +226,11 @@ def auth_presence(r1, r2) -> None:
 
 
 # ----------------------------------------------------------------- storage
+def path_for(folder: Path, case: str) -> Path:
+    """Where the cassette of ``case`` lives in ``folder``."""
+    return folder / f"{case}.yaml"
+
+
 def atomic_persister(upstream_origin: str | None):
     """A persister that normalises (when recording) and writes through a temp file."""
 
@@ -422,13 +422,3 @@ def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:
     recorder.register_persister(atomic_persister(upstream_origin))
     return recorder
 
-
-__all__ = [
-    "CANONICAL_ORIGIN",
-    "Recorded",
-    "load_checked",
-    "load_interactions",
-    "make_vcr",
-    "normalise",
-    "replay",
-]

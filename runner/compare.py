@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from runner.api import server_message
 from runner.capture import Exchange
 from core.jsonpath import lookup
-from core.model import Expect
+from core.model import API_PREFIX, Expect
 from core.problems import Kind, Problem, from_check
 from runner.snippets import generalise
 
@@ -109,7 +109,6 @@ def request_problems(request: RequestView, needs_token: bool, method: str) -> li
 
 
 #: How the Endpoint lines of the page name the API base.
-API_PREFIX = "/api"
 
 
 def endpoint_problems(request: RequestView, method: str, endpoint: str, api_path: str) -> list[Problem]:

@@ -30,10 +30,9 @@ from urllib.parse import urlsplit
 from core import volatile
 from core.blocks import concerned
 from core.errors import CassetteError
-from core.model import Snippet, Step
+from core.model import API_PREFIX, Snippet, Step
 from core.problems import Kind
 from runner.capture import HOP_BY_HOP
-from runner.compare import API_PREFIX
 from runner.cassette import Recorded, load_interactions, path_for
 
 #: How each kind of finding reads in a report.

@@ -44,13 +44,16 @@ class StepRun:
     request: RequestView | None = None
     table: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    skipped: bool = False
     #: why this chain did not run the step: the earlier step that stopped it
     stopped_by: str = ""
     #: the action's stand-in ran, because the target lacks the fixtures
     stand_in: bool = False
     #: what of the documented answer this run could not verify (see :class:`model.Upstream`)
     waiting: str = ""
+
+    @property
+    def skipped(self) -> bool:
+        return bool(self.stopped_by)
 
     @property
     def response(self) -> Exchange | None:
@@ -229,7 +232,7 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
     runs = {}
     for language, chain in chains.items():
         if chain.stopped_at:
-            runs[language] = StepRun(language, skipped=True, stopped_by=chain.stopped_at)
+            runs[language] = StepRun(language, stopped_by=chain.stopped_at)
             continue
         if isinstance(step, Snippet):
             run = _run_snippet(case, step, language, chain.bindings, proxy, settings,

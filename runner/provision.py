@@ -45,7 +45,7 @@ def provision(api: Api, fixtures: Iterable[FixtureLike], tokens: dict[str, str],
     """Find or create every fixture; ``query_for(marker)`` is the search that finds one."""
     done = Provisioned()
     for fixture in fixtures:
-        hits = api.search("/records", query_for(fixture.marker))
+        hits = api.search("/records", query_for(fixture.marker), size=1)
         if hits:
             done.found[fixture.name] = hits[0]["id"]
             say(f"  found    {fixture.name:18} {hits[0]['id']}  {fixture.title}")

@@ -73,8 +73,11 @@ class LanguageReport:
     problems: list[Problem]
     drift: list[Finding] = field(default_factory=list)
     context: list[Finding] = field(default_factory=list)
-    skipped: bool = False
-    stopped_by: str = ""  # the earlier step its chain stopped at
+    stopped_by: str = ""  # the earlier step its chain stopped at ("": it ran)
+
+    @property
+    def skipped(self) -> bool:
+        return bool(self.stopped_by)
 
     @property
     def label(self) -> str:
@@ -122,7 +125,6 @@ def analyse(results: list, settings) -> list[StepReport]:
                 problems=list(run.problems),
                 drift=found.drift if found and not data else [],
                 context=found.context if found and not data else [],
-                skipped=run.skipped,
                 stopped_by=run.stopped_by,
             )
             languages.append(report)
@@ -327,7 +329,8 @@ def markdown(reports: list[StepReport], meta: dict) -> str:
             f"| case | step | kind | {' | '.join(label(n) for n in languages)} | outcome | stale blocks |",
             "|---" * (len(languages) + 5) + "|"]
     for r in reports:
-        cells = [_cells(r).get(name, "") for name in languages]
+        by_language = _cells(r)
+        cells = [by_language.get(name, "") for name in languages]
         out.append(f"| {r.case} | {r.step} | {r.kind} | {' | '.join(cells)} "
                    f"| {r.outcome} | {', '.join(f'`{b}`' for b in r.stale)} |")
     out.append("")
@@ -384,7 +387,8 @@ def html_report(reports: list[StepReport], meta: dict) -> str:
     rows = []
     languages = _languages(reports)
     for r in reports:
-        cells = "".join(f"<td>{e(_cells(r).get(name, ''))}</td>" for name in languages)
+        by_language = _cells(r)
+        cells = "".join(f"<td>{e(by_language.get(name, ''))}</td>" for name in languages)
         rows.append(
             f"<tr><td>{e(r.case)}</td><td>{e(r.step)}</td><td>{e(r.kind)}</td>{cells}"
             f"<td style='color:{colour[r.outcome]};font-weight:bold'>{e(r.outcome)}</td>"
