@@ -15,14 +15,11 @@ import argparse
 import sys
 import time
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import settings as settings_module
+from apidocs.options import add_cases_dir, add_cassettes, load_settings
 from core.errors import catch_signals, one_line_errors
-from core.files import check_folder
-from apidocs.online import connect, prepare
 from core.model import Case, Snippet
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
@@ -46,9 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text in MODES_HELP.items():
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all), e.g. case1_metadata")
-        sub.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
-        sub.add_argument("--cassettes", type=Path, default=None,
-                         help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
+        add_cases_dir(sub)
+        add_cassettes(sub)
         sub.add_argument("--report", type=Path, default=None,
                          help="also write JUnit XML, Markdown and HTML reports here")
         if name == "verify":
@@ -61,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("provision", help=PROVISION_HELP, description=PROVISION_HELP)
     lint = commands.add_parser("lint", help=LINT_HELP, description=LINT_HELP)
     lint.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all)")
-    lint.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
+    add_cases_dir(lint)
     commands.add_parser("list", help="list the cases and their steps")
     commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
     return parser
@@ -91,10 +87,10 @@ def list_cases() -> int:
 
 
 def lint(args: argparse.Namespace) -> int:
-    from apidocs.loader import HERE, load_cases
+    from apidocs.loader import load_cases
     from runner.lint import lint_cases
 
-    findings, count = lint_cases(load_cases(args.cases or None, folder=args.cases_dir or HERE))
+    findings, count = lint_cases(load_cases(args.cases or None, folder=args.cases_dir))
     for finding in findings:
         print(f"  FAIL {finding.line()}")
     print(f"lint: {count} snippets, {len(findings)} with findings (ruff for Python, shellcheck for cURL)")
@@ -104,6 +100,8 @@ def lint(args: argparse.Namespace) -> int:
 def provision() -> int:
     from cases.fixtures import FIXTURES, marker_query
 
+    from apidocs.online import connect
+    from core import settings as settings_module
     from runner.provision import provision as provision_fixtures
 
     settings = settings_module.load("live")
@@ -117,21 +115,25 @@ def provision() -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from apidocs.loader import HERE, load_pages, pick
+    from apidocs.loader import load_pages, pick
+    from apidocs.online import prepare
+    from core.files import check_folder
     from runner.engine import Ledger
 
-    settings = settings_module.load(MODE_OF[args.command], read_only=getattr(args, "read_only", False))
-    if args.cassettes:
-        settings = replace(settings, cassettes=args.cassettes)
+    settings = load_settings(MODE_OF[args.command], args, read_only=getattr(args, "read_only", False))
     if args.report:  # found out before the run, not after it
         check_folder(args.report, "the reports")
     if settings.mode == "record":
         check_folder(settings.cassettes, "the recorded cassettes")
-    folder = args.cases_dir or HERE
+    folder = args.cases_dir
     pages = load_pages(folder)
     cases = pick([case for page_cases in pages.values() for case in page_cases], args.cases or None)
     # the inputs the results come from, taken before the run (a file changed meanwhile is not theirs)
-    keys = page_keys(pages, folder, settings) if getattr(args, "check_pages", False) else {}
+    keys: dict[str, str | None] = {}
+    if getattr(args, "check_pages", False):  # each page's cache key (render.cache), for pages with cases
+        from render import cache
+
+        keys = cache.keys([name for name, page_cases in pages.items() if page_cases], folder, settings.cassettes)
     settings, cases, left_out = prepare(settings, cases)
     where = "committed cassettes" if settings.mode == "replay" else settings.api_url
     kind = f"{settings.mode}, read-only," if settings.read_only else settings.mode
@@ -147,11 +149,12 @@ def run(args: argparse.Namespace) -> int:
     print_ledger(ledger, settings)
     clean = True  # drift (a live answer unlike its recording) is found by the report
     if args.report:
-        from runner.report import read_summary, write_reports
+        from runner.report import build_reports, save_reports
 
-        for path in write_reports(args.report, results, settings, ledger=ledger, left_out=left_out):
+        reports = build_reports(results, settings, ledger=ledger, left_out=left_out)
+        for path in save_reports(args.report, reports):
             print(f"report: {path}")
-        clean = read_summary(args.report)["ok"]
+        clean = reports.ok
     stale = check_pages(pages, results, keys, settings) if keys else 0
     count = Counter(result.outcome for result in results)
     missing = f", {count['data']} data missing" if count["data"] else ""
@@ -161,13 +164,6 @@ def run(args: argparse.Namespace) -> int:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
               " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
     return 1 if count["passed"] < len(results) or stale or not clean else 0
-
-
-def page_keys(pages: dict[str, list[Case]], folder: Path, settings) -> dict[str, str | None]:
-    """Each page's cache key (:mod:`render.cache`), for the pages that have cases."""
-    from render import cache
-
-    return {name: cache.key(name, folder, settings.cassettes) for name, cases in pages.items() if cases}
 
 
 def check_pages(pages: dict[str, list[Case]], results: list[StepResult], keys: dict[str, str | None],

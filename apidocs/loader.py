@@ -30,7 +30,7 @@ def page_files(folder: Path = HERE, page: str | None = None) -> dict[str, list[P
     pages = [PAGES[page]] if page else PAGES.values()
     found = {p.name: sorted(folder.glob(p.case_glob)) for p in pages}
     if not any(found.values()):
-        patterns = ", ".join(f"{p.prefix}<n>_*.py" for p in pages)
+        patterns = ", ".join(p.case_pattern for p in pages)
         raise ApidocsError(f"no case scripts ({patterns}) in {folder}: there is nothing to verify")
     return found
 

@@ -29,6 +29,7 @@ import pytest
 
 from apidocs.online import prepare
 from core.errors import ApidocsError, ServerUnreachable, catch_signals
+from core.pages import PAGES
 from core.settings import MODES, Settings, load
 
 if TYPE_CHECKING:
@@ -116,8 +117,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[STATE]
     if state.settings is None and not state.could_not_run:
         if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and _aims_at_cases(session.config):
-            print("apidocs: error: no case collected: the case folder holds no case script"
-                  " (case<n>_*.py, damap<n>_*.py)", file=sys.stderr)
+            patterns = ", ".join(page.case_pattern for page in PAGES.values())
+            print(f"apidocs: error: no case collected: the case folder holds no case script ({patterns})",
+                  file=sys.stderr)
             session.exitstatus = 2
         return
     if state.caught:

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from apidocs.loader import HERE
+from apidocs.options import add_cases_dir, add_cassettes, load_settings
 from render import template
 from render.errors import RenderError
 from core.errors import catch_signals, one_line_errors
@@ -50,9 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="write the notebook instead of the page")
     parser.add_argument("--api-url", default=None, metavar="URL",
                         help="the API URL the notebook's first cell sets (default: TU Wien Research Data)")
-    parser.add_argument("--cases-dir", type=Path, default=None, help="folder of case scripts (default: cases/)")
-    parser.add_argument("--cassettes", type=Path, default=None,
-                        help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
+    add_cases_dir(parser)
+    add_cassettes(parser)
     parser.add_argument("--no-cache", action="store_true",
                         help="replay the cases even when the cache ($DOCS_CACHE) holds blocks from identical inputs")
     return parser
@@ -69,15 +67,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from core.pages import PAGES
-    from core import settings as settings_module
 
     if args.notebook and (args.check or args.into):
         raise RenderError("--notebook writes only the notebook: use it without --check and --into")
     if args.api_url and not args.notebook:
         raise RenderError("--api-url is for the notebook: use it with --notebook")
-    settings = settings_module.load("replay")
-    if args.cassettes:
-        settings = replace(settings, cassettes=args.cassettes)
+    settings = load_settings("replay", args)
     one_file = args.into or args.notebook
     pages = [args.page] if args.page else (["api"] if one_file else list(PAGES))
     if args.notebook:  # an output that cannot be written is found out before the replay
@@ -85,31 +80,33 @@ def _run(args: argparse.Namespace) -> int:
     elif not args.check:
         for name in [args.into] if args.into else [template(p) for p in pages]:
             check_file(name, "the page")
-    return max(_render_page(name, args, settings) for name in pages)
+    if args.notebook:
+        return _write_notebook(pages[0], args, settings)
+    from render import cache
+
+    keys = {} if args.no_cache else cache.keys(pages, args.cases_dir, settings.cassettes)
+    return max(_render_page(name, args, settings, keys.get(name)) for name in pages)
 
 
-def _render_page(name: str, args: argparse.Namespace, settings) -> int:
-    """Render one page into its template or ``--into`` (from the cache, else a replay of
-    its cases), or write its notebook."""
+def _render_page(name: str, args: argparse.Namespace, settings, key: str | None) -> int:
+    """Render one page into its template or ``--into``, from the cache entry under ``key``,
+    else from a replay of its cases."""
     from render import page
 
-    if args.notebook:
-        return _write_notebook(name, args, settings)
     target = args.into or template(name)
-    outcome = page.update(target, _contents(name, args.cases_dir or HERE, settings, args.no_cache),
-                          check=args.check)
+    outcome = page.update(target, _contents(name, args.cases_dir, settings, key), check=args.check)
     if args.check:
         return report_check(outcome, "render: ")
     print(f"render: {shown(target)} {'updated' if outcome.changed else 'unchanged'} ({outcome.blocks} blocks)")
     return 0
 
 
-def _contents(name: str, folder: Path, settings, no_cache: bool) -> dict[str, str]:
+def _contents(name: str, folder: Path, settings, key: str | None) -> dict[str, str]:
     """The template source of the page's blocks: cached while every input is byte for byte
-    the same (:mod:`render.cache`), else from a replay of its cases (and then cached)."""
+    the same (:mod:`render.cache`; ``key`` None: not cached), else from a replay of its
+    cases (and then cached)."""
     from render import cache
 
-    key = None if no_cache else cache.key(name, folder, settings.cassettes)
     contents = cache.load(settings.cache, name, key)
     if contents is None:
         from apidocs.loader import load_cases
@@ -125,7 +122,7 @@ def _write_notebook(name: str, args: argparse.Namespace, settings) -> int:
     from apidocs.loader import load_cases
     from render import notebook, verified
 
-    cases = load_cases(folder=args.cases_dir or HERE, page=name)
+    cases = load_cases(folder=args.cases_dir, page=name)
     verified.replay(cases, settings)  # a notebook of snippets that do not pass is not written
     kwargs = {"api_url": args.api_url} if args.api_url else {}
     notebook.write(args.notebook, notebook.build(cases, **kwargs))

@@ -69,8 +69,12 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, subproces
     return time.perf_counter() - start, done
 
 
+#: The CLI as a user runs it.
+APIDOCS = [sys.executable, "-m", "apidocs.cli"]
+
+
 def cli(*args: str, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
-    return timed([sys.executable, "-m", "apidocs.cli", *args], env)
+    return timed([*APIDOCS, *args], env)
 
 
 def run_ok(what: str, command: list[str], env: dict | None = None) -> float:
@@ -217,7 +221,6 @@ def main() -> int:
         texts = sum(len(s.texts) for c in cases for s in c.snippets)
         say(f"bench: {len(cases)} case(s), {steps} steps ({texts} snippet texts); committed cassettes")
         say(f"bench: best of {REPEAT} runs each; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-        apidocs = [sys.executable, "-m", "apidocs.cli"]
         cache = tmp / "cache"
         env = {"DOCS_CACHE": str(cache), "DOCS_CASSETTES": str(folder)}
 
@@ -225,13 +228,13 @@ def main() -> int:
         times: dict[str, list[float]] = {"verify": [], "bare": [], "make": [], "cold": [], "warm": []}
         tables = snippet_tables(folder, cases)
         for index in range(REPEAT):
-            times["verify"].append(run_ok("apidocs verify", [*apidocs, "verify", *names], env))
+            times["verify"].append(run_ok("apidocs verify", [*APIDOCS, "verify", *names], env))
             seconds, count = bare(folder, cases, tables, tmp / f"bare{index}")
             times["bare"].append(seconds)
             times["make"].append(run_ok("make verify", ["make", "-s", "verify"], env))
             shutil.rmtree(cache, ignore_errors=True)
-            times["cold"].append(run_ok("render --check", [*apidocs, "render", "--check"], env))
-            times["warm"].append(run_ok("render --check", [*apidocs, "render", "--check"], env))
+            times["cold"].append(run_ok("render --check", [*APIDOCS, "render", "--check"], env))
+            times["warm"].append(run_ok("render --check", [*APIDOCS, "render", "--check"], env))
         verify = show("(a) apidocs verify (every step, both languages)", times["verify"])
         bare_best = show(f"(b) bare: {count} snippets run by hand", times["bare"])
         whole = show("(c) make verify (every case once, every page)", times["make"])

@@ -1,4 +1,9 @@
-"""Case 2 - Search for Datasets, and the page's Common Query Parameters."""
+"""Case 2 - Search for Datasets, and the page's Common Query Parameters.
+
+The search snippets query ``metadata.publication_date:[2023-01-01 TO 2025-12-31]``: the
+field is a keyword, so a range compares strings and ``[2023 TO 2025]`` silently drops
+``2025-03-01`` (``"2025-03-01" > "2025"``). Full dates bound it correctly.
+"""
 
 from core.model import Action, Case, Expect, Snippet
 
@@ -6,10 +11,6 @@ from core.checks import (
     finds_at_least, has_next_page, page_size, published_between, sorted_newest_first, title_contains,
 )
 from cases.common import TITLE_QUERY
-
-# metadata.publication_date is a keyword: a range compares strings, so "[2023 TO 2025]"
-# silently drops "2025-03-01" ("2025-03-01" > "2025"). Full dates bound it correctly.
-DATE_QUERY = "climate AND metadata.publication_date:[2023-01-01 TO 2025-12-31]"
 
 
 def _parameter(name: str, inline: str, params: dict, *checks) -> Action:

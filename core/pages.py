@@ -27,6 +27,10 @@ class Page:
         """The file names of its case scripts: ``<prefix><n>_*.py``."""
         return f"{self.prefix}[0-9]*.py"
 
+    @property
+    def case_pattern(self) -> str:
+        """:attr:`case_glob` as a reader writes it: ``<prefix><n>_*.py``."""
+        return f"{self.prefix}<n>_*.py"
 
 
 #: Every page, in the order runs and renders go through them.

@@ -33,6 +33,7 @@ import os
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Iterable
 
 from core.errors import OutputError
 from core.files import write_atomically
@@ -81,16 +82,23 @@ def tool_version() -> str:
     return digest.hexdigest()
 
 
-def key(page: str, cases: Path, cassettes: Path) -> str | None:
-    """The key of ``page``'s blocks rendered from ``cases`` and ``cassettes``; None when an
-    input cannot be read (the replay then says what is wrong with it)."""
+def keys(pages: Iterable[str], cases: Path, cassettes: Path) -> dict[str, str | None]:
+    """The key of each page's blocks rendered from ``cases`` and ``cassettes`` (the folders
+    are read once for all of them); None when an input cannot be read (the replay then
+    says what is wrong with it)."""
     try:
-        digest = hashlib.sha256(f"{tool_version()}\0page {page}\0".encode())
+        digest = hashlib.sha256(tool_version().encode())
         for folder in (cases, cassettes):
             _add_folder(digest, folder)
     except OSError:
-        return None
-    return digest.hexdigest()
+        return dict.fromkeys(pages)
+    inputs = digest.hexdigest()
+    return {page: hashlib.sha256(f"{inputs}\0page {page}".encode()).hexdigest() for page in pages}
+
+
+def key(page: str, cases: Path, cassettes: Path) -> str | None:
+    """:func:`keys` of one page."""
+    return keys([page], cases, cassettes)[page]
 
 
 def _entry(folder: Path, page: str) -> Path:

@@ -65,6 +65,8 @@ def update(path: Path, contents: dict[str, str], check: bool = False) -> Outcome
     changed = new != old
     if changed and not check:
         write_atomically(path, new)
-    before, after = markers.contents(old, str(path)), markers.contents(new, str(path))
-    stale = tuple(name for name in after if before.get(name) != after[name])
+    stale: tuple[str, ...] = ()
+    if changed:  # which blocks differ (an unchanged page has none to name)
+        before, after = markers.contents(old, str(path)), markers.contents(new, str(path))
+        stale = tuple(name for name in after if before.get(name) != after[name])
     return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(contents), stale)

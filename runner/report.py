@@ -219,14 +219,20 @@ def _checked(step, compared: bool, waiting: str = "") -> str:
 
 
 # ----------------------------------------------------------------- writing
-def write_reports(directory: Path, results: list, settings, ledger=None, left_out=()) -> list[Path]:
-    """Write JUnit XML, Markdown, HTML and a JSON summary into ``directory``; return the paths.
+@dataclass(frozen=True)
+class Reports:
+    """The report files' texts, secrets already masked, and the run's verdict."""
+
+    texts: dict[str, str]  # file name (:data:`FILES`) → text
+    ok: bool  # false on a failure, drift, missing data or skip (summary.json's "ok")
+
+
+def build_reports(results: list, settings, ledger=None, left_out=()) -> Reports:
+    """JUnit XML, Markdown, HTML and a JSON summary of a run.
 
     ``ledger``: the published test records a live run removed or left behind;
     ``left_out``: the cases a read-only run did not run.
     """
-    directory = Path(directory)
-    check_folder(directory, "the reports")
     reports = analyse(results, settings)
     mask = masker_for(settings)
     meta = _meta(settings, reports)
@@ -239,12 +245,22 @@ def write_reports(directory: Path, results: list, settings, ledger=None, left_ou
         "report.html": html_report(reports, meta),
         "summary.json": json.dumps(summary(reports, meta), indent=2) + "\n",
     }
-    paths = []
-    for name in FILES:
-        path = directory / name
-        write_atomically(path, mask(texts[name], markup=name.endswith((".xml", ".html"))))
-        paths.append(path)
+    return Reports({name: mask(texts[name], markup=name.endswith((".xml", ".html"))) for name in FILES}, meta["ok"])
+
+
+def save_reports(directory: Path, reports: Reports) -> list[Path]:
+    """Write ``reports`` into ``directory`` (each file atomically); return the paths."""
+    directory = Path(directory)
+    check_folder(directory, "the reports")
+    paths = [directory / name for name in FILES]
+    for path in paths:
+        write_atomically(path, reports.texts[path.name])
     return paths
+
+
+def write_reports(directory: Path, results: list, settings, ledger=None, left_out=()) -> list[Path]:
+    """:func:`build_reports` and :func:`save_reports` in one."""
+    return save_reports(directory, build_reports(results, settings, ledger, left_out))
 
 
 def _meta(settings, reports: list[StepReport]) -> dict:
@@ -466,11 +482,6 @@ def junit(reports: list[StepReport], meta: dict) -> str:
 
 
 # ----------------------------------------------------------------- CI gate
-def read_summary(directory: Path) -> dict:
-    """The verdict a run wrote into ``directory`` (``ok`` is false on a failure, drift or skip)."""
-    return json.loads((Path(directory) / "summary.json").read_text(encoding="utf-8"))
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m runner.report DIR``: print the verdict of a written report; exit 1 unless clean."""
     args = sys.argv[1:] if argv is None else argv
@@ -479,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     if not path.is_file():
         print(f"apidocs report: no {path}: did the run write its report (--report {directory})?", file=sys.stderr)
         return 2
-    data = read_summary(directory)
+    data = json.loads(path.read_text(encoding="utf-8"))
     print(_verdict(data))
     for block_name in data.get("stale_blocks", []):
         print(f"stale: {block_name}")
