@@ -16,18 +16,24 @@ from conftest import APIDOCS, CASSETTES, ROOT, clean_env, run_cli
 from test_bad_input import closed_port, live_env
 
 
-
-
 def run_pytest(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     """``pytest cases/ ...`` as a user runs the plugin."""
     return subprocess.run([sys.executable, "-m", "pytest", "-q", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C as a user sends it to a program in the foreground: a test suite started in the
+    background (``make test &``, some CI runners) starts with SIGINT ignored, which Python
+    and so the command would inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stop_when_a_request_hangs(command: list[str], env: dict[str, str], server, signum: int) -> tuple[int, str, str]:
     """Start ``command``, wait until its first request reaches ``server`` (which does not
     answer), then send ``signum``; return the exit code, stdout and stderr."""
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_as_in_a_terminal)
     deadline = time.monotonic() + 60
     while server.hits == 0 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
