@@ -50,7 +50,7 @@ render: $(STAMP)  ## write the page's blocks from the verified cases (replay) in
 	$(BIN)/apidocs render
 
 preview: $(STAMP)  ## render each page through a stand-in base template: preview/<page>.html + .png (headless Chromium)
-	$(BIN)/python -m render.preview
+	$(BIN)/apidocs preview
 
 # ---- nightly drift CI: lint the job files (ci/README.md)
 ACTIONLINT_VERSION := v1.7.12

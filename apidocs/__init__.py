@@ -1,5 +1,10 @@
-"""The entry points: the ``apidocs`` CLI, ``apidocs render``, the pytest plugin, the case loader.
+"""The verified API docs engine: one installed package, ``apidocs``.
 
-The top floor: it may import every layer below (render, runner, core) and the content
-(cases); nothing imports it.
+- :mod:`apidocs.core`: the ground floor, the vocabulary every part shares;
+- :mod:`apidocs.runner`: runs the documented cases (replay, live, record) into verified results;
+- :mod:`render` (a top-level package of the same distribution): results into page blocks;
+- :mod:`apidocs.entry`: the top floor, the entry points (the ``apidocs`` command, the pytest plugin).
+
+The content (case scripts, snippets, fixtures, page templates, cassettes) is not part of
+the package: it is the docs project the commands run in (:mod:`apidocs.core.project`).
 """

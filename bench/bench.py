@@ -4,7 +4,7 @@
     runs it (its own process, from the shell);
 (b) the bare cost - the same snippets, materialised with the same values, run by hand
     (``python -I snippet.py``, ``bash snippet.sh`` with curl) against the same replay
-    proxy (runner.capture.CaptureProxy over the same cassettes);
+    proxy (apidocs.runner.capture.CaptureProxy over the same cassettes);
 (c) ``make verify`` - the whole main job: every case once and every page checked from
     the same results (plus whatever else the Makefile's target runs);
 (d) ``render --check`` on its own: cold (an empty cache: every case replayed) and with
@@ -35,14 +35,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from apidocs.loader import load_cases  # noqa: E402
-from runner import cassette as cassettes  # noqa: E402
-from runner.capture import CaptureProxy  # noqa: E402
-from runner.engine import run_case  # noqa: E402
-from core.languages import language as language_named  # noqa: E402
-from core.model import API_URL, Case, Snippet  # noqa: E402
-from core.settings import Settings, read_env_file  # noqa: E402
-from runner.snippets import materialise  # noqa: E402
+from apidocs.core.languages import language as language_named  # noqa: E402
+from apidocs.core.model import API_URL, Case, Snippet  # noqa: E402
+from apidocs.core.settings import Settings, read_env_file  # noqa: E402
+from apidocs.entry.loader import load_cases  # noqa: E402
+from apidocs.runner import cassette as cassettes  # noqa: E402
+from apidocs.runner.capture import CaptureProxy  # noqa: E402
+from apidocs.runner.engine import run_case  # noqa: E402
+from apidocs.runner.snippets import materialise  # noqa: E402
 
 
 def _repeat() -> int:
@@ -70,7 +70,7 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, subproces
 
 
 #: The CLI as a user runs it.
-APIDOCS = [sys.executable, "-m", "apidocs.cli"]
+APIDOCS = [sys.executable, "-m", "apidocs"]
 
 
 def cli(*args: str, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
@@ -150,7 +150,7 @@ def bare(folder: Path, cases: list[Case], tables: dict, workdir: Path) -> tuple[
 # ----------------------------------------------------------------- profile
 def profile(folder: Path, cases: list[Case]) -> None:
     """Where verify's time goes: in-process engine run under cProfile, plus wall-clock splits."""
-    from runner import capture, execute
+    from apidocs.runner import capture, execute
 
     splits = {"snippet processes": 0.0, "proxy forwarding (cassette match)": 0.0, "cassette load+check": 0.0,
               "proxy shutdown": 0.0}
@@ -166,7 +166,7 @@ def profile(folder: Path, cases: list[Case]) -> None:
                 splits[name] += time.perf_counter() - start
         return wrapper
 
-    import runner.engine as engine
+    import apidocs.runner.engine as engine
     engine.run_snippet = timed("snippet processes", originals[0])
     capture.CaptureProxy.forward = timed("proxy forwarding (cassette match)", originals[1])
     engine.cassettes.load_checked = timed("cassette load+check", originals[2])

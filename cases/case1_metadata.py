@@ -1,7 +1,6 @@
 """Case 1 - Retrieve a Dataset's Metadata."""
 
-from core.model import Case, Expect, Snippet
-
+from apidocs.core.model import Case, Expect, Snippet
 from cases.common import FIND_RECORD, RECORD_FIELDS
 
 CASE = Case(

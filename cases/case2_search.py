@@ -5,11 +5,15 @@ field is a keyword, so a range compares strings and ``[2023 TO 2025]`` silently 
 ``2025-03-01`` (``"2025-03-01" > "2025"``). Full dates bound it correctly.
 """
 
-from core.model import Action, Case, Expect, Snippet
-
-from core.checks import (
-    finds_at_least, has_next_page, page_size, published_between, sorted_newest_first, title_contains,
+from apidocs.core.checks import (
+    finds_at_least,
+    has_next_page,
+    page_size,
+    published_between,
+    sorted_newest_first,
+    title_contains,
 )
+from apidocs.core.model import Action, Case, Expect, Snippet
 from cases.common import TITLE_QUERY
 
 

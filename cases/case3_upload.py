@@ -1,8 +1,7 @@
 """Case 3 - Upload a New Dataset: create a draft, then reserve its DOI."""
 
-from core.model import Case, Expect, Snippet
-
-from core.checks import equals
+from apidocs.core.checks import equals
+from apidocs.core.model import Case, Expect, Snippet
 
 CASE = Case(
     name="case3_upload",

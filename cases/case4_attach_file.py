@@ -1,10 +1,8 @@
 """Case 4 - Attach a File to an Existing Record, then publish it once curation accepted it."""
 
-from core.model import Case, Expect, Snippet
-
-from core.checks import equals, starts_with
+from apidocs.core.checks import equals, starts_with
+from apidocs.core.model import Case, Expect, Snippet
 from cases.common import CREATE_DRAFT, EXAMPLE_CSV, curation_accepted
-
 
 CASE = Case(
     name="case4_attach_file",

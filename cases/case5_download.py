@@ -1,7 +1,6 @@
 """Case 5 - File Download."""
 
-from core.model import Action, Case, Expect, Snippet
-
+from apidocs.core.model import Action, Case, Expect, Snippet
 from cases.common import FIND_RECORD
 
 CASE = Case(

@@ -1,8 +1,7 @@
 """TU Wien's curation request (Additional Customizations): what publishing depends on."""
 
-from core.model import Case, Expect, Snippet
-
-from core.checks import equals
+from apidocs.core.checks import equals
+from apidocs.core.model import Case, Expect, Snippet
 from cases.common import CREATE_DRAFT
 
 CASE = Case(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
-from core.model import Action, Expect
+from apidocs.core.checks import finds_at_least
+from apidocs.core.fixtures import declared, marker_query
+from apidocs.core.model import Action, Expect
 
-from core.checks import finds_at_least
-from cases.fixtures import RECORD_WITH_CSV, marker_query
+#: The record cases 1 and 5 read: published, public, one small CSV file (``fixtures.toml``).
+RECORD_WITH_CSV = declared(Path(__file__).parent)[0]
 
 #: What the Common Query Parameters examples search for (the fixtures match it, and on
 #: staging or production real records may too).

@@ -2,10 +2,10 @@
 
 The list comes from TU Wien's DAMAP server, which invenio-damap calls with a JWT naming
 the caller. Where DAMAP does not answer, the step is verified up to that call (see
-:class:`core.model.Upstream`).
+:class:`apidocs.core.model.Upstream`).
 """
 
-from core.model import Action, Case, Expect, Snippet, Upstream
+from apidocs.core.model import Action, Case, Expect, Snippet, Upstream
 
 DAMAP = Upstream(
     name="DAMAP",

@@ -10,9 +10,8 @@ record through TU Wien's curation and a curator (not its owner) tries to link it
 
 from dataclasses import replace
 
-from core.model import Action, Case, Expect, Snippet, Upstream
-
-from core.checks import equals
+from apidocs.core.checks import equals
+from apidocs.core.model import Action, Case, Expect, Snippet, Upstream
 from cases.common import CREATE_DRAFT, FIND_RECORD, PUBLISHABLE_METADATA, RECORD_FIELDS, curation_accepted
 
 LINK = "/invenio_damap/damap/dmp/1337/dataset"

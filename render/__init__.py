@@ -9,13 +9,10 @@ texts between the named markers of the page template (:mod:`render.markers`,
 
 from pathlib import Path
 
-from core.pages import PAGES
+from apidocs.core.pages import PAGES
 
 
 def template(page: str) -> Path:
-    """Our template of ``page`` (a name of :data:`core.pages.PAGES`)."""
+    """Our template of ``page`` (a name of :data:`apidocs.core.pages.PAGES`)."""
     return PAGES[page].path
 
-
-#: The API page's template (the page most tools here work on).
-TEMPLATE = template("api")

@@ -1,6 +1,6 @@
 """Pure functions: a case step (and its verified run) → the text of a page block.
 
-Which blocks a step has is the catalogue's answer (:func:`core.blocks.blocks_of`); this
+Which blocks a step has is the catalogue's answer (:func:`apidocs.core.blocks.blocks_of`); this
 module fills each. Kinds of block, named ``CASE/STEP/KIND``:
 
 ``curl``, ``python``
@@ -32,14 +32,13 @@ import re
 import textwrap
 from typing import Any, Iterable
 
-from core import volatile
-from core.blocks import HEADERS, INLINE, INLINE_KINDS, RESPONSE, STATUS, blocks_of, kind_of
-from core.jsonpath import select
-from core.model import API_URL, Action, Case, Snippet, Step
-from runner.cassette import CANONICAL_ORIGIN
-from runner.engine import StepResult, StepRun
-from runner.snippets import generalise
-
+from apidocs.core import volatile
+from apidocs.core.blocks import HEADERS, INLINE, INLINE_KINDS, RESPONSE, STATUS, blocks_of, kind_of
+from apidocs.core.jsonpath import select
+from apidocs.core.model import API_URL, Action, Case, Snippet, Step
+from apidocs.runner.cassette import CANONICAL_ORIGIN
+from apidocs.runner.engine import StepResult, StepRun
+from apidocs.runner.snippets import generalise
 from render.errors import RenderError
 
 UI_URL = "{{ config.SITE_UI_URL }}"

@@ -5,8 +5,8 @@ What a page's blocks come from, and so the cache key (one SHA-256 over all of it
 
 - the case scripts and snippet files: every file of the cases folder (``--cases-dir``);
 - the cassettes they replay: every file of the cassette folder (``--cassettes``);
-- the tool: every file of its packages (``core/``, ``runner/``, ``render/``, ``apidocs/``,
-  and ``cases/``, which case scripts import from), the Python version, and the installed
+- the tool: every file of its installed packages (``apidocs/`` and ``render/``; the cases
+  folder is an input of its own), the Python version, and the installed
   versions of the packages a replay goes through (:data:`PACKAGES`);
 - the page's name.
 
@@ -35,12 +35,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
-from core.errors import OutputError
-from core.files import write_atomically
-from core.pages import ROOT
+import apidocs
+import render
+from apidocs.core.errors import OutputError
+from apidocs.core.files import write_atomically
 
-#: The tool's own packages: a change in any file of them may change what a page shows.
-SOURCE = tuple(ROOT / name for name in ("core", "runner", "render", "apidocs", "cases"))
+#: The tool's own packages, where they are installed: a change in any file of them may
+#: change what a page shows.
+SOURCE = tuple(Path(package.__file__).parent for package in (apidocs, render))
 #: Installed distributions a replay goes through (cassette parsing, matching, forwarding).
 PACKAGES = ("vcrpy", "PyYAML", "requests", "urllib3")
 #: Bumped when the entry's layout changes.

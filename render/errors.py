@@ -1,6 +1,6 @@
-"""Render's errors: one line for the user, exit code 2 (see :class:`core.errors.ApidocsError`)."""
+"""Render's errors: one line for the user, exit code 2 (see :class:`apidocs.core.errors.ApidocsError`)."""
 
-from core.errors import ApidocsError
+from apidocs.core.errors import ApidocsError
 
 
 class RenderError(ApidocsError):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.blocks import kind_of
+from apidocs.core.blocks import kind_of
 from render.errors import MarkerError
 
 #: Any Jinja comment that mentions apidocs: it must be a well-formed marker.

@@ -21,10 +21,9 @@ from typing import Any, Iterable
 import nbformat
 from nbformat import v4
 
-from core.model import API_URL, TOKEN, Action, Case, Snippet
-
+from apidocs.core.files import write_atomically
+from apidocs.core.model import API_URL, TOKEN, Action, Case, Snippet
 from render.errors import RenderError
-from core.files import write_atomically
 
 DEFAULT_API_URL = "https://researchdata.tuwien.ac.at/api"
 TOKEN_NAMES = {"depositor": "TOKEN", "curator": "CURATOR_TOKEN"}

@@ -11,11 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.files import write_atomically
-
+from apidocs.core.files import write_atomically
 from render import markers
 from render.errors import RenderError
-
 
 _BARE_LF = re.compile(r"(?<!\r)\n")
 

@@ -1,8 +1,9 @@
 """The page as HTML, through a stand-in for InvenioRDM's base template, plus a screenshot.
 
-    python -m render.preview [--template page/about_api.html] [--out preview/] [--no-screenshot]
+    apidocs preview [--template page/about_api.html] [--out preview/] [--no-screenshot]
 
-Every page of ``core.pages.PAGES`` by default, or the one ``--template``.
+Every page of ``apidocs.core.pages.PAGES`` by default, or the one ``--template``: each
+page's HTML is written first, then each screenshot (only they need Chromium).
 
 The stand-in gives the page what Invenio would: ``config``, ``url_for``, ``webpack``,
 ``_`` / ``{% trans %}`` (``jinja2.ext.i18n`` with null translations, new-style gettext as
@@ -12,25 +13,20 @@ Chromium (Debian's ``chromium``).
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from core.pages import PAGES, ROOT
-from render import TEMPLATE
+from apidocs.core.files import write_atomically
 from render.errors import RenderError
-from core.files import write_atomically
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync")
-OUT = ROOT / "preview"
 CONFIG = {
     "BASE_TEMPLATE": "preview_base.html",
     "SITE_API_URL": "https://researchdata.tuwien.ac.at/api",
@@ -113,7 +109,7 @@ class _Config(dict):
         return self.get(name)
 
 
-def render_html(template: Path = TEMPLATE) -> str:
+def render_html(template: Path) -> str:
     try:
         return environment(template).get_template(template.name).render()
     except jinja2.TemplateSyntaxError as exc:
@@ -140,32 +136,9 @@ def screenshot(html: Path, png: Path, size: str = "1280,6000", timeout: float = 
         raise RenderError(f"chromium wrote no screenshot (exit {done.returncode}): {tail}")
 
 
-def build(template: Path = TEMPLATE, out: Path = OUT, shot: bool = True) -> tuple[Path, Path | None]:
+def write_html(template: Path, out: Path) -> Path:
+    """``template`` rendered through the stand-in base, as ``out/<its name>``."""
     out.mkdir(parents=True, exist_ok=True)
     html = out / template.name
     write_atomically(html, render_html(template))
-    png = html.with_suffix(".png") if shot else None
-    if png is not None:
-        screenshot(html, png)
-    return html, png
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="render.preview", description="HTML preview and screenshot of the page")
-    parser.add_argument("--template", type=Path, default=None, help="one page template (default: every page's)")
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--no-screenshot", action="store_true")
-    args = parser.parse_args(argv)
-    templates = [args.template] if args.template else [page.path for page in PAGES.values()]
-    for template in templates:
-        try:
-            html, png = build(template, args.out, shot=not args.no_screenshot)
-        except RenderError as exc:
-            print(f"render.preview: error: {exc}", file=sys.stderr)
-            return exc.exit_code
-        print(f"preview: {html}" + (f" and {png}" if png else ""))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return html

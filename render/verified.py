@@ -6,10 +6,9 @@ import contextlib
 import io
 from typing import Iterable
 
-from runner.engine import StepResult, run_case
-from core.model import Case
-from core.settings import Settings
-
+from apidocs.core.model import Case
+from apidocs.core.settings import Settings
+from apidocs.runner.engine import StepResult, run_case
 from render.blocks import page_blocks, template_blocks
 from render.errors import RenderError
 

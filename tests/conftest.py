@@ -9,8 +9,8 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -154,7 +154,7 @@ def faulty_server():
 @pytest.fixture(scope="session")
 def committed_cassettes() -> Path:
     """The committed cassettes (``make record``); every case must have one."""
-    from apidocs.loader import load_cases
+    from apidocs.entry.loader import load_cases
 
     missing = [c.name for c in load_cases() if not (CASSETTES / f"{c.name}.yaml").is_file()]
     assert not missing, f"no committed cassette for {', '.join(missing)}: run `make record`"
@@ -163,12 +163,12 @@ def committed_cassettes() -> Path:
 
 def replay(names: list[str] | None = None, cases_dir: Path | None = None, **settings) -> list:
     """Every StepResult of the cases (all, or ``names``) replayed by the engine from the committed cassettes."""
-    from apidocs.loader import HERE, load_cases
-    from runner.engine import run_case
-    from core.settings import Settings
+    from apidocs.core.settings import Settings
+    from apidocs.entry.loader import load_cases
+    from apidocs.runner.engine import run_case
 
     options = {"mode": "replay", "cassettes": CASSETTES, **settings}
-    return [result for case in load_cases(names, cases_dir or HERE) for result in run_case(case, Settings(**options))]
+    return [result for case in load_cases(names, cases_dir) for result in run_case(case, Settings(**options))]
 
 
 @pytest.fixture(scope="session")
@@ -207,7 +207,7 @@ def mutate(path: Path, pattern: str, replacement: str, count: int = 1) -> None:
 @pytest.fixture(scope="session")
 def instance_env() -> dict[str, str]:
     """.instance/env of the running reference instance (live tests fail, not skip, without it)."""
-    from core.settings import read_env_file
+    from apidocs.core.settings import read_env_file
 
     env = read_env_file(ROOT / ".instance" / "env")
     assert env.get("DOCS_API_URL"), "the reference instance is not set up: run `make instance`"

@@ -17,7 +17,6 @@ from collections import Counter
 
 import pytest
 import requests
-
 from conftest import ROOT, LoopbackServer, clean_env, mutate, mutate_snippet, run_cli
 
 pytestmark = pytest.mark.live
@@ -226,7 +225,7 @@ def test_sigterm_part_way_leaves_no_draft_and_no_temp_folder(instance_env, tmp_p
     temp = tmp_path / "tmp"
     temp.mkdir()
     environment = clean_env(HOME=str(tmp_path), TMPDIR=str(temp), **instance_env)
-    run = subprocess.Popen([sys.executable, "-m", "apidocs.cli", "live", "case4_attach_file"], cwd=ROOT,
+    run = subprocess.Popen([sys.executable, "-m", "apidocs", "live", "case4_attach_file"], cwd=ROOT,
                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen = []
     try:
@@ -269,7 +268,7 @@ def test_a_draft_that_cannot_be_deleted_is_published_and_removed(instance_env, c
 
 def test_the_pytest_plugin_prepares_a_live_run_as_the_cli_does(instance_env):
     """`DOCS_MODE=live pytest cases/` with no token: preflight, then only the read steps run."""
-    from apidocs.loader import load_cases
+    from apidocs.entry.loader import load_cases
 
     cases = load_cases()
     reads = sum(len(c.steps) for c in cases if not c.needs_token)

@@ -8,7 +8,6 @@ import time
 
 import pytest
 import yaml
-
 from conftest import CASSETTES, ROOT, assert_refused, run_cli
 
 

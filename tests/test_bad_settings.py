@@ -4,7 +4,6 @@ and no request sent (the faulty server counts what reaches it)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import assert_refused, run_cli
 
 LIVE = {"DOCS_API_TOKEN": "depositor-token-123", "DOCS_CURATOR_TOKEN": "curator-token-456", "DOCS_DISPOSABLE": "1"}

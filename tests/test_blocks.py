@@ -1,12 +1,12 @@
-"""The page-block catalogue (core.blocks) on the real cases: which blocks a step has, and
+"""The page-block catalogue (apidocs.core.blocks) on the real cases: which blocks a step has, and
 which of them a problem makes stale, decided by the problem's kind, never by its words."""
 
 from __future__ import annotations
 
-from apidocs.loader import load_cases
-from core.blocks import blocks_of, stale_blocks
-from core.pages import PAGES
-from core.problems import Kind, Problem, data_missing
+from apidocs.core.blocks import blocks_of, stale_blocks
+from apidocs.core.pages import PAGES
+from apidocs.core.problems import Kind, Problem, data_missing
+from apidocs.entry.loader import load_cases
 from render import markers
 
 CASES = {case.name: case for case in load_cases()}

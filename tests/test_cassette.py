@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 import yaml
-
 from conftest import CASSETTES, run_cli
-from runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
-from core.files import write_atomically
-from core.errors import CassetteError, OutputError
+
+from apidocs.core.errors import CassetteError, OutputError
+from apidocs.core.files import write_atomically
+from apidocs.runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
 
 TOKEN = "s3cr3t-token-value-0123456789"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from core.checks import searchable_text, title_contains
+from apidocs.core.checks import searchable_text, title_contains
 
 TITLES = ["Clímate-Data, 2023! Überflutung (climate)", "naïve_x ©2024 it's", "CLIMATE: Wien/Graz", "Klimadaten"]
 

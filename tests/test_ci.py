@@ -46,7 +46,7 @@ def test_both_jobs_run_the_live_tier_publish_the_report_and_gate_on_it():
     gitlab = yaml.safe_load((ROOT / "ci/gitlab-ci.yml").read_text())["api-docs-drift"]
     github = yaml.safe_load((ROOT / "ci/github-workflow.yml").read_text())
     assert any("apidocs live --report reports/" in line for line in gitlab["script"])
-    assert gitlab["script"][-1] == "python -m runner.report reports/"
+    assert gitlab["script"][-1] == "apidocs report reports/"
     assert gitlab["artifacts"]["when"] == "always" and gitlab["artifacts"]["reports"]["junit"] == "reports/junit.xml"
     assert any("schedule" in rule["if"] for rule in gitlab["rules"])
     job = github["jobs"]["drift"]
@@ -55,6 +55,6 @@ def test_both_jobs_run_the_live_tier_publish_the_report_and_gate_on_it():
     assert job["env"]["DOCS_CURATOR_TOKEN"] == "${{ secrets.DOCS_CURATOR_TOKEN }}"
     runs = [step.get("run", "") for step in job["steps"]]
     assert any("apidocs live --report reports/" in run for run in runs)
-    assert runs[-1] == "python -m runner.report reports/"
+    assert runs[-1] == "apidocs report reports/"
     upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["if"] == "always()"

@@ -11,15 +11,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from cases.fixtures import RECORD_WITH_CSV, marker_query
 from conftest import ROOT, installed_theme_file, run_cli
+
+from apidocs.core.fixtures import marker_query
+from apidocs.core.model import API_URL, TOKEN
+from apidocs.runner.capture import CaptureProxy
+from apidocs.runner.compare import request_differences, view
+from apidocs.runner.execute import run_snippet
+from apidocs.runner.snippets import materialise
+from cases.common import RECORD_WITH_CSV
 from render import markers, template
-from runner.capture import CaptureProxy
-from runner.compare import request_differences, view
-from runner.execute import run_snippet
-from core.model import API_URL, TOKEN
-from runner.snippets import materialise
 
 pytestmark = pytest.mark.live
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import jinja2
 import pytest
-
-from apidocs.loader import load_cases
 from conftest import ROOT, clean_env, installed_theme_file, mutate, mutate_snippet, run_cli
+
+from apidocs.entry.loader import load_cases
 from render import markers, template
 
 PAGE = template("damap")
@@ -40,7 +40,7 @@ def messages(text: str) -> set:
 
 def render_cli(*args: str) -> subprocess.CompletedProcess:
     env = clean_env(PATH="/usr/bin:/bin", HOME="/tmp")
-    return subprocess.run([sys.executable, "-m", "apidocs.cli", "render", "--page", "damap", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "apidocs", "render", "--page", "damap", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -1,6 +1,6 @@
 """Schema drift on real recordings.
 
-Offline, the pure diff (:func:`runner.drift.compare`) runs on the committed cassettes
+Offline, the pure diff (:func:`apidocs.runner.drift.compare`) runs on the committed cassettes
 (``make record`` from the reference instance): a recorded answer against another real
 answer of the same step, and against a copy of the *same* recorded document changed in
 memory the way an upgrade changes it (a field gone, a type changed, a status, a header).
@@ -19,12 +19,12 @@ import sys
 
 import pytest
 import requests
-
-from apidocs.loader import load_cases
 from conftest import CASSETTES, ROOT
-from core.volatile import ALIASES, stand_ins
-from runner.cassette import CANONICAL_ORIGIN, FIXED_TIMESTAMP, Recorded, load_interactions
-from runner.drift import compare, leaves, recorded_exchanges, run_drift, shape
+
+from apidocs.core.volatile import ALIASES, stand_ins
+from apidocs.entry.loader import load_cases
+from apidocs.runner.cassette import CANONICAL_ORIGIN, FIXED_TIMESTAMP, Recorded, load_interactions
+from apidocs.runner.drift import compare, leaves, recorded_exchanges, run_drift, shape
 
 CASES = {case.name: case for case in load_cases()}
 
@@ -193,7 +193,7 @@ def test_reference_instance_with_renamed_sort_option_names_the_stale_blocks(inst
     with OverriddenInstance(ROOT, instance_env, "rename_sort_newest") as url:
         env = {**os.environ, "DOCS_INSTANCE_ENV": str(ROOT / ".instance" / "env"), "DOCS_API_URL": url,
                "DOCS_CASSETTES": str(CASSETTES)}
-        done = subprocess.run([sys.executable, "-m", "apidocs.cli", "live", "case1_metadata", "case2_search",
+        done = subprocess.run([sys.executable, "-m", "apidocs", "live", "case1_metadata", "case2_search",
                                "--report", str(tmp_path)],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 1, done.stdout + done.stderr

@@ -10,10 +10,10 @@ import time
 
 import pytest
 import yaml
-
-from apidocs.loader import load_cases
 from conftest import APIDOCS, CASSETTES, ROOT, clean_env, run_cli
 from test_bad_input import closed_port, live_env
+
+from apidocs.entry.loader import load_cases
 
 
 def run_pytest(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

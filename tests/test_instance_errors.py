@@ -11,7 +11,6 @@ import socket
 import subprocess
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.live

@@ -3,8 +3,9 @@ runs `apidocs lint`); a snippet with a linter's finding fails, naming case, step
 
 from __future__ import annotations
 
-from apidocs.loader import load_cases
 from conftest import mutate, run_cli
+
+from apidocs.entry.loader import load_cases
 
 
 def test_every_snippet_is_linted_and_clean():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import requests
-
 from conftest import mutate_snippet, run_cli
 
 pytestmark = pytest.mark.live

@@ -4,7 +4,6 @@ nothing, which only a check of the documented effect can notice."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import mutate, mutate_snippet, run_cli
 
 pytestmark = pytest.mark.live

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.model import Action, Case, Expect, Snippet
+from apidocs.core.model import Action, Case, Expect, Snippet
 
 FIND = Action(name="find", method="GET", path="/records", expect=Expect(200), bind={"record_id": "hits.hits.0.id"})
 CREATE = Action(name="create", method="POST", path="/records/", expect=Expect(201), bind={"draft_id": "id"})

@@ -25,5 +25,5 @@ def test_render_from_an_empty_case_folder(tmp_path):
 
 def test_case_without_steps(tmp_path):
     (tmp_path / "case1_empty.py").write_text(
-        'from core.model import Case\nCASE = Case(name="case1_empty", title="t", story="s", steps=())\n')
+        'from apidocs.core.model import Case\nCASE = Case(name="case1_empty", title="t", story="s", steps=())\n')
     assert_refused(run_cli("verify", "--cases-dir", str(tmp_path)), "case1_empty has no steps")

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from apidocs.loader import load_cases
 from conftest import CASSETTES, ROOT, mutate, run_cli
+
+from apidocs.entry.loader import load_cases
 from render import cache, markers, template
 
 #: A change of the page's text that still passes: the cURL snippet of case 1 fails on HTTP errors.
@@ -198,7 +198,7 @@ def _fresh_tool_version():
 
 def test_a_check_from_the_cache_imports_nothing_of_the_replay(inputs):
     assert check(inputs).returncode == 0
-    probe = ("import sys; from apidocs.cli import main; code = main(sys.argv[1:]);"
+    probe = ("import sys; from apidocs.entry.cli import main; code = main(sys.argv[1:]);"
              " heavy = sorted({m.split('.')[0] for m in sys.modules}"
              " & {'vcr', 'yaml', 'requests', 'urllib3', 'runner'});"
              " print('imported:', heavy); sys.exit(code)")

@@ -10,13 +10,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_refused, run_cli
-from render import TEMPLATE, markers
-from core.files import file_problem
+
+from apidocs.core.files import file_problem
+from render import markers, template
 
 LIVE = {"DOCS_API_TOKEN": "depositor-token-123", "DOCS_CURATOR_TOKEN": "curator-token-456", "DOCS_DISPOSABLE": "1"}
 STALE_BLOCK = "case1_metadata/get/python"  # a multi-line block
+
+TEMPLATE = template("api")
 
 
 def stale_page(newline: str = "\n") -> str:

@@ -9,7 +9,7 @@ import sys
 
 from conftest import APIDOCS, ROOT
 
-SOURCES = ("core", "runner", "render", "apidocs", "cases", "bench")
+SOURCES = ("apidocs", "render", "cases", "bench")
 
 
 def configuration_section() -> str:

@@ -7,9 +7,9 @@ import json
 import jinja2
 import pytest
 
-from runner.capture import Exchange
-from runner.engine import StepResult, StepRun
-from core.model import API_URL, Action, Case, Expect, Snippet
+from apidocs.core.model import API_URL, Action, Case, Expect, Snippet
+from apidocs.runner.capture import Exchange
+from apidocs.runner.engine import StepResult, StepRun
 from render import blocks
 from render.errors import RenderError
 

@@ -16,17 +16,19 @@ from pathlib import Path
 import jinja2
 import nbformat
 import pytest
-
-from apidocs.loader import load_cases
 from conftest import ROOT, clean_env, mutate
 from conftest import theme_page as find_theme_page
-from render import TEMPLATE, blocks, markers, preview, verified
-from runner import cassette as cassettes
-from runner.capture import CaptureProxy
-from core.blocks import INLINE_KINDS, kind_of
-from core.settings import Settings
+
+from apidocs.core.blocks import INLINE_KINDS, kind_of
+from apidocs.core.settings import Settings
+from apidocs.entry.loader import load_cases
+from apidocs.runner import cassette as cassettes
+from apidocs.runner.capture import CaptureProxy
+from render import blocks, markers, preview, template, verified
 
 CASES = load_cases(page="api")  # the API page's (page/about_api.html)
+
+TEMPLATE = template("api")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def python_run(results, case: str, step: str):
 
 def render_cli(*args: str, cassettes_dir: Path) -> subprocess.CompletedProcess:
     env = clean_env()
-    return subprocess.run([sys.executable, "-m", "apidocs.cli", "render", *args, "--cassettes", str(cassettes_dir)],
+    return subprocess.run([sys.executable, "-m", "apidocs", "render", *args, "--cassettes", str(cassettes_dir)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 

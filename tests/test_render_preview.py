@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from render import TEMPLATE, markers, preview
-from core.blocks import INLINE_KINDS
+from apidocs.core.blocks import INLINE_KINDS
+from render import markers, preview, template
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 BLOCKS_SCRIPT = """
@@ -43,8 +43,9 @@ return Array.from(document.querySelectorAll("pre.code-block")).map((pre) => {
 def built(tmp_path_factory):
     if not Path(preview.CHROMIUM).exists():
         pytest.skip("chromium is not installed")
-    out = tmp_path_factory.mktemp("preview")
-    return preview.build(TEMPLATE, out)
+    html = preview.write_html(template("api"), tmp_path_factory.mktemp("preview"))
+    preview.screenshot(html, html.with_suffix(".png"))
+    return html, html.with_suffix(".png")
 
 
 def test_screenshot_is_a_png_of_the_requested_size(built):
@@ -111,8 +112,8 @@ def test_every_block_is_visible_with_its_copy_button(built, browser):
     html, _ = built
     browser.go(html.resolve().as_uri())
     found = browser.run(BLOCKS_SCRIPT)
-    template = TEMPLATE.read_text(encoding="utf-8")
-    names = [b.name for b in sorted(markers.find(template).values(), key=lambda b: b.start)
+    text = template("api").read_text(encoding="utf-8")
+    names = [b.name for b in sorted(markers.find(text).values(), key=lambda b: b.start)
              if b.kind not in INLINE_KINDS]
     assert len(found) == len(names) == 24  # the seed's 23 + the curation example response
     for name, block in zip(names, found, strict=True):

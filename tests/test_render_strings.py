@@ -6,11 +6,11 @@ import re
 
 import jinja2
 import pytest
-
-from apidocs.loader import load_cases
-from render import TEMPLATE, markers
-from core.blocks import INLINE_KINDS, blocks_of, kind_of
 from conftest import theme_page
+
+from apidocs.core.blocks import INLINE_KINDS, blocks_of, kind_of
+from apidocs.entry.loader import load_cases
+from render import markers, template
 
 #: Every message of the seed page (invenio-theme-tuw 2025.1.13, about_api.html), as
 #: jinja2's i18n extraction sees it. The page keeps all of them unchanged.
@@ -132,13 +132,13 @@ def messages(text: str) -> set:
 
 
 def test_parses_with_i18n_and_extends_the_base_template():
-    text = TEMPLATE.read_text(encoding="utf-8")
+    text = template("api").read_text(encoding="utf-8")
     environment().parse(text)
     assert re.search(r"^\{%-? extends config\.BASE_TEMPLATE %\}$", text, re.M)
 
 
 def test_keeps_every_translatable_string_of_the_seed():
-    ours = messages(TEMPLATE.read_text(encoding="utf-8"))
+    ours = messages(template("api").read_text(encoding="utf-8"))
     missing = {m for m in SEED_MESSAGES if m not in CHANGED} - ours
     assert not missing
     assert set(CHANGED.values()) <= ours
@@ -153,7 +153,7 @@ def test_seed_snapshot_matches_the_theme_package(tmp_path):
 
 
 def test_every_preformatted_area_holds_one_named_block():
-    text = TEMPLATE.read_text(encoding="utf-8")
+    text = template("api").read_text(encoding="utf-8")
     areas = re.findall(r"PREFORMATTED AREA TEXT BEGIN #+ #\}\n(.*?)\{#- #+ PREFORMATTED AREA TEXT END", text, re.S)
     catalogue = [block for case in load_cases(page="api") for step in case.steps
                  for block in blocks_of(case.name, step)]
@@ -172,7 +172,7 @@ def test_every_preformatted_area_holds_one_named_block():
 
 
 def test_the_page_covers_every_case_and_its_endpoints():
-    text = TEMPLATE.read_text(encoding="utf-8")
+    text = template("api").read_text(encoding="utf-8")
     names = set(markers.find(text))
     for case in load_cases(page="api"):
         for snippet in case.snippets:
@@ -182,7 +182,7 @@ def test_the_page_covers_every_case_and_its_endpoints():
 
 
 def test_curation_case_sits_in_additional_customizations():
-    text = TEMPLATE.read_text(encoding="utf-8")
+    text = template("api").read_text(encoding="utf-8")
     section = text.index('<h2 id="tuw_customizations">')
     resources = text.index('{{ _("Additional Resources") }}')
     blocks = markers.find(text)

@@ -17,13 +17,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from apidocs.loader import load_cases
 from conftest import CASSETTES, ROOT, mutate_snippet, replay, run_cli
-from runner import report
-from runner.engine import run_case
-from runner.report import Masker, write_reports
-from core.settings import Settings
+
+from apidocs.core.settings import Settings
+from apidocs.entry import cli
+from apidocs.entry.loader import load_cases
+from apidocs.runner.engine import run_case
+from apidocs.runner.report import Masker, write_reports
 
 CASES = load_cases()
 REPLAY_TOKENS = ("replay-depositor-token", "replay-curator-token")  # what replayed snippets send
@@ -34,7 +34,7 @@ def read_all(paths: list[Path]) -> str:
 
 
 def gate(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "runner.report", str(folder)],
+    return subprocess.run([sys.executable, "-m", "apidocs", "report", str(folder)],
                           cwd=ROOT, capture_output=True, text=True)
 
 
@@ -70,7 +70,7 @@ def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
             if snippet.saves:
                 assert f"saved {snippet.saves} with the response's bytes" in text
     assert not any(token in read_all(paths) for token in REPLAY_TOKENS)
-    assert report.main([str(tmp_path)]) == 0
+    assert cli.main(["report", str(tmp_path)]) == 0
 
 
 def test_failing_step_names_case_step_language_request_and_hides_tokens(cases_copy, tmp_path):
@@ -92,7 +92,7 @@ def test_failing_step_names_case_step_language_request_and_hides_tokens(cases_co
     html = (tmp_path / "report.html").read_text()
     assert "&quot;title&quot;: &quot;Renamed Dataset Title&quot;" in html and "<TOKEN>" not in html
     assert not any(token in read_all(paths) for token in REPLAY_TOKENS)
-    assert report.main([str(tmp_path)]) == 1
+    assert cli.main(["report", str(tmp_path)]) == 1
     assert gate(tmp_path).stdout.startswith("ACTION NEEDED — ")
 
 
@@ -112,7 +112,7 @@ def test_drift_without_failure_fails_the_gate(tmp_path):
         "cURL: field 'metadata.resource_type.title' changed type: recorded object, now string",
     ]
     assert ET.parse(tmp_path / "junit.xml").getroot().find(".//failure").get("type") == "drift"
-    assert report.main([str(tmp_path)]) == 1
+    assert cli.main(["report", str(tmp_path)]) == 1
 
 
 def test_a_step_left_unverified_names_every_block_it_has(tmp_path):

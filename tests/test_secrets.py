@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
-from core.settings import read_env_file
+
+from apidocs.core.settings import read_env_file
 
 SECRET_PATTERNS = [
     re.compile(r"Bearer (?!<TOKEN>)[A-Za-z0-9_.-]{12,}"),

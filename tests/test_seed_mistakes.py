@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
-
 from conftest import mutate, run_cli
 
 

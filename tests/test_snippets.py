@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from apidocs.loader import load_cases
-from core.model import API_URL, TOKEN
-from runner.snippets import API_URL_KEY, generalise, materialise, substitutions, token_key
+from apidocs.core.model import API_URL, TOKEN
+from apidocs.entry.loader import load_cases
+from apidocs.runner.snippets import API_URL_KEY, generalise, materialise, substitutions, token_key
 
 
 def test_every_snippet_round_trips_through_its_placeholders():

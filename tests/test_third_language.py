@@ -7,11 +7,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import mutate, run_cli
 
 REGISTRY_ENTRY = '''\
-from core.languages import Language, register
+from apidocs.core.languages import Language, register
 
 register(Language("node", "Node.js", ".mjs", ("node",), needs="node"))
 '''

@@ -1,0 +1,7 @@
+"""``python -m apidocs`` is the ``apidocs`` command."""
+
+import sys
+
+from apidocs.entry.cli import main
+
+sys.exit(main())

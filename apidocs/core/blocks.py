@@ -1,0 +1,101 @@
+"""The page-block catalogue: which blocks a step has on its page, and which a problem concerns.
+
+A page block is a named region of the page template (``{#- apidocs:begin NAME #}``),
+named ``case/step/kind``. Kinds:
+
+each language of a snippet (``python``, ``curl``, ... as :mod:`apidocs.core.languages` names them)
+    the snippet's text;
+``response``
+    the example response (a snippet with ``example``);
+``headers``
+    the example response headers (a snippet with ``example_headers``);
+``status``
+    the status line shown next to an example (``HTTP 200 - OK``);
+``inline``
+    an action's inline example (the Common Query Parameters).
+
+The renderer fills exactly these blocks, the report names them when they go stale or
+are left unverified, and drift points its findings at them: all three ask here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from apidocs.core.model import Action, Step
+from apidocs.core.problems import Kind, Problem
+
+RESPONSE = "response"
+HEADERS = "headers"
+STATUS = "status"
+INLINE = "inline"
+#: Kinds whose text sits inside a line of the page (the others are preformatted areas).
+INLINE_KINDS = (STATUS, INLINE)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of the page, named ``case/step/kind`` as the template's markers name it."""
+
+    case: str
+    step: str
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.case}/{self.step}/{self.kind}"
+
+
+def kind_of(name: str) -> str:
+    """The kind of the block named ``name`` (``case/step/kind``)."""
+    return name.rsplit("/", 1)[1]
+
+
+def blocks_of(case: str, step: Step) -> tuple[Block, ...]:
+    """Every block ``step`` of case ``case`` (its name) has on the page, in page order."""
+    return tuple(Block(case, step.name, kind) for kind in _kinds(step))
+
+
+def _kinds(step: Step) -> list[str]:
+    if isinstance(step, Action):
+        return [INLINE] if step.inline else []
+    answer = [kind for kind, shown in ((RESPONSE, step.example is not None), (HEADERS, bool(step.example_headers)))
+              if shown]
+    return [*step.languages, *answer, *([STATUS] if answer else [])]
+
+
+#: The language's own snippet (or, for a mismatch, each language that differs).
+_OWN = "own"
+
+#: Which blocks of a snippet step a problem (or a drift finding) of each kind makes stale.
+_CONCERNS: dict[Kind, tuple[str, ...]] = {
+    Kind.REQUEST: (_OWN,),
+    Kind.MISMATCH: (_OWN,),
+    Kind.EFFECT: (_OWN,),
+    # in replay, a request the cassette lacks is one the snippet changed; live, the run stops
+    Kind.TRANSPORT: (_OWN,),
+    # the documented answer did not come: every block shown from it too
+    Kind.STATUS: (_OWN, RESPONSE, HEADERS, STATUS),
+    Kind.FIELD: (_OWN, RESPONSE),
+    Kind.EXAMPLE: (RESPONSE,),
+    Kind.HEADER: (HEADERS,),
+    Kind.DATA: (),  # the instance lacks data: no block is wrong
+}
+
+
+def concerned(case: str, step: Step, kind: Kind, languages: Iterable[str]) -> list[str]:
+    """Names of the blocks of ``step`` a problem of ``kind``, found in ``languages``' runs,
+    makes stale; only blocks the step has (an action: its inline example, if it shows one)."""
+    wanted = set(_CONCERNS[kind])
+    if not wanted:
+        return []
+    if _OWN in wanted:
+        wanted |= set(languages)
+    return [block.name for block in blocks_of(case, step) if isinstance(step, Action) or block.kind in wanted]
+
+
+def stale_blocks(case: str, step: Step, problem: Problem, language: str = "") -> list[str]:
+    """Names of the blocks ``problem`` makes stale; ``language``: the run that found it
+    (a problem across languages names its own)."""
+    return concerned(case, step, problem.kind, problem.languages or (language,))

@@ -1,0 +1,86 @@
+"""The published records the documented examples rely on: their model. The docs project
+declares them once, as data, in ``cases/fixtures.toml``.
+
+``apidocs provision`` makes sure each of them exists on the target instance (the
+reference instance is seeded by the same code, see ``instance/``): it finds a fixture by
+its marker, a subject no real record carries, and creates, curates and publishes what is
+missing through the REST API. The cases find their records by the same markers.
+
+What the page's examples need from them:
+
+- the search example (``climate AND metadata.publication_date:[2023-01-01 TO 2025-12-31]``,
+  ``sort=newest``) and the Common Query Parameters (``q=metadata.title:climate``, a second
+  page at ``size=1``) need at least two matching records: climate 2023 and glacier 2025;
+- a record whose title does not match ``climate`` shows that the query narrows: temperature 2024;
+- retrieving metadata (case 1) and downloading a file (case 5) need a published record with
+  a small, public CSV file: climate 2023.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from apidocs.core.errors import ApidocsError
+
+#: Every fixture carries this subject; each also carries ``MARKER/<name>``.
+MARKER = "tuw-verified-api-docs-fixture"
+#: The file of a cases folder that declares them.
+FILE = "fixtures.toml"
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A published record with one CSV file, as a depositor would upload it."""
+
+    name: str  # its marker is ``MARKER/<name>``
+    title: str
+    publication_date: str  # ISO date; the search example's range must hold it
+    keywords: tuple[str, ...]  # subjects besides the markers (``climate``: the search examples find it)
+    description: str
+    file: str  # the CSV file's key
+    csv: str  # its content
+
+    @property
+    def marker(self) -> str:
+        return f"{MARKER}/{self.name}"
+
+    def metadata(self) -> dict:
+        """The draft's JSON: complete enough to pass TU Wien's curation."""
+        return {
+            "metadata": {
+                "resource_type": {"id": "dataset"},
+                "title": self.title,
+                "publication_date": self.publication_date,
+                "creators": [{"person_or_org": {"type": "personal", "given_name": "Jane", "family_name": "Doe"},
+                              "affiliations": [{"name": "TU Wien"}]}],
+                "publisher": "TU Wien",
+                "description": self.description,
+                "subjects": [{"subject": k} for k in (*self.keywords, MARKER, self.marker)],
+                "languages": [{"id": "eng"}],
+                "rights": [{"id": "cc-by-4.0"}],
+            },
+            "files": {"enabled": True},
+            "access": {"record": "public", "files": "public"},
+        }
+
+
+def marker_query(marker: str) -> str:
+    """The search query that finds exactly the records carrying ``marker``."""
+    return f'metadata.subjects.subject.keyword:"{marker}"'
+
+
+@functools.cache
+def declared(cases: Path) -> tuple[Fixture, ...]:
+    """The fixtures the cases folder ``cases`` declares (``fixtures.toml``: a TOML list of
+    ``[[fixture]]`` tables); a missing or malformed file is one line naming it."""
+    path = cases / FILE
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8"))["fixture"]
+        return tuple(Fixture(**{**entry, "keywords": tuple(entry["keywords"])}) for entry in entries)
+    except OSError as exc:
+        raise ApidocsError(f"{path}: cannot read the fixtures: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise ApidocsError(f"{path}: not a list of [[fixture]] tables ({type(exc).__name__}: {exc})") from None

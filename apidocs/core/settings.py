@@ -1,0 +1,171 @@
+"""All configuration in one place: environment variables (README, "Configuration").
+
+| variable              | meaning                                                         | default |
+|-----------------------|-----------------------------------------------------------------|---------|
+| DOCS_MODE             | replay (offline, cassettes), live, or record: pytest plugin only | replay  |
+| DOCS_API_URL          | the API base for live/record, e.g. https://host/api             | from .instance/env |
+| DOCS_API_TOKEN        | depositor's personal access token (trusted-user)                | from .instance/env |
+| DOCS_CURATOR_TOKEN    | curator's token (reviewer role): accepts curation requests      | from .instance/env |
+| DOCS_ADMIN_TOKEN      | optional, administration-access: removes records a run published| from .instance/env |
+| DOCS_DISPOSABLE       | yes if live runs may create drafts and publish records there    | from .instance/env |
+| DOCS_INSTANCE_VERSION | what the instance runs, stored in recorded cassettes            | from .instance/env |
+| DOCS_CASSETTES        | the cassette folder (``--cassettes`` overrides it)              | cassettes/ |
+| DOCS_TIMEOUT          | seconds to wait for one HTTP answer                             | 30 |
+| DOCS_RETRY_AFTER_MAX  | longest wait honoured for a 429's Retry-After, seconds          | 30 |
+| DOCS_INSTANCE_ENV     | the file live runs read defaults from                           | .instance/env |
+| DOCS_CACHE            | where render keeps rendered page blocks (render.cache)          | .apidocs-cache/ |
+| DOCS_PROJECT          | the docs project folder (``--project``; apidocs.core.project)   | from the cwd |
+
+Each value is checked as it is read (:mod:`apidocs.core.validate`), so a typo is one line
+before any request, not a traceback in the middle of a run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+from apidocs.core import project, validate
+from apidocs.core.errors import ApidocsError, SettingError
+from apidocs.core.validate import Invalid
+
+
+@dataclass(frozen=True)
+class ForwardPolicy:
+    """How patient the proxy is with the server it forwards to."""
+
+    timeout: float = 30.0
+    #: 429 answers are retried after their Retry-After, at most this often ...
+    max_retries: int = 3
+    #: ... and never waiting longer than this many seconds at a time.
+    max_retry_after: float = 30.0
+    #: a read-only run: the proxy refuses to forward anything but GET, HEAD and OPTIONS.
+    read_only: bool = False
+
+
+MODES = ("replay", "live", "record")
+#: role → the variable holding its token; snippets and actions use depositor and curator,
+#: the admin only removes the records a live run published.
+ROLES = {"depositor": "DOCS_API_TOKEN", "curator": "DOCS_CURATOR_TOKEN", "admin": "DOCS_ADMIN_TOKEN"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "replay"
+    api_url: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)
+    disposable: bool = False
+    instance_version: str = ""
+    cassettes: Path = field(default_factory=lambda: project.root() / "cassettes")
+    #: rendered page blocks, reused while their inputs are byte for byte the same (render.cache)
+    cache: Path = field(default_factory=lambda: project.root() / ".apidocs-cache")
+    policy: ForwardPolicy = ForwardPolicy()
+    #: fixtures (cases/fixtures.py) a live run did not find on the target: too few search
+    #: hits then mean "data missing", not a wrong page. Empty: the data is all there.
+    fixtures_missing: tuple[str, ...] = ()
+
+    @property
+    def online(self) -> bool:
+        return self.mode in ("live", "record")
+
+    @property
+    def read_only(self) -> bool:
+        return self.policy.read_only
+
+    def token(self, role: str) -> str:
+        """The token for ``role``; replay uses stand-ins (cassettes hold no real ones)."""
+        if not self.online:
+            return replay_token(role)
+        value = self.tokens.get(role, "")
+        if not value:
+            raise ApidocsError(f"{ROLES[role]} is not set: a {self.mode} run needs the {role}'s access token")
+        return value
+
+
+
+def replay_token(role: str) -> str:
+    """The stand-in token a replay sends for ``role`` (cassettes hold no real ones)."""
+    return f"replay-{role}-token"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines (the instance's .instance/env); a missing file is empty."""
+    if not path.exists():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingError(f"DOCS_INSTANCE_ENV={str(path)!r}: cannot read it: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SettingError(f"DOCS_INSTANCE_ENV={str(path)!r}: not UTF-8 text") from None
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and not key.startswith("#"):
+            values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a setting comes from: the environment, else the env file, else its default.
+
+    A variable set to an empty value counts as not set, and an empty value in the
+    environment also hides the env file's: ``DOCS_DISPOSABLE= apidocs live`` must not
+    write because ``.instance/env`` says 1.
+    """
+
+    env: dict[str, str]
+    file_values: dict[str, str]
+    file: Path
+
+    def get(self, key: str, parse: Callable[[str], Any] = str, default: Any = "") -> Any:
+        """``key``'s value checked by ``parse``; a bad value is a :class:`SettingError` naming both."""
+        if key in self.env:
+            value, origin = self.env[key], "environment"
+        else:
+            value, origin = self.file_values.get(key, ""), str(self.file)
+        if not value.strip():
+            return default
+        try:
+            return parse(value)
+        except Invalid as exc:
+            raise SettingError(f"{key}={value!r} ({origin}): {exc}") from None
+
+
+def load(mode: str | None = None, environ: dict[str, str] | None = None, read_only: bool = False) -> Settings:
+    """Settings from the environment, falling back to the reference instance's env file.
+
+    Every value is checked here, before any request (:mod:`apidocs.core.validate`). A live run
+    is read-only when asked (``--read-only``) or when no token is set at all: it then
+    runs only the steps that need no token and sends no write.
+    """
+    env = dict(os.environ if environ is None else environ)
+    env_file = Path(env.get("DOCS_INSTANCE_ENV") or project.root(env) / ".instance" / "env")
+    source = Source(env, read_env_file(env_file), env_file)
+    mode = mode or source.get("DOCS_MODE", validate.choice(MODES), "replay")
+    tokens = {role: source.get(var) for role, var in ROLES.items()}
+    read_only = read_only or (mode == "live" and not any(tokens.values()))
+    if read_only and mode != "live":
+        raise ApidocsError(f"a {mode} run cannot be read-only: only live runs can")
+    settings = Settings(
+        mode=mode,
+        api_url=source.get("DOCS_API_URL", validate.api_url),
+        tokens=tokens,
+        disposable=source.get("DOCS_DISPOSABLE", validate.flag, False),
+        instance_version=source.get("DOCS_INSTANCE_VERSION"),
+        cassettes=Path(source.get("DOCS_CASSETTES", default=str(project.root(env) / "cassettes"))),
+        cache=Path(source.get("DOCS_CACHE", default=str(project.root(env) / ".apidocs-cache"))),
+        policy=ForwardPolicy(
+            timeout=source.get("DOCS_TIMEOUT", validate.seconds, ForwardPolicy.timeout),
+            max_retry_after=source.get("DOCS_RETRY_AFTER_MAX", partial(validate.seconds, allow_zero=True),
+                                       ForwardPolicy.max_retry_after),
+            read_only=read_only,
+        ),
+    )
+    if settings.online and not settings.api_url:
+        raise ApidocsError(f"DOCS_API_URL is not set: a {mode} run needs an instance (try `make instance`)")
+    return settings

@@ -1,0 +1,272 @@
+"""``apidocs``: verify the documented cases (replay), run them live, record cassettes, or
+provision the records the examples rely on.
+
+Exit codes: 0 every step passed; 1 a step failed (its case, step, language, request and
+the difference are printed) or, with --report, drifted from its recording (or found data
+missing); 2 the run could not start or go on (a bad setting or input, a missing cassette
+or token, an unknown case, an instance that does not answer, before or during the run) —
+always one line, never a traceback; 128+N when stopped by signal N (130 Ctrl-C, 143
+SIGTERM), after clean-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from apidocs.core.errors import catch_signals, one_line_errors
+from apidocs.core.model import Case, Snippet
+from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
+
+if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
+    from apidocs.runner.engine import Ledger, StepResult
+
+MODES_HELP = {
+    "verify": "replay every case against the committed cassettes (offline; the default job)",
+    "live": "run every case against $DOCS_API_URL (default: the reference instance's .instance/env)",
+    "record": "re-record the cassettes from $DOCS_API_URL (scrubbed, normalised); only complete runs are kept",
+}
+MODE_OF = {"verify": "replay", "live": "live", "record": "record"}
+LINT_HELP = ("lint every snippet with its placeholders filled in (ruff for Python, shellcheck for cURL),"
+             " as `make verify` does")
+REPORT_HELP = ("print the verdict of a report a live run wrote (--report DIR); exit 0 when clean, 1 when a step"
+               " failed, drifted or was left unverified, 2 when there is no report: the nightly job's last command")
+PREVIEW_HELP = ("each page rendered to HTML through a stand-in base template, then a headless Chromium screenshot"
+                " of each (preview/<page>.html, .png)")
+PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.toml) exist on $DOCS_API_URL:"
+                  " find them by marker, create and publish what is missing; a second run changes nothing")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="apidocs", description=__doc__.split("\n\n")[0])
+    common = argparse.ArgumentParser(add_help=False)
+    add_project(common)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    for name, help_text in MODES_HELP.items():
+        sub = command(name, help_text)
+        sub.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all), e.g. case1_metadata")
+        add_cases_dir(sub)
+        add_cassettes(sub)
+        sub.add_argument("--report", type=Path, default=None,
+                         help="also write JUnit XML, Markdown and HTML reports here")
+        if name == "verify":
+            sub.add_argument("--check-pages", action="store_true",
+                             help="also check each page whose cases all ran against the blocks rendered"
+                                  " from this run's results (as `render --check`, without a second replay)")
+        if name == "live":
+            sub.add_argument("--read-only", action="store_true",
+                             help="run only the steps that need no token and send no write (also when no token is set)")
+    command("provision", PROVISION_HELP)
+    lint = command("lint", LINT_HELP)
+    lint.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all)")
+    add_cases_dir(lint)
+    command("list", "list the cases and their steps")
+    report = command("report", REPORT_HELP)
+    report.add_argument("directory", type=Path, nargs="?", default=Path("reports"), metavar="DIR",
+                        help="the report folder (default: reports/)")
+    preview = command("preview", PREVIEW_HELP)
+    preview.add_argument("--template", type=Path, default=None, help="one page template (default: every page's)")
+    preview.add_argument("--out", type=Path, default=None, help="output folder (default: the project's preview/)")
+    preview.add_argument("--no-screenshot", action="store_true", help="write the HTML only (no Chromium needed)")
+    commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["render"]:  # its own options: hand them over untouched
+        from apidocs.entry.render_cli import main as render_main
+
+        return render_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    use_project(args)
+    command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args),
+               "report": lambda: report(args.directory), "preview": lambda: preview(args)}.get(
+        args.command, lambda: run(args))
+    with catch_signals():
+        return one_line_errors("apidocs", command)
+
+
+def list_cases() -> int:
+    from apidocs.entry.loader import load_cases
+
+    for case in load_cases():
+        print(f"{case.name}: {case.title}")
+        for step in case.steps:
+            print(f"  {step.name}{'' if isinstance(step, Snippet) else '  (runner action)'}")
+    return 0
+
+
+def lint(args: argparse.Namespace) -> int:
+    from apidocs.entry.loader import load_cases
+    from apidocs.runner.lint import lint_cases
+
+    findings, count = lint_cases(load_cases(args.cases or None, folder=args.cases_dir))
+    for finding in findings:
+        print(f"  FAIL {finding.line()}")
+    print(f"lint: {count} snippets, {len(findings)} with findings (ruff for Python, shellcheck for cURL)")
+    return 1 if findings else 0
+
+
+def report(directory: Path) -> int:
+    from apidocs.runner.report import saved_verdict
+
+    lines, clean = saved_verdict(directory)
+    print("\n".join(lines))
+    return 0 if clean else 1
+
+
+def preview(args: argparse.Namespace) -> int:
+    """Every page's HTML first, then the screenshots: a machine without Chromium still gets
+    every page's HTML before the one-line error."""
+    from apidocs.core import project
+    from apidocs.core.pages import PAGES
+    from render.preview import screenshot, write_html
+
+    templates = [args.template] if args.template else [page.path for page in PAGES.values()]
+    out = args.out or project.root() / "preview"
+    written = [write_html(template, out) for template in templates]
+    for html in written:
+        print(f"preview: {html}")
+    for html in [] if args.no_screenshot else written:
+        screenshot(html, html.with_suffix(".png"))
+        print(f"screenshot: {html.with_suffix('.png')}")
+    return 0
+
+
+def provision() -> int:
+    from apidocs.core import project
+    from apidocs.core import settings as settings_module
+    from apidocs.core.fixtures import declared, marker_query
+    from apidocs.entry.online import connect
+    from apidocs.runner.provision import provision as provision_fixtures
+
+    fixtures = declared(project.cases())
+    settings = settings_module.load("live")
+    api = connect(settings, writes=True, roles=("depositor", "curator"))
+    tokens = {role: settings.token(role) for role in ("depositor", "curator")}
+    started = time.monotonic()
+    print(f"apidocs provision: {len(fixtures)} fixture(s) on {settings.api_url}")
+    done = provision_fixtures(api, fixtures, tokens, marker_query)
+    print(f"{len(done.created)} created, {len(done.found)} found in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from apidocs.core import project
+    from apidocs.core.files import check_folder
+    from apidocs.entry.loader import load_pages, pick
+    from apidocs.entry.online import prepare
+    from apidocs.runner.engine import Ledger
+
+    settings = load_settings(MODE_OF[args.command], args, read_only=getattr(args, "read_only", False))
+    if args.report:  # found out before the run, not after it
+        check_folder(args.report, "the reports")
+    if settings.mode == "record":
+        check_folder(settings.cassettes, "the recorded cassettes")
+    folder = args.cases_dir or project.cases()
+    pages = load_pages(folder)
+    cases = pick([case for page_cases in pages.values() for case in page_cases], args.cases or None)
+    # the inputs the results come from, taken before the run (a file changed meanwhile is not theirs)
+    keys: dict[str, str | None] = {}
+    if getattr(args, "check_pages", False):  # each page's cache key (render.cache), for pages with cases
+        from render import cache
+
+        keys = cache.keys([name for name, page_cases in pages.items() if page_cases], folder, settings.cassettes)
+    settings, cases, left_out = prepare(settings, cases)
+    where = "committed cassettes" if settings.mode == "replay" else settings.api_url
+    kind = f"{settings.mode}, read-only," if settings.read_only else settings.mode
+    print(f"apidocs {args.command}: {len(cases)} case(s), {kind} against {where}")
+    for case in left_out:
+        print(f"  left out (read-only run, needs a token): {case.name} › {', '.join(s.name for s in case.steps)}")
+    results: list[StepResult] = []
+    ledger = Ledger()
+    started = time.monotonic()
+    total = sum(len(case.steps) for case in cases)
+    for case in cases:
+        results += run_one(case, settings, ledger, done=len(results), total=total)
+    print_ledger(ledger, settings)
+    clean = True  # drift (a live answer unlike its recording) is found by the report
+    if args.report:
+        from apidocs.runner.report import build_reports, save_reports
+
+        reports = build_reports(results, settings, ledger=ledger, left_out=left_out)
+        for path in save_reports(args.report, reports):
+            print(f"report: {path}")
+        clean = reports.ok
+    stale = check_pages(pages, results, keys, settings) if keys else 0
+    count = Counter(result.outcome for result in results)
+    missing = f", {count['data']} data missing" if count["data"] else ""
+    print(f"{count['passed']} passed, {count['failed']} failed, {count['skipped']} skipped{missing}"
+          f" in {time.monotonic() - started:.1f} s")
+    if count["data"]:
+        print("data missing: the instance lacks records the examples rely on; this is not drift."
+              " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
+    return 1 if count["passed"] < len(results) or stale or not clean else 0
+
+
+def check_pages(pages: dict[str, list[Case]], results: list[StepResult], keys: dict[str, str | None],
+                settings) -> int:
+    """Check each page whose cases all ran and passed against the blocks rendered from
+    ``results`` (and keep those blocks in the cache); return how many pages are stale."""
+    from apidocs.entry.render_cli import report_check, shown
+    from render import cache, page, template, verified
+
+    by_case: dict[str, list[StepResult]] = {}
+    for result in results:
+        by_case.setdefault(result.case, []).append(result)
+    stale = 0
+    for name in keys:
+        cases, where = pages[name], shown(template(name))
+        not_run = [case.name for case in cases if case.name not in by_case]
+        failed = [case.name for case in cases if case.name in by_case and verified.unverified(case, by_case[case.name])]
+        if not_run or failed:
+            why = (f"{len(not_run)} of its {len(cases)} cases did not run" if not_run
+                   else f"{', '.join(failed)} did not pass")
+            print(f"{where} not checked: {why}")
+            continue
+        contents = verified.page_contents(cases, by_case)
+        cache.store(settings.cache, name, keys[name], contents)
+        stale += report_check(page.update(template(name), contents, check=True))
+    return stale
+
+
+def print_ledger(ledger: Ledger, settings) -> None:
+    """What the run left on the instance: nothing, or the records it could not remove."""
+    for warning in ledger.warnings:
+        print(f"  warning: {warning}")
+    if ledger.removed:
+        print(f"removed {len(ledger.removed)} published test record(s) with DOCS_ADMIN_TOKEN: "
+              f"{', '.join(ledger.removed)}")
+    if ledger.left_behind:
+        print(f"left behind {len(ledger.left_behind)} published test record(s) on {settings.api_url}:"
+              f" {', '.join(ledger.left_behind)} (set DOCS_ADMIN_TOKEN to remove them)")
+
+
+def run_one(case, settings, ledger: Ledger, done: int, total: int) -> list[StepResult]:
+    """Run one case, printing each step as it finishes, counted against the whole run."""
+    from apidocs.entry.console import failure_details, step_line
+    from apidocs.runner.engine import run_case
+
+    print(f"{case.name}: {case.title}")
+    results = []
+    clock = time.monotonic()
+    for result in run_case(case, settings, ledger=ledger):
+        print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(result, time.monotonic() - clock), flush=True)
+        if not result.ok and not result.skipped:
+            print("\n".join(failure_details(result)), flush=True)
+        results.append(result)
+        clock = time.monotonic()
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main())

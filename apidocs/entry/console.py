@@ -1,0 +1,34 @@
+"""How results read in a terminal: one line a step, details only where something failed."""
+
+from __future__ import annotations
+
+from apidocs.core.languages import label
+from apidocs.core.model import Snippet
+from apidocs.runner.engine import StepResult
+
+MARKS = {"passed": "ok  ", "failed": "FAIL", "data": "DATA", "skipped": "skip"}
+
+
+def step_line(result: StepResult, seconds: float) -> str:
+    mark = MARKS[result.outcome]
+    kind = "snippet" if isinstance(result.step, Snippet) else "action"
+    stopped = [f"{label(lang)} (its chain stopped at {run.stopped_by})" for lang, run in result.runs.items()
+               if run.skipped]
+    note = f"; not run in {', '.join(stopped)}" if stopped else ""
+    if any(run.stand_in for run in result.runs.values()):
+        note += "; no fixture here: its stand-in found a record"
+    waiting = f"\n       {result.waiting}" if result.waiting else ""
+    return f"  {mark} {result.case} › {result.step.name} ({kind}, {seconds:.1f} s{note}){waiting}"
+
+
+def failure_details(result: StepResult) -> list[str]:
+    """Name the language, the request it sent, and each difference found."""
+    lines = []
+    for language, run in result.runs.items():
+        if not run.problems:
+            continue
+        name = label(language)
+        lines.append(f"       {name}: {run.request_line()}")
+        lines += [f"         - {problem}" for problem in run.problems]
+    lines += [f"       - {problem}" for problem in result.problems]
+    return lines

@@ -1,0 +1,57 @@
+"""Before the first request of a live or record run, for the CLI and the pytest plugin alike:
+leave out what a read-only run cannot do, preflight the instance, look for the fixtures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable
+
+from apidocs.core.errors import ApidocsError
+from apidocs.core.model import Case
+from apidocs.core.settings import Settings
+
+
+def prepare(settings: Settings, cases: list[Case], say=print) -> tuple[Settings, list[Case], list[Case]]:
+    """The settings to run with (the fixtures the target lacks), the cases to run, and the
+    cases a read-only run leaves out. Raises :class:`ApidocsError` (exit 2) before anything
+    a snippet would send when the run cannot go on."""
+    cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
+    if left_out and not cases:  # a run that checks nothing must not pass
+        names = ", ".join(case.name for case in left_out)
+        raise ApidocsError(f"nothing to run read-only: every case chosen needs a token ({names});"
+                           " set DOCS_API_TOKEN, or choose cases that only read")
+    if settings.online:
+        api = connect(settings, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
+        settings = replace(settings, fixtures_missing=missing_fixtures(api, settings, say))
+    return settings, cases, left_out
+
+
+def connect(settings: Settings, writes: bool, roles: Iterable[str]):
+    """The instance's API, once the preflight found that the run can go on."""
+    from apidocs.runner.api import Api
+    from apidocs.runner.preflight import preflight
+
+    api = Api(settings.api_url, settings.policy.timeout)
+    preflight(settings, api, writes=writes, roles=roles)
+    return api
+
+
+def missing_fixtures(api, settings: Settings, say=print) -> tuple[str, ...]:
+    """Which provisioned records the target lacks; a recording needs them all."""
+    from apidocs.core import project
+    from apidocs.core.fixtures import declared, marker_query
+    from apidocs.runner.provision import missing
+
+    absent = missing(api, declared(project.cases()), marker_query)
+    if absent and settings.mode == "record":
+        raise ApidocsError(f"fixtures missing on {settings.api_url}: {', '.join(absent)}: "
+                           "run `apidocs provision` first")
+    if absent:
+        say(f"data: fixtures missing on the target: {', '.join(absent)}; checks that need them report"
+            " 'data missing' (not drift). `apidocs provision` creates them.")
+    return absent
+
+
+def split_read_only(cases: list[Case]) -> tuple[list[Case], list[Case]]:
+    """The cases a read-only run can do, and those it leaves out (they need a token)."""
+    return [c for c in cases if not c.needs_token], [c for c in cases if c.needs_token]

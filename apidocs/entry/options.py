@@ -1,0 +1,41 @@
+"""The options `apidocs` and `apidocs render` share: where the cases and cassettes are,
+and the settings a run reads with them (a flag overrides its variable)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from apidocs.core import project
+
+
+def add_project(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", type=Path, default=None, metavar="DIR",
+                        help="the docs project (cases/, page/, cassettes/; default: $DOCS_PROJECT, else the"
+                             " nearest folder at or above the working directory that holds cases/ and page/)")
+
+
+def use_project(args: argparse.Namespace) -> None:
+    """``--project`` overrides ``DOCS_PROJECT`` for this run (and the processes it starts)."""
+    if getattr(args, "project", None):
+        os.environ[project.VARIABLE] = str(args.project)
+
+
+def add_cases_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cases-dir", type=Path, default=None,
+                        help="folder of case scripts (default: the docs project's cases/)")
+
+
+def add_cassettes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cassettes", type=Path, default=None,
+                        help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
+
+
+def load_settings(mode: str, args: argparse.Namespace, read_only: bool = False):
+    """The run's :class:`apidocs.core.settings.Settings`, with ``--cassettes`` over ``DOCS_CASSETTES``."""
+    from apidocs.core import settings
+
+    loaded = settings.load(mode, read_only=read_only)
+    return replace(loaded, cassettes=args.cassettes) if args.cassettes else loaded

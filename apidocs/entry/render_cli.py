@@ -1,0 +1,158 @@
+"""``apidocs render``: the page's blocks from the verified cases.
+
+    render                    replay every case, write the blocks into each page's template
+                              (page/about_api.html, page/damap.html); a page whose inputs
+                              are byte for byte those of an earlier render or verify
+                              --check-pages takes its blocks from the cache (DOCS_CACHE)
+    render --check            exit 1 with a unified diff when a block differs (writes nothing)
+    render --no-cache         replay even when the cache holds the blocks of byte-identical
+                              inputs (cases, cassettes, the tool's version; render.cache)
+    render --page damap       only that page (api, damap)
+    render --into PATH        the same, for an external copy of one page (a theme checkout;
+                              --page says which, default api)
+    render --notebook OUT     write a page's Python snippets as a Jupyter notebook (default: api)
+
+Exit codes: 0 done / up to date; 1 ``--check`` found a difference; 2 the page cannot be
+rendered (a case fails in replay, a cassette is missing, markers are wrong): one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from apidocs.core.errors import catch_signals, one_line_errors
+from apidocs.core.files import check_file
+from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
+from render import template
+from render.errors import RenderError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        self.exit(2, f"apidocs render: error: {message} (see `apidocs render --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="apidocs render", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    from apidocs.core.pages import PAGES
+
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff when a block differs")
+    parser.add_argument("--page", choices=list(PAGES), default=None,
+                        help="render only this page (default: every page; with --into or --notebook: api)")
+    parser.add_argument("--into", type=Path, metavar="PATH", default=None,
+                        help="the page to update (default: its template in page/, e.g. page/about_api.html)")
+    parser.add_argument("--notebook", type=Path, metavar="OUT.ipynb", default=None,
+                        help="write the notebook instead of the page")
+    parser.add_argument("--api-url", default=None, metavar="URL",
+                        help="the API URL the notebook's first cell sets (default: TU Wien Research Data)")
+    add_project(parser)
+    add_cases_dir(parser)
+    add_cassettes(parser)
+    parser.add_argument("--no-cache", action="store_true",
+                        help="replay the cases even when the cache ($DOCS_CACHE) holds blocks from identical inputs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse printed its one-line usage error (or --help)
+        return int(exc.code or 0)
+    with catch_signals():  # SIGTERM/SIGHUP unwind as Ctrl-C does: no temp folder is left
+        use_project(args)
+        return one_line_errors("apidocs render", lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from apidocs.core import project
+    from apidocs.core.pages import PAGES
+
+    if args.notebook and (args.check or args.into):
+        raise RenderError("--notebook writes only the notebook: use it without --check and --into")
+    if args.api_url and not args.notebook:
+        raise RenderError("--api-url is for the notebook: use it with --notebook")
+    settings = load_settings("replay", args)
+    args.cases_dir = args.cases_dir or project.cases()
+    one_file = args.into or args.notebook
+    pages = [args.page] if args.page else (["api"] if one_file else list(PAGES))
+    if args.notebook:  # an output that cannot be written is found out before the replay
+        check_file(args.notebook, "the notebook")
+    elif not args.check:
+        for name in [args.into] if args.into else [template(p) for p in pages]:
+            check_file(name, "the page")
+    if args.notebook:
+        return _write_notebook(pages[0], args, settings)
+    from render import cache
+
+    keys = {} if args.no_cache else cache.keys(pages, args.cases_dir, settings.cassettes)
+    return max(_render_page(name, args, settings, keys.get(name)) for name in pages)
+
+
+def _render_page(name: str, args: argparse.Namespace, settings, key: str | None) -> int:
+    """Render one page into its template or ``--into``, from the cache entry under ``key``,
+    else from a replay of its cases."""
+    from render import page
+
+    target = args.into or template(name)
+    outcome = page.update(target, _contents(name, args.cases_dir, settings, key), check=args.check)
+    if args.check:
+        return report_check(outcome, "render: ")
+    print(f"render: {shown(target)} {'updated' if outcome.changed else 'unchanged'} ({outcome.blocks} blocks)")
+    return 0
+
+
+def _contents(name: str, folder: Path, settings, key: str | None) -> dict[str, str]:
+    """The template source of the page's blocks: cached while every input is byte for byte
+    the same (:mod:`render.cache`; ``key`` None: not cached), else from a replay of its
+    cases (and then cached)."""
+    from render import cache
+
+    contents = cache.load(settings.cache, name, key)
+    if contents is None:
+        from apidocs.entry.loader import load_cases
+        from render import verified
+
+        cases = load_cases(folder=folder, page=name)
+        contents = verified.page_contents(cases, verified.replay(cases, settings))
+        cache.store(settings.cache, name, key, contents)
+    return contents
+
+
+def _write_notebook(name: str, args: argparse.Namespace, settings) -> int:
+    from apidocs.entry.loader import load_cases
+    from render import notebook, verified
+
+    cases = load_cases(folder=args.cases_dir, page=name)
+    verified.replay(cases, settings)  # a notebook of snippets that do not pass is not written
+    kwargs = {"api_url": args.api_url} if args.api_url else {}
+    notebook.write(args.notebook, notebook.build(cases, **kwargs))
+    print(f"render: wrote {args.notebook} ({len(cases)} cases)")
+    return 0
+
+
+def report_check(outcome, prefix: str = "") -> int:
+    """Say whether the page is up to date (0) or show how it differs (the diff, then one
+    line naming the stale blocks: 1)."""
+    if outcome.changed:
+        sys.stdout.write(outcome.diff)
+        print(f"{prefix}{shown(outcome.path)} differs from what the verified cases produce in {len(outcome.stale)}"
+              f" block(s) ({', '.join(outcome.stale)}): run `make render`", file=sys.stderr)
+        return 1
+    print(f"{prefix}{shown(outcome.path)} is up to date ({outcome.blocks} blocks)")
+    return 0
+
+
+def shown(path: Path) -> str:
+    """``path`` as a user reads it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

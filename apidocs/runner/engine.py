@@ -1,0 +1,400 @@
+"""Run a case: every step, in both languages, each language in its own chain.
+
+Flow: open the cassette (replay: play it back; record: record into a temp file; live:
+none) → start the capture proxy in front of it → for each step run the Python chain's
+and the cURL chain's version → compare what each sent and check what came back → bind
+ids for the next step → always clean up drafts → yield one :class:`StepResult` a step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import quote
+
+from apidocs.core.errors import ServerUnreachable
+from apidocs.core.files import write_atomically
+from apidocs.core.jsonpath import lookup
+from apidocs.core.languages import label
+from apidocs.core.model import Action, Case, Snippet, Step
+from apidocs.core.problems import Kind, Problem, only_data_missing
+from apidocs.core.settings import Settings
+from apidocs.runner import cassette as cassettes
+from apidocs.runner.api import Api, ApiError, auth_headers
+from apidocs.runner.capture import CaptureProxy, Exchange, origin
+from apidocs.runner.compare import (
+    RequestView,
+    endpoint_problems,
+    request_differences,
+    request_problems,
+    response_problems,
+    view,
+)
+from apidocs.runner.execute import ProcessResult, run_snippet
+from apidocs.runner.preflight import require_disposable
+from apidocs.runner.snippets import API_URL_KEY, materialise, substitutions, token_key
+
+
+@dataclass
+class StepRun:
+    """One step in one language (or the runner's own request, for an action)."""
+
+    language: str
+    exchanges: list[Exchange] = field(default_factory=list)
+    process: ProcessResult | None = None
+    request: RequestView | None = None
+    table: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: why this chain did not run the step: the earlier step that stopped it
+    stopped_by: str = ""
+    #: the action's stand-in ran, because the target lacks the fixtures
+    stand_in: bool = False
+    #: what of the documented answer this run could not verify (see :class:`model.Upstream`)
+    waiting: str = ""
+
+    @property
+    def skipped(self) -> bool:
+        return bool(self.stopped_by)
+
+    @property
+    def response(self) -> Exchange | None:
+        return self.exchanges[-1] if self.exchanges else None
+
+    def request_line(self) -> str:
+        """What it sent, in page terms when it is a snippet's request: ``GET /api/records/abcde-12345``."""
+        if self.request is not None:
+            return self.request.line()
+        return f"{self.response.method} {self.response.path}" if self.response else "no request"
+
+
+@dataclass
+class StepResult:
+    case: str
+    step: Step
+    runs: dict[str, StepRun]
+    problems: list[Problem] = field(default_factory=list)  # across languages (a mismatch)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or any(r.problems for r in self.runs.values())
+
+    @property
+    def skipped(self) -> bool:
+        """Not verified in every language: a chain stopped at an earlier failed step."""
+        return not self.failed and any(r.skipped for r in self.runs.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.skipped
+
+    @property
+    def data_missing(self) -> bool:
+        """Failed only because the instance lacks data (``apidocs provision``), not drift."""
+        return only_data_missing([p for r in self.runs.values() for p in r.problems] + self.problems)
+
+    @property
+    def outcome(self) -> str:
+        """passed, failed, data (failed only for want of data) or skipped; the report adds drift."""
+        if self.skipped:
+            return "skipped"
+        if self.data_missing:
+            return "data"
+        return "failed" if self.failed else "passed"
+
+    @property
+    def waiting(self) -> str:
+        """What waits for an upstream server (passed up to its call), or ""."""
+        return next((r.waiting for r in self.runs.values() if r.waiting), "")
+
+    def messages(self) -> list[str]:
+        """Every problem, each naming its language."""
+        lines = [f"{label(lang)}: {p}" for lang, run in self.runs.items() for p in run.problems]
+        return lines + [problem.message for problem in self.problems]
+
+
+@dataclass
+class CaseRun:
+    """What a whole case produced; ``warnings`` are clean-up problems that fail nothing."""
+
+    case: Case
+    steps: list[StepResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    complete: bool = False  # every step ran (no error stopped the case)
+
+    @property
+    def ok(self) -> bool:
+        return self.complete and all(s.ok for s in self.steps)
+
+
+@dataclass
+class Chain:
+    """One language's run through a case: its bound values, and where it stopped."""
+
+    #: page placeholders' values: the API URL, tokens, ids the responses made
+    bindings: dict[str, str]
+    #: the step whose failure stopped this chain ("" while it runs)
+    stopped_at: str = ""
+    #: drafts whose DELETE failed (InvenioRDM 14 cannot delete a draft whose curation
+    #: request was accepted): published and removed afterwards, if the admin's token allows
+    undeleted: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Ledger:
+    """What live runs left on the instance: records they published, removed or not."""
+
+    removed: list[str] = field(default_factory=list)
+    left_behind: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+#: The tombstone of a published test record (InvenioRDM's TombstoneSchema).
+REMOVAL = {"note": "Test record of the verified API docs, removed after the run.", "is_visible": False}
+
+
+def cassette_path(settings: Settings, case: Case) -> Path:
+    return cassettes.path_for(settings.cassettes, case.name)
+
+
+def run_case(case: Case, settings: Settings, workdir: Path | None = None,
+             ledger: Ledger | None = None) -> Iterator[StepResult]:
+    """Run ``case`` and yield each step's result as soon as it is known.
+
+    Raises :class:`ApidocsError` for what stops the whole case (no cassette, a broken one,
+    a live write to an instance that is not disposable, a missing token). Drafts are
+    deleted however the run ends (a failure, Ctrl-C, SIGTERM); records a live run
+    published are removed with the admin's token, or listed in ``ledger`` as left behind.
+    """
+    run = CaseRun(case)
+    ledger = ledger if ledger is not None else Ledger()
+    if settings.online and case.writes:  # also when run_case is called without the preflight
+        require_disposable(settings, case.name)
+    chains: dict[str, Chain] = {}
+    try:
+        with contextlib.ExitStack() as stack:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apidocs-")))
+            if settings.mode == "record":  # runs after the cassette is saved, before tmp goes
+                stack.callback(lambda: run.ok and _keep_recording(case, settings, tmp))
+            upstream = _open_cassette(case, settings, stack, tmp)
+            proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
+            chains.update({lang: Chain(_new_bindings(case, settings, proxy)) for lang in case.languages})
+            try:
+                for step in case.steps:
+                    result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
+                    if proxy.unreachable:  # every later step would fail the same way: stop the run
+                        raise ServerUnreachable(f"{proxy.unreachable} (stopped at {case.name} › {step.name})")
+                    run.steps.append(result)
+                    yield result
+                run.complete = True
+            finally:
+                run.warnings.extend(_clean_up(case, chains, proxy, settings))
+    finally:
+        if settings.online and case.cleanup:
+            _remove_published(case, chains, settings, ledger)
+        for warning in run.warnings:  # also when the run stops: drafts left behind are named
+            print(f"  warning: {case.name}: {warning}")
+    if settings.mode == "record":
+        kept = "recorded" if run.ok else "NOT recorded (a step failed), left unchanged:"
+        print(f"  {kept} {cassette_path(settings, case)}")
+
+
+def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, tmp: Path) -> str:
+    """Enter the cassette this mode needs and return the URL the proxy forwards to."""
+    if settings.mode == "replay":
+        stack.enter_context(cassettes.replay(cassette_path(settings, case)))
+        return cassettes.CANONICAL_ORIGIN + "/api"
+    if settings.mode == "record":
+        secrets = list(settings.tokens.values())
+        recorder = cassettes.make_vcr(secrets, upstream_origin=origin(settings.api_url))
+        recording = stack.enter_context(recorder.use_cassette(str(tmp / "recording.yaml"), record_mode="all"))
+        recording.get_metadata("recorded", {
+            "date": datetime.date.today().isoformat(),
+            "instance": settings.instance_version or "unknown (set DOCS_INSTANCE_VERSION)",
+            "by": "make record",
+        })
+    return settings.api_url
+
+
+def _keep_recording(case: Case, settings: Settings, tmp: Path) -> None:
+    """Move a complete recording over the committed cassette (same folder, then rename)."""
+    target = cassette_path(settings, case)
+    write_atomically(target, (tmp / "recording.yaml").read_text(encoding="utf-8"))
+
+
+def _new_bindings(case: Case, settings: Settings, proxy: CaptureProxy) -> dict[str, str]:
+    bindings = {API_URL_KEY: proxy.base_url}
+    for role in case.roles:
+        bindings[token_key(role)] = settings.token(role)
+    return bindings
+
+
+def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CaptureProxy, settings: Settings,
+              workdir: Path) -> StepResult:
+    runs = {}
+    for language, chain in chains.items():
+        if chain.stopped_at:
+            runs[language] = StepRun(language, stopped_by=chain.stopped_at)
+            continue
+        if isinstance(step, Snippet):
+            run = _run_snippet(case, step, language, chain.bindings, proxy, settings,
+                               workdir / case.name / language / step.name)
+        else:
+            run = _run_action(step, language, chain.bindings, proxy)
+            if step.stand_in and settings.fixtures_missing and only_data_missing(run.problems):
+                run = _run_action(step.stand_in, language, chain.bindings, proxy)
+                run.stand_in = True
+        if not settings.fixtures_missing:  # the data is there: too few hits is the page's fault
+            run.problems = [problem.as_failure() for problem in run.problems]
+        if run.problems:
+            chain.stopped_at = step.name
+        runs[language] = run
+    result = StepResult(case.name, step, runs)
+    if isinstance(step, Snippet) and all(r.request for r in runs.values()):
+        first, *others = runs
+        for other in others:
+            differences = request_differences(runs[first].request, runs[other].request, label(first), label(other))
+            prefix = f"{label(first)} and {label(other)} sent different requests — "
+            result.problems += [Problem(Kind.MISMATCH, prefix + d, languages=(first, other)) for d in differences]
+    return result
+
+
+def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy: CaptureProxy,
+                 settings: Settings, workdir: Path) -> StepRun:
+    run = StepRun(language, table=substitutions(case, bindings, step.token))
+    text = materialise(step.texts[language], run.table)
+    first = len(proxy.exchanges)
+    run.process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
+    run.exchanges = proxy.exchanges[first:]
+    if not run.exchanges:
+        run.problems.append(Problem(Kind.REQUEST,
+                                    f"sent no request (exit code {run.process.exit_code}: {run.process.tail()})"))
+        return run
+    if len(run.exchanges) > 1:
+        run.problems.append(Problem(Kind.REQUEST, f"sent {len(run.exchanges)} requests, the page documents one"))
+    run.request = view(run.response, run.table)
+    run.problems += request_problems(run.request, step.needs_token, step.method)
+    run.problems += endpoint_problems(run.request, step.method, step.endpoint, proxy.api_path)
+    if step.upstream and step.upstream.unanswered(run.response.status) and not run.problems:
+        run.waiting = step.upstream.waiting(run.response.status)
+    else:
+        run.problems += response_problems(run.response, step.expect, bindings)
+    if run.process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
+        run.problems.append(Problem(Kind.REQUEST,
+                                    f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}"))
+    if step.saves and not run.problems:
+        run.problems += _saved_file_problems(run, materialise(step.saves, run.table))
+    if not run.problems:
+        run.problems += _bind(step.bind, run.response, bindings)
+    return run
+
+
+def _saved_file_problems(run: StepRun, name: str) -> list[Problem]:
+    saved = run.process.workdir / name
+    if not saved.is_file():
+        return [Problem(Kind.EFFECT, f"did not save the file as {name!r} in its working directory")]
+    if saved.read_bytes() != run.response.response_body:
+        return [Problem(Kind.EFFECT, f"saved {name!r}, but its content differs from the response body")]
+    return []
+
+
+def _run_action(action: Action, language: str, bindings: dict, proxy: CaptureProxy) -> StepRun:
+    run = StepRun(language)
+    headers = auth_headers(bindings[token_key(action.token)] if action.token else None)
+    body = b""
+    if action.json is not None:
+        body = _fill(json.dumps(action.json), bindings).encode()
+        headers["Content-Type"] = "application/json"
+    path = _fill(action.path, bindings)
+    query = "&".join(f"{k}={quote(_fill(v, bindings), safe='')}" for k, v in action.params.items())
+    api_path = proxy.api_path + path + (f"?{query}" if query else "")
+    exchange = Exchange(action.method, api_path, headers, body)
+    proxy.send(exchange)
+    run.exchanges = [exchange]
+    run.problems = response_problems(exchange, action.expect, bindings)
+    if not run.problems:
+        run.problems = _bind(action.bind, exchange, bindings)
+    return run
+
+
+def _fill(text: str, bindings: dict) -> str:
+    """Put bound values into an action's ``{name}`` fields."""
+    for name, value in bindings.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def _bind(bind: dict[str, str], exchange: Exchange, bindings: dict) -> list[Problem]:
+    if not bind:
+        return []
+    try:
+        document: Any = exchange.json()
+        for name, path in bind.items():
+            bindings[name] = str(lookup(document, path))
+    except (ValueError, KeyError) as exc:
+        return [Problem(Kind.FIELD, f"cannot take the next step's id from the response: {exc} not found")]
+    return []
+
+
+def _created(case: Case, chains: dict[str, Chain]) -> Iterator[tuple[str, str]]:
+    """(language, record id) of every record the run created, from the case's clean-up bindings."""
+    for language, chain in chains.items():
+        for name in case.cleanup:
+            if name in chain.bindings:
+                yield language, chain.bindings[name]
+
+
+def _clean_up(case: Case, chains: dict[str, Chain], proxy: CaptureProxy, settings: Settings) -> list[str]:
+    """Delete the drafts a run created (it is also recorded, so replay does the same)."""
+    warnings = []
+    for language, record_id in _created(case, chains):
+        exchange = Exchange(
+            "DELETE", f"{proxy.api_path}/records/{record_id}/draft",
+            auth_headers(chains[language].bindings[token_key("depositor")]), b"",
+        )
+        proxy.send(exchange)
+        if exchange.error or exchange.status not in (204, 404, 410):
+            chains[language].undeleted.append(record_id)
+            if not settings.online or not settings.tokens.get("admin"):
+                warnings.append(f"{label(language)} chain: could not delete draft {record_id}:"
+                                f" {exchange.error or exchange.status}")
+    return warnings
+
+
+def _publish_to_remove(api: Api, record_id: str, depositor: str, ledger: Ledger) -> None:
+    """A draft that cannot be deleted (its curation was accepted) can be published, and a
+    published record removed: the only way InvenioRDM 14 leaves nothing of it in search."""
+    try:
+        api.call("POST", f"/records/{record_id}/draft/actions/publish", depositor, expect=(202,))
+    except ApiError as exc:
+        ledger.warnings.append(f"draft {record_id} could be neither deleted nor published: {exc}")
+        ledger.left_behind.append(record_id)
+
+
+def _remove_published(case: Case, chains: dict[str, Chain], settings: Settings, ledger: Ledger) -> None:
+    """Records the run published: removed with the admin's token (a tombstone, out of
+    search), else listed as left behind. Outside the cassette: housekeeping, not a step."""
+    api = Api(settings.api_url, settings.policy.timeout)
+    admin = settings.tokens.get("admin", "")
+    for language, record_id in _created(case, chains):
+        if admin and record_id in chains[language].undeleted:
+            _publish_to_remove(api, record_id, settings.tokens.get("depositor", ""), ledger)
+        try:
+            api.call("GET", f"/records/{record_id}", settings.tokens.get("depositor"))
+        except ApiError as exc:
+            if exc.status not in (404, 410):  # not published (a draft, deleted above): nothing to do
+                ledger.warnings.append(f"{case.name}: cannot tell whether {record_id} was published: {exc}")
+            continue
+        if not admin:
+            ledger.left_behind.append(record_id)
+            continue
+        try:
+            api.call("DELETE", f"/records/{record_id}/delete", admin, expect=(204,), json=REMOVAL)
+            ledger.removed.append(record_id)
+        except ApiError as exc:
+            ledger.left_behind.append(record_id)
+            ledger.warnings.append(f"{case.name}: could not remove published record {record_id}: {exc}")

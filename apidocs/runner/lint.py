@@ -1,0 +1,85 @@
+"""Lint every snippet as a reader would paste it: placeholders filled, then the language's
+linter (:attr:`apidocs.core.languages.Language.lint`: ruff for Python, shellcheck for cURL).
+
+A snippet the page shows must be code a linter accepts: an unused import, a typo in a
+variable, an unquoted expansion in a shell line is a mistake on the page even when the
+request still works.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from apidocs.core import languages
+from apidocs.core.errors import ApidocsError
+from apidocs.core.model import API_URL, TOKEN, Case
+from apidocs.runner.snippets import materialise
+
+#: What the placeholders become for linting: values a reader would paste.
+EXAMPLE_API_URL = "https://researchdata.tuwien.ac.at/api"
+EXAMPLE_TOKEN = "0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    case: str
+    step: str
+    language: str
+    output: str
+
+    def line(self) -> str:
+        return f"{self.case} › {self.step} ({languages.label(self.language)}): {self.output}"
+
+
+def filled(text: str) -> str:
+    """``text`` with the API URL and the token filled in (the page's example ids are
+    plausible as they are)."""
+    table = {API_URL: EXAMPLE_API_URL, TOKEN: EXAMPLE_TOKEN}
+    return materialise(text, table)
+
+
+def lint_cases(cases: Iterable[Case]) -> tuple[list[LintFinding], int]:
+    """Every finding of every snippet, and how many snippet texts were linted.
+
+    Each linter first runs once over all its language's snippets (one process, not one a
+    snippet); only when that finds something is each snippet linted alone, to name it.
+    """
+    findings, scripts = [], {}
+    with tempfile.TemporaryDirectory(prefix="apidocs-lint-") as tmp:
+        for case in cases:
+            for step in case.snippets:
+                for name, text in step.texts.items():
+                    language = languages.language(name)
+                    if not language.lint:
+                        continue
+                    script = Path(tmp) / case.name / f"{step.name}{language.suffix}"
+                    script.parent.mkdir(parents=True, exist_ok=True)
+                    script.write_text(filled(text) + "\n", encoding="utf-8")
+                    scripts.setdefault(name, []).append((case.name, step.name, script))
+        for name, found in scripts.items():
+            language = languages.language(name)
+            if _run(language, [script for *_, script in found], Path(tmp)) is None:
+                continue
+            for case_name, step_name, script in found:
+                output = _run(language, [script], script.parent)
+                if output is not None:
+                    findings.append(LintFinding(case_name, step_name, name, output))
+    return findings, sum(len(found) for found in scripts.values())
+
+
+def _run(language: languages.Language, scripts: list[Path], folder: Path) -> str | None:
+    """The linter's complaint about ``scripts`` (run in ``folder``), or None when they are clean."""
+    try:
+        done = subprocess.run([*language.lint, *map(str, scripts)], cwd=folder, capture_output=True, text=True,
+                              timeout=120)
+    except FileNotFoundError:
+        raise ApidocsError(f"the {language.label} linter {language.lint[0]} is not installed"
+                           " (`make verify` installs it into .venv)") from None
+    if done.returncode == 0:
+        return None
+    text = (done.stdout + done.stderr).replace(str(folder) + "/", "")
+    return " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())[:600]

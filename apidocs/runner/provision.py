@@ -1,0 +1,107 @@
+"""Make sure the records the documented examples rely on exist on the target instance.
+
+``apidocs provision`` finds each declared fixture (``cases/fixtures.toml``) by its marker,
+and creates what is missing through the REST API the way TU Wien's flow demands: the
+depositor creates a draft, reserves a DOI and uploads the file, asks for curation; the
+curator reviews and accepts; the depositor publishes. A second run finds everything and
+changes nothing. A fixture whose creation fails half-way leaves no draft behind.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from apidocs.core.errors import ApidocsError
+from apidocs.core.fixtures import Fixture
+from apidocs.runner.api import Api, ApiError
+
+#: How long a published fixture may take to show in search (index refresh).
+SEARCH_WAIT = 30.0
+
+
+@dataclass
+class Provisioned:
+    """Fixture name → record id, split by what this run had to do."""
+
+    found: dict[str, str] = field(default_factory=dict)
+    created: dict[str, str] = field(default_factory=dict)
+
+
+def provision(api: Api, fixtures: Iterable[Fixture], tokens: dict[str, str],
+              query_for: Callable[[str], str], say: Callable[[str], None] = print) -> Provisioned:
+    """Find or create every fixture; ``query_for(marker)`` is the search that finds one."""
+    done = Provisioned()
+    for fixture in fixtures:
+        hits = api.search("/records", query_for(fixture.marker), size=1)
+        if hits:
+            done.found[fixture.name] = hits[0]["id"]
+            say(f"  found    {fixture.name:18} {hits[0]['id']}  {fixture.title}")
+            continue
+        _discard_leftover_drafts(api, fixture, tokens["depositor"], query_for)
+        record_id = publish(api, fixture, tokens)
+        done.created[fixture.name] = record_id
+        say(f"  created  {fixture.name:18} {record_id}  {fixture.title}")
+    _wait_until_searchable(api, fixtures, query_for, set(done.created))
+    return done
+
+
+def missing(api: Api, fixtures: Iterable[Fixture], query_for: Callable[[str], str]) -> tuple[str, ...]:
+    """The names of the fixtures that search does not find on the target."""
+    return tuple(f.name for f in fixtures if not api.search("/records", query_for(f.marker), size=1))
+
+
+def publish(api: Api, fixture: Fixture, tokens: dict[str, str]) -> str:
+    """Create, curate and publish one fixture; on failure its draft is deleted."""
+    depositor, curator = tokens["depositor"], tokens["curator"]
+    draft = api.json("POST", "/records", depositor, expect=(201,), json=fixture.metadata())
+    record_id = draft["id"]
+    published = False
+    try:
+        base = f"/records/{record_id}/draft"
+        api.call("POST", f"{base}/pids/doi", depositor, expect=(201,))
+        api.call("POST", f"{base}/files", depositor, expect=(201,), json=[{"key": fixture.file}])
+        api.call("PUT", f"{base}/files/{fixture.file}/content", depositor, data=fixture.csv.encode(),
+                 headers={"Content-Type": "application/octet-stream"})
+        api.call("POST", f"{base}/files/{fixture.file}/commit", depositor)
+        request = api.json("POST", "/curations/", depositor, expect=(201,), json={"topic": {"record": record_id}})
+        for action in ("review", "accept"):
+            api.call("POST", f"/requests/{request['id']}/actions/{action}", curator)
+        api.call("POST", f"{base}/actions/publish", depositor, expect=(202,))
+        published = True
+    except ApiError as exc:
+        raise ApidocsError(f"provision {fixture.name}: {exc}") from None
+    finally:
+        if not published:
+            _delete_draft(api, record_id, depositor)
+    return record_id
+
+
+def _delete_draft(api: Api, record_id: str, token: str) -> None:
+    """Delete a draft; a failure here must not hide the error that brought us here."""
+    try:
+        api.call("DELETE", f"/records/{record_id}/draft", token, expect=(204, 404, 410))
+    except ApiError as exc:
+        print(f"  warning: could not delete draft {record_id}: {exc}")
+
+
+def _discard_leftover_drafts(api: Api, fixture: Fixture, token: str, query_for: Callable[[str], str]) -> None:
+    """Drafts of this fixture left by an interrupted provisioning (never published)."""
+    query = f"{query_for(fixture.marker)} AND is_published:false"
+    for hit in api.search("/user/records", query, token):
+        _delete_draft(api, hit["id"], token)
+
+
+def _wait_until_searchable(api: Api, fixtures: Iterable[Fixture], query_for: Callable[[str], str],
+                           created: set[str]) -> None:
+    """Published is not yet searchable: wait for the index so the next run finds them."""
+    pending = [f for f in fixtures if f.name in created]
+    deadline = time.monotonic() + SEARCH_WAIT
+    while pending:
+        pending = [f for f in pending if not api.search("/records", query_for(f.marker), size=1)]
+        if pending and time.monotonic() > deadline:
+            names = ", ".join(f.name for f in pending)
+            raise ApidocsError(f"provision: published {names}, but search does not find it after {SEARCH_WAIT:g} s")
+        if pending:
+            time.sleep(0.5)

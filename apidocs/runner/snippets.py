@@ -1,0 +1,41 @@
+"""Placeholders: the page's text ↔ the text that is executed.
+
+Pure functions. ``materialise`` turns a page snippet into a runnable one; ``generalise``
+turns a captured request back into page terms, so that the Python and the cURL run of
+a step (each in its own chain, with its own draft ids) can be compared.
+"""
+
+from __future__ import annotations
+
+from apidocs.core.model import API_URL, TOKEN, Case
+
+#: Bindings every run has: where the API is, and the token of each role.
+API_URL_KEY = "api_url"
+
+
+def token_key(role: str) -> str:
+    return f"token:{role}"
+
+
+def substitutions(case: Case, bindings: dict[str, str], role: str | None) -> dict[str, str]:
+    """Page text → executed text, for one snippet run."""
+    table = {API_URL: bindings[API_URL_KEY]}
+    if role is not None:
+        table[TOKEN] = bindings.get(token_key(role), "")
+    for page_text, name in case.placeholders.items():
+        if name in bindings:
+            table[page_text] = bindings[name]
+    return table
+
+
+def materialise(text: str, table: dict[str, str]) -> str:
+    """Replace every placeholder of ``table`` in ``text`` (longest first, so none nests)."""
+    for page_text in sorted(table, key=len, reverse=True):
+        text = text.replace(page_text, table[page_text])
+    return text
+
+
+def generalise(text: str, table: dict[str, str]) -> str:
+    """The inverse of :func:`materialise` for the values that are not empty."""
+    inverse = {value: page_text for page_text, value in table.items() if value}
+    return materialise(text, inverse)
