@@ -33,9 +33,10 @@ live: $(STAMP)  ## every case against $$DOCS_API_URL (default: the reference ins
 record: $(STAMP)  ## re-record the cassettes from $$DOCS_API_URL (default: the reference instance)
 	$(BIN)/apidocs record
 
-system-deps:  ## Debian packages the tests use: Chromium + ChromeDriver (preview test), curl (cURL snippets)
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v curl >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver curl; }
+system-deps:  ## Debian packages the tests use: Chromium + ChromeDriver (preview test), curl (cURL snippets), rsync (gitlab-ci-local)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v curl >/dev/null \
+	  && command -v rsync >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver curl rsync; }
 
 instance: $(STAMP)  ## start (or reuse) the local reference InvenioRDM on 127.0.0.1, provisioned (INSTANCE_SEED=none: empty)
 	bash instance/instance.sh up
@@ -63,6 +64,14 @@ lint-ci: $(STAMP)  ## validate ci/gitlab-ci.yml and ci/github-workflow.yml (sche
 		GOBIN=$(abspath $(BIN)) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION); fi
 	@if [ -x $(BIN)/actionlint ]; then $(BIN)/actionlint ci/github-workflow.yml && echo "actionlint: ok"; \
 	else echo "actionlint: skipped (no Go toolchain to install it)"; fi
+
+# ---- the GitLab job file, run as GitLab runs it (tests/test_job_files.py): gitlab-ci-local from npm
+GITLAB_CI_LOCAL_VERSION := 4.60.0
+GITLAB_CI_LOCAL := $(VENV)/node/node_modules/.bin/gitlab-ci-local
+.PHONY: ci-local
+ci-local: $(GITLAB_CI_LOCAL)  ## install gitlab-ci-local (npm) into .venv/node, for the job-file tests
+$(GITLAB_CI_LOCAL):
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error gitlab-ci-local@$(GITLAB_CI_LOCAL_VERSION)
 
 # ---- benchmark (bench/bench.py): verify vs. the bare cost of the snippets; prints `verify/bare ratio` last
 bench: $(STAMP)  ## time verify vs. running the snippets by hand (+ render --check, live); profile
