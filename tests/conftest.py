@@ -28,8 +28,13 @@ CASSETTES = ROOT / "cassettes"
 APIDOCS = Path(sys.executable).parent / "apidocs"
 
 
-#: The render cache of the tests' runs: never the checkout's own .apidocs-cache/.
+#: The render cache of the tests' runs: never the checkout's own .apidocs-cache/ (removed
+#: when the session ends, in each xdist worker: no test leaves anything in the temp folder).
 TEST_CACHE = tempfile.mkdtemp(prefix="apidocs-test-cache-")
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    shutil.rmtree(TEST_CACHE, ignore_errors=True)
 
 
 def clean_env(**extra: str) -> dict[str, str]:

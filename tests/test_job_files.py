@@ -71,8 +71,8 @@ def gitlab_job(repo: Path, job: str, variables: dict[str, str], image: dict[str,
     secrets = repo.parent / f"{job}-variables.yml"
     secrets.write_text(yaml.safe_dump(variables))
     # gitlab-ci-local reads the file relative to the repository
-    return subprocess.run([str(GITLAB_CI_LOCAL), "--force-shell-executor", "--variables-file", f"../{secrets.name}", job],
-                          cwd=repo, env=image, capture_output=True, text=True, timeout=1800)
+    command = [str(GITLAB_CI_LOCAL), "--force-shell-executor", "--variables-file", f"../{secrets.name}", job]
+    return subprocess.run(command, cwd=repo, env=image, capture_output=True, text=True, timeout=1800)
 
 
 def pipeline_variables(instance_env: dict[str, str]) -> dict[str, str]:
