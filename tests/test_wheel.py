@@ -9,6 +9,7 @@ of the project (``.ci/run`` runs it: it needs PyPI or a warm pip cache).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -23,8 +24,14 @@ TOP_LEVEL = {"apidocs", "render"}
 
 
 def build_wheel(folder: Path) -> Path:
-    """``pip wheel`` of the repository (no dependencies), as ``pip install ./apidocs`` builds it."""
-    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(ROOT)],
+    """``pip wheel`` of the repository's tracked files (no dependencies), as ``pip install
+    ./apidocs`` builds it from a fresh clone: a copy, so that nothing untracked (a stale
+    ``build/`` of an in-tree build) slips into the wheel."""
+    source = folder / "source"
+    for name in tracked():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(folder), str(source)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     return next(folder.glob("tuw_verified_api_docs-*.whl"))

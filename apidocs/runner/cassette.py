@@ -36,17 +36,19 @@ MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "body", "auth_p
 
 
 # ----------------------------------------------------------------- record-time filters
+#: vcrpy's ``filter_headers``: the *presence* of auth is kept, its value and every session
+#: header dropped, before a request reaches memory that is saved.
+FILTER_HEADERS = (("Authorization", REDACTED_AUTH), *((name, None) for name in SECRET_REQUEST_HEADERS))
+
+
 def scrub_request(secrets: Iterable[str]):
-    """A ``before_record_request`` hook: keep the *presence* of auth, drop its value."""
+    """A ``before_record_request`` hook for what vcrpy's filters do not do: a token echoed
+    in a body, and ``access_token`` dropped from the query only where it is (vcrpy's
+    ``filter_query_parameters`` re-encodes and sorts every query, so a recording would
+    no longer show the query the snippet sent)."""
     secrets = [s for s in secrets if s]
 
     def scrub(request):
-        if "authorization" in {k.lower() for k in request.headers}:
-            for key in [k for k in request.headers if k.lower() == "authorization"]:
-                del request.headers[key]
-            request.headers["Authorization"] = REDACTED_AUTH
-        for key in [k for k in request.headers if k.lower() in SECRET_REQUEST_HEADERS]:
-            del request.headers[key]
         request.uri = _drop_query_parameters(request.uri, SECRET_QUERY_PARAMETERS)
         if isinstance(request.body, bytes):
             request.body = _mask(request.body, secrets)
@@ -413,6 +415,7 @@ def make_vcr(secrets: Iterable[str], upstream_origin: str | None) -> vcr.VCR:
     recorder = vcr.VCR(
         serializer="yaml",
         match_on=MATCH_ON,
+        filter_headers=FILTER_HEADERS,
         before_record_request=scrub_request(secrets),
         before_record_response=scrub_response(secrets),
         decode_compressed_response=False,
