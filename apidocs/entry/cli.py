@@ -37,6 +37,8 @@ REPORT_HELP = ("print the verdict of a report a live run wrote (--report DIR); e
                " failed, drifted or was left unverified, 2 when there is no report: the nightly job's last command")
 PREVIEW_HELP = ("each page rendered to HTML through a stand-in base template, then a headless Chromium screenshot"
                 " of each (preview/<page>.html, .png)")
+INSTALL_PAGES_HELP = ("link every page's template into an InvenioRDM instance's templates/ folder at the theme's"
+                      " path (e.g. invenio_theme_tuw/about/api.html), where the app finds it before the theme's")
 PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.toml) exist on $DOCS_API_URL:"
                   " find them by marker, create and publish what is missing; a second run changes nothing")
 
@@ -76,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--template", type=Path, default=None, help="one page template (default: every page's)")
     preview.add_argument("--out", type=Path, default=None, help="output folder (default: the project's preview/)")
     preview.add_argument("--no-screenshot", action="store_true", help="write the HTML only (no Chromium needed)")
+    install = command("install-pages", INSTALL_PAGES_HELP)
+    install.add_argument("templates", type=Path, metavar="TEMPLATES_DIR",
+                         help="the instance's templates folder (e.g. .instance/app/templates)")
     commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
     return parser
 
@@ -89,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     use_project(args)
     command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args),
-               "report": lambda: report(args.directory), "preview": lambda: preview(args)}.get(
+               "report": lambda: report(args.directory), "preview": lambda: preview(args),
+               "install-pages": lambda: install_pages(args.templates)}.get(
         args.command, lambda: run(args))
     with catch_signals():
         return one_line_errors("apidocs", command)
@@ -139,6 +145,14 @@ def preview(args: argparse.Namespace) -> int:
     for html in [] if args.no_screenshot else written:
         screenshot(html, html.with_suffix(".png"))
         print(f"screenshot: {html.with_suffix('.png')}")
+    return 0
+
+
+def install_pages(templates: Path) -> int:
+    from render.served import install_pages as install
+
+    for link in install(templates):
+        print(f"install-pages: {link} -> {link.resolve()}")
     return 0
 
 
