@@ -1,8 +1,9 @@
 """Our pages as the app serves them: installed into an instance's ``templates/`` folder.
 
 invenio-app makes the instance folder the app's root path, so a template at
-``<instance>/templates/invenio_theme_tuw/about/api.html`` is found before the theme's
-own: the app then serves our rendered page at ``/tuw/about/api``. Each is a symlink to
+``<instance>/templates/semantic-ui/invenio_theme_tuw/about/api.html`` is found before
+the theme's own (``Page.theme_template`` says why the ``semantic-ui/`` prefix): the app
+then serves our rendered page at ``/tuw/about/api``. Each is a symlink to
 the page in ``page/``, so what ``apidocs render`` writes (temp file + rename) is what
 the app serves next (with ``TEMPLATES_AUTO_RELOAD``, as the reference instance sets it).
 """
