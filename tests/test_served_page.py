@@ -13,6 +13,7 @@ against the instance with `apidocs live`, which fills in the token and ids a rea
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import tempfile
@@ -43,13 +44,16 @@ READ_CLIPBOARD = ("const done = arguments[arguments.length - 1];"
 WRITE_CLIPBOARD = ("const done = arguments[arguments.length - 1];"
                    "navigator.clipboard.writeText(arguments[0]).then(() => done(true), () => done(false));")
 ENDPOINT = re.compile(r'\{\{ _\("Endpoint:"\) \}\}\s*</strong>\s*<code>(.*?)</code>')
+#: another site's API (staging, the nightly job's optional step): the same checks, read-only
+SERVED_API_URL = os.environ.get("APIDOCS_SERVED_API_URL", "").rstrip("/")
 TEMPLATE_ERRORS = ("Traceback", "TemplateSyntaxError", "UndefinedError", "Internal Server Error", "jinja2.")
 
 
 @pytest.fixture(scope="module")
-def site(instance_env: dict) -> tuple[str, str]:
-    """(the app's origin, its API URL as pages show it)."""
-    api_url = instance_env["DOCS_API_URL"]
+def site(request) -> tuple[str, str]:
+    """(the app's origin, its API URL as pages show it): $APIDOCS_SERVED_API_URL's, else the
+    reference instance's."""
+    api_url = SERVED_API_URL or request.getfixturevalue("instance_env")["DOCS_API_URL"]
     return api_url.removesuffix("/api"), api_url
 
 
@@ -151,10 +155,11 @@ def test_endpoint_lines_are_the_templates(served, site, name):
         assert wanted and all(line in shown for line in wanted), (ln, wanted, shown)
 
 
-def test_copied_snippets_work_when_pasted(served, site, cases_copy, instance_env, tmp_path):
+def test_copied_snippets_work_when_pasted(served, site, cases_copy, request):
     """The English pages' copies, put back as the snippets (the instance's URL as the page's
     placeholder again, the final newline the file had), run live: each step must do what
-    the case verified (status, fields, effect), Python and cURL alike."""
+    the case verified (status, fields, effect), Python and cURL alike. Against another
+    site ($APIDOCS_SERVED_API_URL): read-only, the steps that need no token."""
     _, api_url = site
     for page in PAGES.values():
         for (block, _), got in zip(expected_blocks(page, api_url), served[page.name, "en"]["copied"], strict=True):
@@ -162,6 +167,11 @@ def test_copied_snippets_work_when_pasted(served, site, cases_copy, instance_env
             if kind in REGISTRY:
                 target = cases_copy / "snippets" / case / f"{step}{language(kind).suffix}"
                 target.write_text(got.replace(api_url, API_URL) + "\n", encoding="utf-8")
-    env = {key: value for key, value in instance_env.items() if key.startswith("DOCS_")}
-    done = run_cli("live", "--cases-dir", str(cases_copy), env=env, timeout=900)
+    if SERVED_API_URL:
+        done = run_cli("live", "--read-only", "--cases-dir", str(cases_copy),
+                       env={"DOCS_API_URL": SERVED_API_URL}, timeout=900)
+    else:
+        instance_env = request.getfixturevalue("instance_env")
+        env = {key: value for key, value in instance_env.items() if key.startswith("DOCS_")}
+        done = run_cli("live", "--cases-dir", str(cases_copy), env=env, timeout=900)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
