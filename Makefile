@@ -50,7 +50,7 @@ instance-reset:  ## stop the instance and wipe its data
 render: $(STAMP)  ## write the page's blocks from the verified cases (replay) into page/about_api.html
 	$(BIN)/apidocs render
 
-preview: $(STAMP)  ## render each page through a stand-in base template: preview/<page>.html + .png (headless Chromium)
+preview: $(STAMP)  ## screenshot each page as the instance serves it (preview/<page>.png); without an instance, through a stand-in base template
 	$(BIN)/apidocs preview
 
 # ---- nightly drift CI: lint the job files (ci/README.md)

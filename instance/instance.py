@@ -9,7 +9,10 @@ $INSTANCE_DIR (default <repo>/.instance, git-ignored):
     pgdata/           PostgreSQL cluster (owned by the "postgres" user)
     redis/            Redis dump file
     app/              INVENIO_INSTANCE_PATH: invenio.cfg and app_data/ (symlinks
-                      into instance/), data/ (files of records)
+                      into instance/), data/ (files of records), static/ and
+                      assets/ (the built front-end, instance/assets.py), templates/
+                      (our rendered pages, symlinked by `apidocs install-pages`)
+    assets.key        what the built assets were built from (instance/assets.py)
     opensearch/ ...   whatever instance/opensearch/opensearch.sh keeps there
     run/              pid files
     logs/             one log per service (+ pip.log, setup.log)
@@ -19,7 +22,7 @@ $INSTANCE_DIR (default <repo>/.instance, git-ignored):
 Services (all on 127.0.0.1): PostgreSQL :5433, Redis :6380, OpenSearch :9200,
 gunicorn (InvenioRDM UI + /api) :5000, a Celery worker with embedded beat.
 Ports can be changed with INSTANCE_PG_PORT, INSTANCE_REDIS_PORT, OPENSEARCH_PORT,
-INSTANCE_APP_PORT.
+OPENSEARCH_TRANSPORT_PORT, INSTANCE_APP_PORT (Celery listens on no port).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ APP_PORT = int(os.environ.get("INSTANCE_APP_PORT", "5000"))
 PG_PORT = int(os.environ.get("INSTANCE_PG_PORT", "5433"))
 REDIS_PORT = int(os.environ.get("INSTANCE_REDIS_PORT", "6380"))
 OS_PORT = int(os.environ.get("OPENSEARCH_PORT", "9200"))
+OS_TRANSPORT_PORT = int(os.environ.get("OPENSEARCH_TRANSPORT_PORT", "9300"))
 
 OPENSEARCH_SH = SRC / "opensearch" / "opensearch.sh"
 #: The project's tool (make's .venv): seeds the instance with `apidocs provision`.
@@ -194,6 +198,7 @@ def invenio_env() -> dict:
         INSTANCE_PG_PORT=str(PG_PORT),
         INSTANCE_REDIS_PORT=str(REDIS_PORT),
         OPENSEARCH_PORT=str(OS_PORT),
+        OPENSEARCH_TRANSPORT_PORT=str(OS_TRANSPORT_PORT),
         PATH=f"{VENV / 'bin'}:{env.get('PATH', '')}",
         PYTHONUNBUFFERED="1",
     )
@@ -541,6 +546,51 @@ def stop_pid(name: str, pid: int | None, timeout: float = 30) -> str:
     return "stopped"
 
 
+# --------------------------------------------------------------------------- front end
+
+ASSETS_PY = SRC / "assets.py"
+TEMPLATES = APPDIR / "templates"
+
+
+def assets_current() -> bool:
+    """The built assets match the installed versions (instance/assets.py's key)."""
+    return run([sys.executable, ASSETS_PY, "current"], check=False, quiet=True,
+               env=invenio_env()).returncode == 0
+
+
+def start_assets() -> subprocess.Popen | str:
+    """Build the front end in the background (it needs only the venv and invenio.cfg),
+    while the services start and the database is set up; awaited before gunicorn."""
+    if assets_current():
+        return "current"
+    log = open(LOGS / "assets.log", "ab")
+    log.write(f"===== {time.strftime('%F %T')} assets build\n".encode())
+    log.flush()
+    say(f"assets: building the front end in the background (log: {LOGS / 'assets.log'})")
+    return subprocess.Popen([sys.executable, "-u", str(ASSETS_PY), "build"], cwd=IDIR,
+                            env=invenio_env(), stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+
+
+def wait_assets(proc: subprocess.Popen | str, started: float) -> str:
+    if isinstance(proc, str):
+        return proc
+    if proc.wait():
+        die_with_log("front-end build failed", LOGS / "assets.log")
+    return f"built ({time.monotonic() - started:.0f}s)"
+
+
+def install_pages() -> None:
+    """Our rendered pages into the instance's templates/ (ahead of the theme's), by
+    `apidocs install-pages`, which knows the pages; symlinks, so `apidocs render`
+    updates what the app serves (TEMPLATES_AUTO_RELOAD in invenio.cfg)."""
+    if not APIDOCS.exists():
+        raise InstanceError(f"pages: {APIDOCS} not found: run `make instance` (it installs the tool)")
+    r = run([str(APIDOCS), "install-pages", str(TEMPLATES)], check=False, capture_output=True, text=True)
+    if r.returncode:
+        raise InstanceError(f"pages: `apidocs install-pages` failed: {(r.stderr or r.stdout).strip()}")
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -607,9 +657,10 @@ def up() -> None:
         d.mkdir(parents=True, exist_ok=True)
     say(f"instance dir {IDIR}")
 
-    # fast path: everything already up
+    # fast path: everything already up (and the front end built for these versions)
     if (STATE.exists() and pg_pid() and redis_pid() and opensearch_healthy()
-            and svc_pid("celery") and svc_pid("gunicorn") and app_ready()):
+            and svc_pid("celery") and svc_pid("gunicorn") and app_ready() and assets_current()):
+        install_pages()
         write_env(json.loads(STATE.read_text()))
         say(f"already running; env in {ENVFILE}")
         seed()
@@ -620,7 +671,10 @@ def up() -> None:
     check_java()
     ensure_venv()
     ensure_layout()
+    install_pages()
     say(f"install: ok ({time.monotonic() - t:.1f}s)")
+    assets_started = time.monotonic()
+    assets = start_assets()
 
     t = time.monotonic()
     os_proc = start_opensearch()          # JVM starts in the background ...
@@ -645,6 +699,10 @@ def up() -> None:
         say(f"setup: done ({time.monotonic() - t:.1f}s)")
 
     t = time.monotonic()
+    built = wait_assets(assets, assets_started)
+    say(f"assets: {built}")
+    if built != "current":  # a running app keeps the manifest it read: restart it
+        say(f"gunicorn: {stop_pid('gunicorn', svc_pid('gunicorn'))} (new assets)")
     for name in ("celery", "gunicorn"):
         if name not in procs:
             procs[name] = spawn(name)
@@ -717,15 +775,18 @@ def stop() -> None:
 def reset() -> None:
     stop()
     # wipe all data (PostgreSQL, Redis, OpenSearch's $INSTANCE_DIR/opensearch, files,
-    # state, env); keep the venv (slow to rebuild) and the logs
-    for entry in IDIR.iterdir() if IDIR.exists() else []:
-        if entry.name in ("venv", "logs"):
+    # state, env); keep the venv and the built front end (slow to rebuild, not data)
+    # and the logs
+    keep = {VENV, LOGS, IDIR / "assets.key", APPDIR / "static", APPDIR / "assets"}
+    entries = [*(APPDIR.iterdir() if APPDIR.is_dir() else ()), *(IDIR.iterdir() if IDIR.is_dir() else ())]
+    for entry in entries:
+        if entry in keep or entry == APPDIR:
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
         else:
             entry.unlink()
-    say(f"reset: data under {IDIR} wiped (venv kept)")
+    say(f"reset: data under {IDIR} wiped (venv and built front end kept)")
 
 
 def status() -> None:

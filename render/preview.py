@@ -1,4 +1,11 @@
-"""The page as HTML, through a stand-in for InvenioRDM's base template, plus a screenshot.
+"""The page as readers get it (screenshots of the app's served pages), or, offline, as HTML
+through a stand-in for InvenioRDM's base template, plus a screenshot.
+
+When an app serves the pages (the reference instance: ``make instance``), ``apidocs preview``
+screenshots ``/tuw/about/api`` and ``/tuw/about/damap`` from it: TU's theme, its built CSS,
+the reader's page. The stand-in stays for a machine without an instance (the offline
+tests and a quick look at a template while it is edited): it needs no app, no assets,
+no database, and renders the template from the working tree alone.
 
     apidocs preview [--template page/about_api.html] [--out preview/] [--no-screenshot]
 
@@ -16,6 +23,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import jinja2
@@ -119,11 +127,27 @@ def render_html(template: Path) -> str:
 
 
 def screenshot(html: Path, png: Path, size: str = "1280,6000", timeout: float = 120) -> None:
+    """A screenshot of a local HTML file (the stand-in's page)."""
+    screenshot_url(html.resolve().as_uri(), png, size, timeout)
+
+
+def served_url(app: str, page) -> str | None:
+    """Where ``app`` serves ``page``, if it answers there with 200 (else None: the stand-in)."""
+    url = f"{app.rstrip('/')}{page.served_at}"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return url if answer.status == 200 else None
+    except OSError:
+        return None
+
+
+def screenshot_url(url: str, png: Path, size: str = "1280,6000", timeout: float = 120) -> None:
+    """A screenshot of ``url`` by headless Chromium: the served page, or a file's."""
     if not Path(CHROMIUM).exists():
         raise RenderError(f"{CHROMIUM} is not installed (apt-get install chromium): no screenshot")
     profile = tempfile.mkdtemp(prefix="apidocs-chromium-")
     command = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}",
-               f"--window-size={size}", html.resolve().as_uri()]
+               f"--window-size={size}", url]
     try:
         png.unlink(missing_ok=True)
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)

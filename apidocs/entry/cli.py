@@ -12,6 +12,7 @@ SIGTERM), after clean-up.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -35,8 +36,11 @@ LINT_HELP = ("lint every snippet with its placeholders filled in (ruff for Pytho
              " as `make verify` does")
 REPORT_HELP = ("print the verdict of a report a live run wrote (--report DIR); exit 0 when clean, 1 when a step"
                " failed, drifted or was left unverified, 2 when there is no report: the nightly job's last command")
-PREVIEW_HELP = ("each page rendered to HTML through a stand-in base template, then a headless Chromium screenshot"
-                " of each (preview/<page>.html, .png)")
+PREVIEW_HELP = ("a headless Chromium screenshot of each page as the app serves it (preview/<page>.png), when the"
+                " instance (--app, default: .instance/env's) answers; otherwise each page rendered to HTML through"
+                " a stand-in base template, then its screenshot (preview/<page>.html, .png)")
+INSTALL_PAGES_HELP = ("link every page's template into an InvenioRDM instance's templates/ folder at the theme's"
+                      " path (e.g. invenio_theme_tuw/about/api.html), where the app finds it before the theme's")
 PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.toml) exist on $DOCS_API_URL:"
                   " find them by marker, create and publish what is missing; a second run changes nothing")
 
@@ -76,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--template", type=Path, default=None, help="one page template (default: every page's)")
     preview.add_argument("--out", type=Path, default=None, help="output folder (default: the project's preview/)")
     preview.add_argument("--no-screenshot", action="store_true", help="write the HTML only (no Chromium needed)")
+    preview.add_argument("--app", default=None, help="the app serving the pages (default: the origin of $DOCS_API_URL"
+                         " or .instance/env's); `--app none` always uses the stand-in")
+    install = command("install-pages", INSTALL_PAGES_HELP)
+    install.add_argument("templates", type=Path, metavar="TEMPLATES_DIR",
+                         help="the instance's templates folder (e.g. .instance/app/templates)")
     commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
     return parser
 
@@ -89,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     use_project(args)
     command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args),
-               "report": lambda: report(args.directory), "preview": lambda: preview(args)}.get(
+               "report": lambda: report(args.directory), "preview": lambda: preview(args),
+               "install-pages": lambda: install_pages(args.templates)}.get(
         args.command, lambda: run(args))
     with catch_signals():
         return one_line_errors("apidocs", command)
@@ -129,10 +139,22 @@ def preview(args: argparse.Namespace) -> int:
     every page's HTML before the one-line error."""
     from apidocs.core import project
     from apidocs.core.pages import PAGES
-    from render.preview import screenshot, write_html
+    from render.preview import screenshot, screenshot_url, write_html
+    from render.preview import served_url as preview_url
 
-    templates = [args.template] if args.template else [page.path for page in PAGES.values()]
     out = args.out or project.root() / "preview"
+    app = None if args.template or args.no_screenshot else app_origin(args.app)
+    served = {page.name: preview_url(app, page) for page in PAGES.values()} if app else {}
+    if served and all(served.values()):
+        for name, url in served.items():
+            png = out / f"{PAGES[name].path.stem}.png"
+            out.mkdir(parents=True, exist_ok=True)
+            screenshot_url(url, png)
+            print(f"screenshot: {png} (served by {url})")
+        return 0
+    if app:
+        print(f"preview: {app} does not serve every page: the stand-in base template instead")
+    templates = [args.template] if args.template else [page.path for page in PAGES.values()]
     written = [write_html(template, out) for template in templates]
     for html in written:
         print(f"preview: {html}")
@@ -140,6 +162,27 @@ def preview(args: argparse.Namespace) -> int:
         screenshot(html, html.with_suffix(".png"))
         print(f"screenshot: {html.with_suffix('.png')}")
     return 0
+
+
+def install_pages(templates: Path) -> int:
+    from render.served import install_pages as install
+
+    for link in install(templates):
+        print(f"install-pages: {link} -> {link.resolve()}")
+    return 0
+
+
+def app_origin(given: str | None) -> str | None:
+    """The app to take the served pages from: --app, else $DOCS_API_URL's origin (the
+    environment's, else the instance env file's), or None."""
+    from apidocs.core import project
+    from apidocs.core.settings import read_env_file
+
+    if given:
+        return None if given == "none" else given
+    env_file = Path(os.environ.get("DOCS_INSTANCE_ENV") or project.root() / ".instance" / "env")
+    api_url = os.environ.get("DOCS_API_URL") or read_env_file(env_file).get("DOCS_API_URL")
+    return api_url.rstrip("/").removesuffix("/api") if api_url else None
 
 
 def provision() -> int:

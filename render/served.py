@@ -1,0 +1,37 @@
+"""Our pages as the app serves them: installed into an instance's ``templates/`` folder.
+
+invenio-app makes the instance folder the app's root path, so a template at
+``<instance>/templates/semantic-ui/invenio_theme_tuw/about/api.html`` is found before
+the theme's own (``Page.theme_template`` says why the ``semantic-ui/`` prefix): the app
+then serves our rendered page at ``/tuw/about/api``. Each is a symlink to
+the page in ``page/``, so what ``apidocs render`` writes (temp file + rename) is what
+the app serves next (with ``TEMPLATES_AUTO_RELOAD``, as the reference instance sets it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from apidocs.core.pages import PAGES
+from render.errors import RenderError
+
+
+def install_pages(templates: Path) -> list[Path]:
+    """Link every page's template at its theme path under ``templates``; returns the links."""
+    links = []
+    for page in PAGES.values():
+        link = templates / page.theme_template
+        if link.is_symlink() and Path(os.readlink(link)) == page.path:
+            links.append(link)
+            continue
+        try:
+            link.parent.mkdir(parents=True, exist_ok=True)
+            tmp = link.with_name(f".{link.name}.tmp{os.getpid()}")
+            tmp.unlink(missing_ok=True)
+            tmp.symlink_to(page.path)
+            os.replace(tmp, link)  # never half a file: the old link or the new one
+        except OSError as exc:
+            raise RenderError(f"cannot install {page.template} at {link}: {exc.strerror}") from None
+        links.append(link)
+    return links
