@@ -125,8 +125,9 @@ def test_a_step_left_unverified_names_every_block_it_has(tmp_path):
     results = list(run_case(changed, Settings(mode="replay", cassettes=CASSETTES)))
     write_reports(tmp_path, results, Settings(mode="replay", cassettes=CASSETTES))
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["unverified_blocks"] == ["case1_metadata/get/curl", "case1_metadata/get/python",
-                                            "case1_metadata/get/response", "case1_metadata/get/status"]
+    assert summary["unverified_blocks"] == ["case1_metadata/get/curl", "case1_metadata/get/endpoint",
+                                            "case1_metadata/get/python", "case1_metadata/get/response",
+                                            "case1_metadata/get/status", "case1_metadata/get/token"]
     assert summary["stale_blocks"] == []  # the lookup is not on the page
 
 
