@@ -86,8 +86,9 @@ _CONCERNS: dict[Kind, tuple[str, ...]] = {
     Kind.REQUEST: (_OWN,),
     Kind.MISMATCH: (_OWN,),
     Kind.EFFECT: (_OWN,),
-    # in replay, a request the cassette lacks is one the snippet changed; live, the run stops
     Kind.TRANSPORT: (_OWN,),
+    # a request the cassette lacks is one the snippet changed
+    Kind.UNRECORDED: (_OWN,),
     # the documented answer did not come: every block shown from it too
     Kind.STATUS: (_OWN, RESPONSE, HEADERS, STATUS),
     Kind.FIELD: (_OWN, RESPONSE),

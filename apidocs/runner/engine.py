@@ -107,6 +107,11 @@ class StepResult:
         return "failed" if self.failed else "passed"
 
     @property
+    def unrecorded(self) -> bool:
+        """A request of this step is not in the cassette: its case needs recording again."""
+        return any(p.kind is Kind.UNRECORDED for r in self.runs.values() for p in r.problems)
+
+    @property
     def waiting(self) -> str:
         """What waits for an upstream server (passed up to its call), or ""."""
         return next((r.waiting for r in self.runs.values() if r.waiting), "")
