@@ -120,12 +120,16 @@ def list_cases() -> int:
 
 
 def lint(args: argparse.Namespace) -> int:
+    from apidocs.core import project
     from apidocs.entry.loader import load_cases
+    from apidocs.entry.render_cli import shown
     from apidocs.runner.lint import lint_cases
 
-    findings, count = lint_cases(load_cases(args.cases or None, folder=args.cases_dir))
+    folder = args.cases_dir or project.cases()
+    findings, count = lint_cases(load_cases(args.cases or None, folder=folder), Path(shown(folder / "snippets")))
     for finding in findings:
         print(f"  FAIL {finding.line()}")
+        print("\n".join(f"       {message}" for message in finding.messages))
     print(f"lint: {count} snippets, {len(findings)} with findings (ruff for Python, shellcheck for cURL)")
     return 1 if findings else 0
 
