@@ -110,12 +110,24 @@ def update(args: argparse.Namespace) -> int:
 
 
 def list_cases() -> int:
+    """Each case's steps, each with its snippet files and the page blocks it fills: where to
+    edit a snippet, and which markers its page needs."""
+    from apidocs.core import project
+    from apidocs.core.blocks import blocks_of
+    from apidocs.core.languages import language
     from apidocs.entry.loader import load_cases
+    from apidocs.entry.render_cli import shown
 
     for case in load_cases():
         print(f"{case.name}: {case.title}")
+        folder = Path(shown(project.cases() / "snippets" / case.name))
         for step in case.steps:
             print(f"  {step.name}{'' if isinstance(step, Snippet) else '  (runner action)'}")
+            if isinstance(step, Snippet):
+                files = [str(folder / f"{step.name}{language(name).suffix}") for name in step.languages]
+                print(f"    snippets: {', '.join(files)}")
+            if blocks := blocks_of(case.name, step):
+                print(f"    blocks:   {', '.join(block.name for block in blocks)}")
     return 0
 
 
