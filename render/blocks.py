@@ -3,6 +3,11 @@
 Which blocks a step has is the catalogue's answer (:func:`apidocs.core.blocks.blocks_of`); this
 module fills each. Kinds of block, named ``CASE/STEP/KIND``:
 
+``endpoint``
+    the step's method and Endpoint path, as the runner checks each request against them;
+``token``
+    "No", or "Yes" with the link to create a token, as template source the theme translates
+    (:data:`TOKEN_ANSWERS`), from whether the step's snippets send a token;
 ``curl``, ``python``
     the snippet exactly as the case holds it (the case *is* the page's text);
 ``response``
@@ -33,7 +38,18 @@ import textwrap
 from typing import Any, Iterable
 
 from apidocs.core import volatile
-from apidocs.core.blocks import HEADERS, INLINE, INLINE_KINDS, RESPONSE, STATUS, blocks_of, kind_of
+from apidocs.core.blocks import (
+    ENDPOINT,
+    HEADERS,
+    INLINE,
+    INLINE_KINDS,
+    RESPONSE,
+    SOURCE_KINDS,
+    STATUS,
+    TOKEN_REQUIRED,
+    blocks_of,
+    kind_of,
+)
 from apidocs.core.jsonpath import select
 from apidocs.core.model import API_URL, Action, Case, Snippet, Step
 from apidocs.runner.cassette import CANONICAL_ORIGIN
@@ -55,6 +71,31 @@ def snippet_block(snippet: Snippet, language: str) -> str:
 
 def inline_block(action: Action) -> str:
     return action.inline or ""
+
+
+def endpoint_line(snippet: Snippet) -> str:
+    """The "Endpoint:" line: the method and the path (with its ``{fields}``) every request
+    of the step is checked against."""
+    return f"{snippet.method} {snippet.endpoint}"
+
+
+#: The "Token Required:" answer, as template source: the messages the pages have always
+#: had, so every catalogue keeps translating them; ``token_link`` is set by each page.
+TOKEN_ANSWERS = {
+    False: '{{ _("No") }}',
+    True: ('{% trans trimmed token_link = token_link %}Yes — generate one <a href="{{ token_link }}">here</a>.'
+           '{% endtrans %}'),
+}
+
+
+def token_answer(snippet: Snippet) -> str:
+    """Whether the step needs a token: its snippets send ``{your-access-token}`` (the
+    runner checks each request carries one, or none)."""
+    return TOKEN_ANSWERS[snippet.needs_token]
+
+
+#: How each block kind taken from the step itself (not its run) is filled, besides its languages'.
+DECLARED = {INLINE: inline_block, ENDPOINT: endpoint_line, TOKEN_REQUIRED: token_answer}
 
 
 # ------------------------------------------------------------------ recorded blocks
@@ -173,10 +214,11 @@ RECORDED = {RESPONSE: example_json, HEADERS: example_headers, STATUS: status_lin
 
 
 def block_text(case: Case, result: StepResult | None, step: Step, kind: str) -> str:
-    """The text of ``step``'s block of ``kind``: its snippet, its inline example, or what the
-    first language's verified run got (while an upstream server did not answer, what waits)."""
-    if kind == INLINE:
-        return inline_block(step)
+    """The text of ``step``'s block of ``kind``: what the step declares (its Endpoint and
+    Token Required lines, its inline example), its snippet, or what the first language's
+    verified run got (while an upstream server did not answer, what waits)."""
+    if kind in DECLARED:
+        return DECLARED[kind](step)
     if kind in step.languages:
         return snippet_block(step, kind)
     run = result.runs.get(step.languages[0]) if result else None
@@ -205,10 +247,13 @@ def escape(text: str) -> str:
 
 
 def template_text(name: str, text: str) -> str:
-    """A block's content as it sits between its markers."""
+    """A block's content as it sits between its markers (a source kind's text already is)."""
+    kind = kind_of(name)
+    if kind in SOURCE_KINDS:
+        return text
     pattern = "(" + "|".join(re.escape(e) for e in EXPRESSIONS) + ")"
     source = "".join(part if part in EXPRESSIONS else escape(part) for part in re.split(pattern, text))
-    if kind_of(name) in INLINE_KINDS:
+    if kind in INLINE_KINDS:
         return source
     return "\n" + source + "\n"
 

@@ -13,8 +13,10 @@ file is left byte for byte as it is. Pure functions: text in, text out.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from apidocs.core.blocks import kind_of
 from render.errors import MarkerError
@@ -23,6 +25,8 @@ from render.errors import MarkerError
 _ANY = re.compile(r"\{#-?[^#]*?apidocs:.*?-?#\}", re.S)
 _BEGIN = re.compile(r"\{#-?\s*apidocs:begin\s+([a-z0-9_]+/[a-z0-9_-]+/[a-z]+)\s*-?#\}")
 _END = re.compile(r"\{#-?\s*apidocs:end\s*-?#\}")
+#: The name a malformed begin marker meant, for a "did you mean".
+_MEANT = re.compile(r"apidocs:\s*begin\s+(\S+?)\s*-?#\}")
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,17 @@ def begin(name: str) -> str:
 END = "{#- apidocs:end #}"
 
 
-def find(text: str, where: str = "the template") -> dict[str, Block]:
-    """Every block of ``text`` by name; refuses malformed, duplicated or unbalanced markers."""
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'NAME'?)`` for the known block name closest to ``name`` (a kind's
+    spelling, ``cURL`` for ``curl``, first), or ""."""
+    known = list(known)
+    close = [k for k in known if k.lower() == name.lower()] or difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def find(text: str, where: str = "the template", known: Iterable[str] = ()) -> dict[str, Block]:
+    """Every block of ``text`` by name; refuses malformed, duplicated or unbalanced markers,
+    naming the line (and, for a misspelt name, the ``known`` name meant)."""
     blocks: dict[str, Block] = {}
     open_block: tuple[str, int, int] | None = None
     for match in _ANY.finditer(text):
@@ -58,7 +71,9 @@ def find(text: str, where: str = "the template") -> dict[str, Block]:
             open_block = (b.group(1), match.end(), line)
         elif _END.fullmatch(tag):
             if open_block is None:
-                raise MarkerError(f"{where}:{line}: end marker without a begin marker")
+                last = max(blocks.values(), key=lambda b: b.start, default=None)
+                after = f" (the block before it, {last.name!r} from line {last.line}, has ended)" if last else ""
+                raise MarkerError(f"{where}:{line}: end marker without a begin marker{after}")
             name, start, begin_line = open_block
             if name in blocks:
                 raise MarkerError(f"{where}:{begin_line}: block {name!r} appears twice"
@@ -66,8 +81,10 @@ def find(text: str, where: str = "the template") -> dict[str, Block]:
             blocks[name] = Block(name, start, match.start(), begin_line)
             open_block = None
         else:
-            raise MarkerError(f"{where}:{line}: malformed marker {tag!r}: expected"
-                              " '{#- apidocs:begin CASE/STEP/KIND #}' or '{#- apidocs:end #}'")
+            meant = _MEANT.search(tag)
+            hint = did_you_mean(meant.group(1), known) if meant else ""
+            raise MarkerError(f"{where}:{line}: malformed marker {tag!r}{hint}: expected"
+                              " '{#- apidocs:begin CASE/STEP/KIND #}' (lower case) or '{#- apidocs:end #}'")
     if open_block is not None:
         raise MarkerError(f"{where}:{open_block[2]}: block {open_block[0]!r} has no end marker")
     return blocks
@@ -77,21 +94,28 @@ def contents(text: str, where: str = "the template") -> dict[str, str]:
     return {name: text[b.start:b.end] for name, b in find(text, where).items()}
 
 
+def _listed(items: Iterable[str], most: int = 6) -> str:
+    """The first ``most`` items, comma-separated, with "…" when there are more."""
+    items = list(items)
+    return ", ".join(items[:most]) + (" …" if len(items) > most else "")
+
+
 def replace(text: str, new: dict[str, str], where: str = "the template") -> str:
     """``text`` with each block's content replaced by ``new[name]``.
 
     The template must hold exactly the blocks of ``new``: a block it lacks, or one that
     no case produces (a renamed step, a typo), is an error naming them.
     """
-    blocks = find(text, where)
+    blocks = find(text, where, known=new)
     missing = [name for name in new if name not in blocks]
     unknown = [name for name in blocks if name not in new]
+    if unknown:  # first: a misspelt marker is also a missing one, and its line says where
+        raise MarkerError(f"{where} has markers no case produces: "
+                          + _listed(f"{name!r} at line {blocks[name].line}{did_you_mean(name, missing)}"
+                                    for name in unknown))
     if missing:
-        raise MarkerError(f"{where} has no markers for {len(missing)} block(s): {', '.join(missing[:6])}"
-                          + (" …" if len(missing) > 6 else ""))
-    if unknown:
-        raise MarkerError(f"{where} has markers no case produces: {', '.join(unknown[:6])}"
-                          + (" …" if len(unknown) > 6 else ""))
+        raise MarkerError(f"{where} has no markers for {len(missing)} block(s): {_listed(missing)}"
+                          " (add a marker pair for each: see README, \"The page template\")")
     pieces, position = [], 0
     for block in sorted(blocks.values(), key=lambda b: b.start):
         pieces += [text[position:block.start], new[block.name]]

@@ -192,6 +192,15 @@ def cases_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the docs project (its cases, pages and cassettes) to change and run in (``--project``)."""
+    target = tmp_path / "project"
+    for folder in ("cases", "page", "cassettes"):
+        shutil.copytree(ROOT / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
 def mutate_snippet(cases: Path, case: str, step: str, pattern: str, replacement: str) -> None:
     """:func:`mutate` the step's snippet in every language it has (once in each file)."""
     files = sorted((cases / "snippets" / case).glob(f"{step}.*"))
@@ -214,7 +223,7 @@ def instance_env() -> dict[str, str]:
     """.instance/env of the running reference instance (live tests fail, not skip, without it)."""
     from apidocs.core.settings import read_env_file
 
-    env = read_env_file(ROOT / ".instance" / "env")
+    env = read_env_file(Path(os.environ.get("DOCS_INSTANCE_ENV") or ROOT / ".instance" / "env"))
     assert env.get("DOCS_API_URL"), "the reference instance is not set up: run `make instance`"
     try:
         with urllib.request.urlopen(f"{env['DOCS_API_URL']}/records?size=1", timeout=10) as response:

@@ -31,7 +31,7 @@ def test_unknown_case_is_named():
 
 def test_missing_cassette(tmp_path):
     done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
-    assert_one_line_error(done, "missing cassette", "case1_metadata.yaml", "make record", code=2)
+    assert_one_line_error(done, "missing cassette", "case1_metadata.yaml", "apidocs update case1_metadata", code=2)
 
 
 def test_corrupt_cassette_yaml(tmp_path):

@@ -17,6 +17,7 @@ LIVE = {"DOCS_API_TOKEN": "depositor-token-123", "DOCS_CURATOR_TOKEN": "curator-
     ("DOCS_API_URL", "http:///api", "no host name"),
     ("DOCS_API_URL", "http://127.0.0.1:5000/api?size=1", "no query"),
     ("DOCS_API_URL", "http://exa mple.org/api", "cannot contain spaces"),
+    ("DOCS_API_URL", "http://[::1:5000/api", "not a valid URL: Invalid IPv6 URL"),
     ("DOCS_TIMEOUT", "0", "must be more than 0 seconds"),
     ("DOCS_TIMEOUT", "-1", "must be more than 0 seconds"),
     ("DOCS_TIMEOUT", "nan", "must be a finite number"),

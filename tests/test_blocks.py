@@ -27,12 +27,15 @@ def test_every_page_has_a_marker_for_each_block_of_its_cases_and_no_other():
         assert set(markers.find(page.path.read_text(encoding="utf-8"))) == catalogue, page.name
 
 
-def test_a_step_has_its_languages_its_example_and_the_status_shown_with_it():
-    assert names("case1_metadata", "get") == ["case1_metadata/get/python", "case1_metadata/get/curl",
+def test_a_step_has_its_claims_its_languages_its_example_and_the_status_shown_with_it():
+    assert names("case1_metadata", "get") == ["case1_metadata/get/endpoint", "case1_metadata/get/token",
+                                             "case1_metadata/get/python", "case1_metadata/get/curl",
                                              "case1_metadata/get/response", "case1_metadata/get/status"]
-    assert names("case5_download", "download") == ["case5_download/download/python", "case5_download/download/curl",
+    assert names("case5_download", "download") == ["case5_download/download/endpoint", "case5_download/download/token",
+                                                   "case5_download/download/python", "case5_download/download/curl",
                                                    "case5_download/download/headers", "case5_download/download/status"]
-    assert names("case3_upload", "create") == ["case3_upload/create/python", "case3_upload/create/curl"]
+    assert names("case3_upload", "create") == ["case3_upload/create/endpoint", "case3_upload/create/token",
+                                              "case3_upload/create/python", "case3_upload/create/curl"]
     assert names("case2_search", "param-size") == ["case2_search/param-size/inline"]
     assert names("case1_metadata", "find-record") == []  # plumbing the page does not show
 

@@ -141,3 +141,8 @@ def test_list_names_every_case_and_step_and_exits_0():
     for case in load_cases():
         assert f"{case.name}: {case.title}" in done.stdout
     assert "\n  find-record  (runner action)\n  get\n" in done.stdout  # case 1: an action, then its snippet
+    # each step's snippet files and the page blocks it fills
+    assert ("\n  get\n    snippets: cases/snippets/case1_metadata/get.py, cases/snippets/case1_metadata/get.sh\n"
+            "    blocks:   case1_metadata/get/endpoint, case1_metadata/get/token, case1_metadata/get/python,"
+            " case1_metadata/get/curl, case1_metadata/get/response, case1_metadata/get/status\n") in done.stdout
+    assert "\n  param-q  (runner action)\n    blocks:   case2_search/param-q/inline\n" in done.stdout

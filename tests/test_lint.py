@@ -16,10 +16,15 @@ def test_every_snippet_is_linted_and_clean():
 
 
 def test_python_snippet_with_an_unused_import_fails(cases_copy):
-    mutate(cases_copy / "snippets/case1_metadata/get.py", r"^import requests\n", "import json\nimport requests\n")
+    mutate(cases_copy / "snippets/case1_metadata/get.py", r"^import requests\n",
+           "import json\nimport os\nimport requests\n")
     done = run_cli("lint", "case1_metadata", "--cases-dir", str(cases_copy))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case1_metadata › get (Python)" in done.stdout and "F401" in done.stdout
+    # each finding on its own line, at its place in the snippet's file
+    snippet = cases_copy / "snippets/case1_metadata/get.py"
+    assert (f"\n       {snippet}:1:8: F401 [*] `json` imported but unused\n"
+            f"       {snippet}:2:8: F401 [*] `os` imported but unused\n") in done.stdout
 
 
 def test_curl_snippet_with_an_unquoted_expansion_fails(cases_copy):
@@ -28,3 +33,4 @@ def test_curl_snippet_with_an_unquoted_expansion_fails(cases_copy):
     done = run_cli("lint", "case1_metadata", "--cases-dir", str(cases_copy))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case1_metadata › get (cURL)" in done.stdout and "SC2086" in done.stdout
+    assert f"       {cases_copy / 'snippets/case1_metadata/get.sh'}:1:6: note: Double quote" in done.stdout

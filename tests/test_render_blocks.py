@@ -96,8 +96,8 @@ def test_step_blocks_need_a_verified_run_for_an_example():
     with pytest.raises(RenderError, match="c1/get: no verified run"):
         blocks.step_blocks(CASE, None, STEP)
     result = StepResult("c1", STEP, {"python": run(), "curl": run()})
-    assert set(blocks.step_blocks(CASE, result, STEP)) == {"c1/get/curl", "c1/get/python",
-                                                           "c1/get/response", "c1/get/status"}
+    assert set(blocks.step_blocks(CASE, result, STEP)) == {"c1/get/endpoint", "c1/get/token", "c1/get/curl",
+                                                           "c1/get/python", "c1/get/response", "c1/get/status"}
 
 
 def test_template_text_renders_back_to_the_exact_text():

@@ -41,5 +41,22 @@ def test_broken_markers_are_refused(broken, message):
 def test_missing_and_unknown_blocks_are_named():
     with pytest.raises(MarkerError, match=r"no markers for 1 block\(s\): c3/new/python"):
         markers.replace(PAGE, {"c1/get/curl": "", "c2/param-q/inline": "", "c3/new/python": ""})
-    with pytest.raises(MarkerError, match="markers no case produces: c2/param-q/inline"):
+    with pytest.raises(MarkerError, match="markers no case produces: 'c2/param-q/inline' at line 7"):
         markers.replace(PAGE, {"c1/get/curl": ""})
+
+
+def test_a_misspelt_marker_is_named_with_its_line_and_what_was_meant():
+    with pytest.raises(MarkerError, match=r"^page.html:3: malformed marker '\{#- apidocs:begin c1/get/cURL #\}'"
+                                          r" \(did you mean 'c1/get/curl'\?\)"):
+        markers.replace(PAGE.replace("c1/get/curl", "c1/get/cURL"), {"c1/get/curl": "", "c2/param-q/inline": ""},
+                        where="page.html")
+    with pytest.raises(MarkerError, match=r"^page.html has markers no case produces: 'c1/get/crul' at line 3"
+                                          r" \(did you mean 'c1/get/curl'\?\)$"):
+        markers.replace(PAGE.replace("c1/get/curl", "c1/get/crul"), {"c1/get/curl": "", "c2/param-q/inline": ""},
+                        where="page.html")
+
+
+def test_an_end_marker_without_a_begin_names_the_block_before_it():
+    with pytest.raises(MarkerError, match=r"^page.html:7: end marker without a begin marker"
+                                          r" \(the block before it, 'c1/get/curl' from line 3, has ended\)$"):
+        markers.find(PAGE.replace("{#- apidocs:begin c2/param-q/inline #}", ""), where="page.html")

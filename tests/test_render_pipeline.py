@@ -202,6 +202,7 @@ def mark(text: str) -> str:
         begin = markers.begin(f"case2_search/param-{parameter}/inline")
         text = re.sub(rf"<code>({parameter}=[^<]*)</code>",
                       lambda m, begin=begin: f"<code>{begin}{m[1]}{markers.END}</code>", text)
+    text = mark_claims(text)
     # the curation example (status line and response block), as our page has it, after the Python block
     added = re.search(r"\n\n( *<p><strong>[^\n]*" + re.escape(markers.begin(ADDED[0])) + r".*?</div>\n)(?= *</li>)",
                       ours, re.S)
@@ -210,6 +211,24 @@ def mark(text: str) -> str:
     assert added and anchor, "our page or the theme's changed: update the adoption"
     at = text.index("/curations/") + anchor.end()
     return text[:at] + "\n" + added[1] + text[at:]
+
+
+_TOKEN_ANSWER = re.compile(r'(Token Required:"\) \}\} </strong>\s*)'
+                           r'(\{\{ _\("No"\) \}\}|\{%-? trans.*?endtrans %\})', re.S)
+
+
+def mark_claims(text: str) -> str:
+    """Each step's Endpoint line and the Token Required answer after it between their markers."""
+    for case in CASES:
+        for step in case.snippets:
+            claim = f"{step.method} {step.endpoint}"
+            at = text.index(f"<code>{claim}</code>")
+            text = (text[:at] + f"<code>{markers.begin(f'{case.name}/{step.name}/endpoint')}{claim}{markers.END}"
+                    + text[at + len(f"<code>{claim}"):])
+            answer = _TOKEN_ANSWER.search(text, at)
+            text = (text[:answer.start(2)] + markers.begin(f"{case.name}/{step.name}/token") + answer[2] + markers.END
+                    + text[answer.end():])
+    return text
 
 
 def test_into_the_theme_page(recorded, theme_page, tmp_path):

@@ -11,6 +11,7 @@ from conftest import theme_page
 from apidocs.core.blocks import INLINE_KINDS, blocks_of, kind_of
 from apidocs.entry.loader import load_cases
 from render import markers, template
+from render.preview import render_html
 
 #: Every message of the seed page (invenio-theme-tuw 2025.1.13, about_api.html), as
 #: jinja2's i18n extraction sees it. The page keeps all of them unchanged.
@@ -171,14 +172,21 @@ def test_every_preformatted_area_holds_one_named_block():
     assert sorted(inline) == sorted(block.name for block in catalogue if block.kind in INLINE_KINDS)
 
 
-def test_the_page_covers_every_case_and_its_endpoints():
-    text = template("api").read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", ["api", "damap"])
+def test_the_page_covers_every_case_and_its_endpoints(page):
+    """Each step's Endpoint and Token Required lines read, in the HTML, as they always did."""
+    text = template(page).read_text(encoding="utf-8")
+    html = render_html(template(page))
     names = set(markers.find(text))
-    for case in load_cases(page="api"):
+    for case in load_cases(page=page):
         for snippet in case.snippets:
             assert {block.name for block in blocks_of(case.name, snippet)} <= names
-            assert f"<code>{snippet.method} {snippet.endpoint}</code>" in text, (case.name, snippet.name)
-        assert case.story in messages(text), case.name
+            assert f"<code>{snippet.method} {snippet.endpoint}</code>" in html, (case.name, snippet.name)
+            token = ("Token Required: </strong>Yes — generate one <a href=" if snippet.needs_token
+                     else "Token Required: </strong>No</p>")
+            assert token in html.replace("\n", "")
+        if page == "api":
+            assert case.story in messages(text), case.name
 
 
 def test_curation_case_sits_in_additional_customizations():

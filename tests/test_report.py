@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import CASSETTES, ROOT, mutate_snippet, replay, run_cli
 
+from apidocs.core.model import Snippet
 from apidocs.core.settings import Settings
 from apidocs.entry import cli
 from apidocs.entry.loader import load_cases
@@ -54,6 +55,12 @@ def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
     suites = ET.parse(tmp_path / "junit.xml").getroot()
     assert suites.get("tests") == str(total) and suites.get("failures") == "0"
     assert [s.get("name") for s in suites] == [case.name for case in CASES]
+    # each step's real time: every snippet runs two processes, and a suite's time is its steps'
+    times = {(c.get("classname"), c.get("name")): float(c.get("time")) for c in suites.iter("testcase")}
+    assert all(times[(r.case, r.step.name)] > 0 for r in replayed if isinstance(r.step, Snippet))
+    for suite in suites:
+        assert float(suite.get("time")) == pytest.approx(sum(float(c.get("time")) for c in suite.iter("testcase")),
+                                                         abs=0.01)
     text = (tmp_path / "report.md").read_text()
     assert f"OK — {total} passed, 0 failed, 0 drifted, 0 skipped" in text
     assert steps_checked(text) == [f"{case.name} › {step.name}" for case in CASES for step in case.steps]
@@ -125,8 +132,9 @@ def test_a_step_left_unverified_names_every_block_it_has(tmp_path):
     results = list(run_case(changed, Settings(mode="replay", cassettes=CASSETTES)))
     write_reports(tmp_path, results, Settings(mode="replay", cassettes=CASSETTES))
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["unverified_blocks"] == ["case1_metadata/get/curl", "case1_metadata/get/python",
-                                            "case1_metadata/get/response", "case1_metadata/get/status"]
+    assert summary["unverified_blocks"] == ["case1_metadata/get/curl", "case1_metadata/get/endpoint",
+                                            "case1_metadata/get/python", "case1_metadata/get/response",
+                                            "case1_metadata/get/status", "case1_metadata/get/token"]
     assert summary["stale_blocks"] == []  # the lookup is not on the page
 
 

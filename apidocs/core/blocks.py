@@ -3,6 +3,12 @@
 A page block is a named region of the page template (``{#- apidocs:begin NAME #}``),
 named ``case/step/kind``. Kinds:
 
+``endpoint``
+    a snippet step's "Endpoint:" line: its method and path, with the path's ``{fields}``
+    (``GET /api/records/{record_id}``), the same line the runner checks each request against;
+``token``
+    a snippet step's "Token Required:" answer (No, or Yes with the link to create one), from
+    whether its snippets send ``{your-access-token}``; template source, translated by the theme;
 each language of a snippet (``python``, ``curl``, ... as :mod:`apidocs.core.languages` names them)
     the snippet's text;
 ``response``
@@ -26,12 +32,19 @@ from typing import Iterable
 from apidocs.core.model import Action, Step
 from apidocs.core.problems import Kind, Problem
 
+ENDPOINT = "endpoint"
+TOKEN_REQUIRED = "token"
 RESPONSE = "response"
 HEADERS = "headers"
 STATUS = "status"
 INLINE = "inline"
 #: Kinds whose text sits inside a line of the page (the others are preformatted areas).
-INLINE_KINDS = (STATUS, INLINE)
+INLINE_KINDS = (ENDPOINT, TOKEN_REQUIRED, STATUS, INLINE)
+#: Kinds whose text is template source (translatable strings), written as it is; the
+#: others are literal text, escaped for the template.
+SOURCE_KINDS = (TOKEN_REQUIRED,)
+#: The lines every snippet step states above its snippets, in page order.
+CLAIM_KINDS = (ENDPOINT, TOKEN_REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ def _kinds(step: Step) -> list[str]:
         return [INLINE] if step.inline else []
     answer = [kind for kind, shown in ((RESPONSE, step.example is not None), (HEADERS, bool(step.example_headers)))
               if shown]
-    return [*step.languages, *answer, *([STATUS] if answer else [])]
+    return [*CLAIM_KINDS, *step.languages, *answer, *([STATUS] if answer else [])]
 
 
 #: The language's own snippet (or, for a mismatch, each language that differs).
@@ -73,8 +86,9 @@ _CONCERNS: dict[Kind, tuple[str, ...]] = {
     Kind.REQUEST: (_OWN,),
     Kind.MISMATCH: (_OWN,),
     Kind.EFFECT: (_OWN,),
-    # in replay, a request the cassette lacks is one the snippet changed; live, the run stops
     Kind.TRANSPORT: (_OWN,),
+    # a request the cassette lacks is one the snippet changed
+    Kind.UNRECORDED: (_OWN,),
     # the documented answer did not come: every block shown from it too
     Kind.STATUS: (_OWN, RESPONSE, HEADERS, STATUS),
     Kind.FIELD: (_OWN, RESPONSE),

@@ -71,6 +71,6 @@ def ordered(names) -> list[str]:
 
 register(Language("python", "Python", ".py", (sys.executable, "-I"),
                            lint=(str(Path(sys.executable).with_name("ruff")), "check", "--quiet", "--no-cache",
-                                 "--isolated", "--select", "E,F,W,B")))
+                                 "--isolated", "--select", "E,F,W,B", "--output-format", "concise")))
 register(Language("curl", "cURL", ".sh", ("bash",), needs="curl",
-                         lint=(str(Path(sys.executable).with_name("shellcheck")), "--shell=bash")))
+                         lint=(str(Path(sys.executable).with_name("shellcheck")), "--shell=bash", "--format=gcc")))

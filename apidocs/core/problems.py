@@ -29,8 +29,11 @@ class Kind(enum.Enum):
     EFFECT = "effect"
     #: the instance lacks data a check relies on (too few hits): not the page's fault
     DATA = "data"
-    #: no answer came: the request is not in the cassette, was rate limited or was not sent
+    #: no answer came: the server did not answer, rate limited the run, or the request was not sent
     TRANSPORT = "transport"
+    #: (replay) the cassette holds no such request: a snippet changed since its case was
+    #: recorded, and ``apidocs update CASE`` records it again
+    UNRECORDED = "unrecorded"
     #: (drift) the live answer no longer has what the page's example response shows
     EXAMPLE = "example"
     #: (drift) a response header the page shows is gone or changed

@@ -29,7 +29,10 @@ def api_url(value: str) -> str:
         raise Invalid("a URL cannot contain spaces")
     if "://" not in value:
         raise Invalid(f"no scheme: write http://{value} or https://{value}")
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:  # e.g. an unclosed "[" of an IPv6 host: "Invalid IPv6 URL"
+        raise Invalid(f"not a valid URL: {exc}") from None
     if parts.scheme.lower() not in URL_SCHEMES:
         raise Invalid(f"the scheme {parts.scheme}:// is not supported: use http:// or https://")
     if not parts.hostname:

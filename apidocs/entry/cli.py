@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from apidocs.core.errors import catch_signals, one_line_errors
+from apidocs.core.errors import CassetteError, catch_signals, one_line_errors
 from apidocs.core.model import Case, Snippet
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
 
@@ -41,6 +41,9 @@ PREVIEW_HELP = ("a headless Chromium screenshot of each page as the app serves i
                 " a stand-in base template, then its screenshot (preview/<page>.html, .png)")
 INSTALL_PAGES_HELP = ("link every page's template into an InvenioRDM instance's templates/ folder at the theme's"
                       " path (e.g. invenio_theme_tuw/about/api.html), where the app finds it before the theme's")
+UPDATE_HELP = ("after a snippet changed: record the named cases again against $DOCS_API_URL (default: the reference"
+               " instance), or without names the cases whose requests are not in their cassettes; then render"
+               " every page, verify, and print what changed (cassettes, page blocks with a short diff)")
 PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.toml) exist on $DOCS_API_URL:"
                   " find them by marker, create and publish what is missing; a second run changes nothing")
 
@@ -68,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "live":
             sub.add_argument("--read-only", action="store_true",
                              help="run only the steps that need no token and send no write (also when no token is set)")
+    update = command("update", UPDATE_HELP)
+    update.add_argument("cases", nargs="*", metavar="CASE",
+                        help="case names (default: those whose requests are not in their cassettes)")
+    add_cases_dir(update)
+    add_cassettes(update)
     command("provision", PROVISION_HELP)
     lint = command("lint", LINT_HELP)
     lint.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all)")
@@ -97,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         return render_main(argv[1:])
     args = build_parser().parse_args(argv)
     use_project(args)
-    command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args),
+    command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args), "update": lambda: update(args),
                "report": lambda: report(args.directory), "preview": lambda: preview(args),
                "install-pages": lambda: install_pages(args.templates)}.get(
         args.command, lambda: run(args))
@@ -105,23 +113,45 @@ def main(argv: list[str] | None = None) -> int:
         return one_line_errors("apidocs", command)
 
 
+def update(args: argparse.Namespace) -> int:
+    from apidocs.entry.update import update as update_cases
+
+    return update_cases(args, run)
+
+
 def list_cases() -> int:
+    """Each case's steps, each with its snippet files and the page blocks it fills: where to
+    edit a snippet, and which markers its page needs."""
+    from apidocs.core import project
+    from apidocs.core.blocks import blocks_of
+    from apidocs.core.languages import language
     from apidocs.entry.loader import load_cases
+    from apidocs.entry.render_cli import shown
 
     for case in load_cases():
         print(f"{case.name}: {case.title}")
+        folder = Path(shown(project.cases() / "snippets" / case.name))
         for step in case.steps:
             print(f"  {step.name}{'' if isinstance(step, Snippet) else '  (runner action)'}")
+            if isinstance(step, Snippet):
+                files = [str(folder / f"{step.name}{language(name).suffix}") for name in step.languages]
+                print(f"    snippets: {', '.join(files)}")
+            if blocks := blocks_of(case.name, step):
+                print(f"    blocks:   {', '.join(block.name for block in blocks)}")
     return 0
 
 
 def lint(args: argparse.Namespace) -> int:
+    from apidocs.core import project
     from apidocs.entry.loader import load_cases
+    from apidocs.entry.render_cli import shown
     from apidocs.runner.lint import lint_cases
 
-    findings, count = lint_cases(load_cases(args.cases or None, folder=args.cases_dir))
+    folder = args.cases_dir or project.cases()
+    findings, count = lint_cases(load_cases(args.cases or None, folder=folder), Path(shown(folder / "snippets")))
     for finding in findings:
         print(f"  FAIL {finding.line()}")
+        print("\n".join(f"       {message}" for message in finding.messages))
     print(f"lint: {count} snippets, {len(findings)} with findings (ruff for Python, shellcheck for cURL)")
     return 1 if findings else 0
 
@@ -234,8 +264,13 @@ def run(args: argparse.Namespace) -> int:
     ledger = Ledger()
     started = time.monotonic()
     total = sum(len(case.steps) for case in cases)
+    broken: dict[str, str] = {}  # case → why its cassette could not be used: the others still run
     for case in cases:
-        results += run_one(case, settings, ledger, done=len(results), total=total)
+        try:
+            results += run_one(case, settings, ledger, done=len(results), total=total)
+        except CassetteError as exc:
+            broken[case.name] = str(exc)
+            print(f"  NOT RUN {case.name}: {exc}")
     print_ledger(ledger, settings)
     clean = True  # drift (a live answer unlike its recording) is found by the report
     if args.report:
@@ -253,7 +288,25 @@ def run(args: argparse.Namespace) -> int:
     if count["data"]:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
               " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
+    if settings.mode == "replay" and (unrecorded := needs_recording(results)):
+        print(update_hint(unrecorded))
+    if broken:
+        raise CassetteError(f"{len(broken)} case(s) could not run (the other cases did): "
+                            + "; ".join(f"{name}: {why}" for name, why in broken.items()))
     return 1 if count["passed"] < len(results) or stale or not clean else 0
+
+
+def needs_recording(results: list[StepResult]) -> list[str]:
+    """The cases that sent a request their cassette does not hold, in run order."""
+    return list(dict.fromkeys(result.case for result in results if result.unrecorded))
+
+
+def update_hint(cases: list[str]) -> str:
+    """What to do when a snippet changed since its case was recorded: the one command."""
+    names = " ".join(cases)
+    return (f"not in the cassette: {names} sent requests their cassettes do not hold (a snippet changed since it"
+            f" was recorded). Run `apidocs update {names}` against an instance ($DOCS_API_URL, default the"
+            " reference instance): it records them again, renders the pages and verifies.")
 
 
 def check_pages(pages: dict[str, list[Case]], results: list[StepResult], keys: dict[str, str | None],

@@ -47,6 +47,8 @@ class Exchange:
     response_body: bytes = b""
     #: a transport problem: server down, timeout, not in the cassette, rate limited.
     error: str | None = None
+    #: the error is that the cassette holds no such request (replay)
+    unrecorded: bool = False
 
     def header(self, name: str, default: str = "") -> str:
         return _get(self.headers, name, default)
@@ -147,7 +149,7 @@ class CaptureProxy:
                     timeout=self.policy.timeout, allow_redirects=False,
                 )
             except CannotOverwriteExistingCassetteException as exc:
-                exchange.error = _not_in_cassette(exc)
+                exchange.error, exchange.unrecorded = _not_in_cassette(exc), True
                 return
             except requests.Timeout:
                 exchange.error = self.unreachable = (
@@ -197,9 +199,31 @@ def _not_in_cassette(exc: CannotOverwriteExistingCassetteException) -> str:
     closest = exc.similar_requests[:1]
     if not closest:
         return f"request not in the cassette: {line} (nothing similar was recorded)"
-    _, _, failed = closest[0]
-    differences = "; ".join(f"{name}: {' '.join(str(message).split())[:200]}" for name, message in failed)
+    recorded, _, failed = closest[0]
+    differences = "; ".join(f"{name}: {_DIFFERENCES.get(name, _matcher_says)(request, recorded, message)}"
+                            for name, message in failed)
     return f"request not in the cassette: {line} — closest recorded request differs in {differences}"
+
+
+def _query_difference(sent, recorded, _message) -> str:
+    """Only the parameters that differ, each in full (vcrpy's message prints both whole queries)."""
+    was, now = dict(recorded.query), dict(sent.query)
+    changed = [name for name in sorted(set(was) | set(now)) if was.get(name) != now.get(name)]
+    return ", ".join(f"{name} sent {now.get(name, '(none)')!r}, recorded {was.get(name, '(none)')!r}"
+                     for name in changed)
+
+
+#: Longest matcher message shown (a body's can be the whole document).
+SHOWN = 600
+
+
+def _matcher_says(_sent, _recorded, message) -> str:
+    said = " ".join(str(message).split())
+    return said if len(said) <= SHOWN else said[:SHOWN] + " …"
+
+
+#: How a failed matcher's difference is said, where vcrpy's own message is not the clearest.
+_DIFFERENCES = {"query": _query_difference}
 
 
 def _handler_for(proxy: CaptureProxy) -> type[BaseHTTPRequestHandler]:

@@ -262,7 +262,8 @@ def load_checked(path: Path) -> dict:
     shape here first lets the runner name the file and the problem instead.
     """
     if not path.is_file():
-        raise CassetteError(f"missing cassette {path}: record it with `make record` against an instance")
+        raise CassetteError(f"missing cassette {path}: record it with `apidocs update {path.stem}`"
+                            " against an instance")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)
     except yaml.YAMLError as exc:

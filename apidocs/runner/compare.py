@@ -130,7 +130,7 @@ def endpoint_problems(request: RequestView, method: str, endpoint: str, api_path
 def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, str]) -> list[Problem]:
     """Status, media type, documented fields and documented effect of a response."""
     if exchange.error:
-        return [Problem(Kind.TRANSPORT, exchange.error)]
+        return [Problem(Kind.UNRECORDED if exchange.unrecorded else Kind.TRANSPORT, exchange.error)]
     problems = []
     content_type = exchange.response_header("Content-Type")
     document: Any = None

@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import json
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -78,6 +79,8 @@ class StepResult:
     step: Step
     runs: dict[str, StepRun]
     problems: list[Problem] = field(default_factory=list)  # across languages (a mismatch)
+    #: how long the step took, every language's run included (the JUnit report's time)
+    seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
@@ -105,6 +108,11 @@ class StepResult:
         if self.data_missing:
             return "data"
         return "failed" if self.failed else "passed"
+
+    @property
+    def unrecorded(self) -> bool:
+        """A request of this step is not in the cassette: its case needs recording again."""
+        return any(p.kind is Kind.UNRECORDED for r in self.runs.values() for p in r.problems)
 
     @property
     def waiting(self) -> str:
@@ -185,7 +193,9 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
             chains.update({lang: Chain(_new_bindings(case, settings, proxy)) for lang in case.languages})
             try:
                 for step in case.steps:
+                    started = time.monotonic()
                     result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
+                    result.seconds = time.monotonic() - started
                     if proxy.unreachable:  # every later step would fail the same way: stop the run
                         raise ServerUnreachable(f"{proxy.unreachable} (stopped at {case.name} › {step.name})")
                     run.steps.append(result)

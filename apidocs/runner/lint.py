@@ -26,13 +26,16 @@ EXAMPLE_TOKEN = "0123456789abcdef"
 
 @dataclass(frozen=True)
 class LintFinding:
+    """What the linter found in one snippet: one message a finding, each ``FILE:LINE:COL: ...``
+    with the snippet's own file (its lines are the page's: filling placeholders adds none)."""
+
     case: str
     step: str
     language: str
-    output: str
+    messages: tuple[str, ...]
 
     def line(self) -> str:
-        return f"{self.case} › {self.step} ({languages.label(self.language)}): {self.output}"
+        return f"{self.case} › {self.step} ({languages.label(self.language)})"
 
 
 def filled(text: str) -> str:
@@ -42,8 +45,9 @@ def filled(text: str) -> str:
     return materialise(text, table)
 
 
-def lint_cases(cases: Iterable[Case]) -> tuple[list[LintFinding], int]:
-    """Every finding of every snippet, and how many snippet texts were linted.
+def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding], int]:
+    """Every finding of every snippet, and how many snippet texts were linted; ``snippets``:
+    the snippet folder as the findings name it (``cases/snippets``).
 
     Each linter first runs once over all its language's snippets (one process, not one a
     snippet); only when that finds something is each snippet linted alone, to name it.
@@ -67,12 +71,19 @@ def lint_cases(cases: Iterable[Case]) -> tuple[list[LintFinding], int]:
             for case_name, step_name, script in found:
                 output = _run(language, [script], script.parent)
                 if output is not None:
-                    findings.append(LintFinding(case_name, step_name, name, output))
+                    snippet = snippets / case_name / script.name
+                    messages = tuple(_in_snippet(line, script.name, snippet) for line in output)
+                    findings.append(LintFinding(case_name, step_name, name, messages))
     return findings, sum(len(found) for found in scripts.values())
 
 
-def _run(language: languages.Language, scripts: list[Path], folder: Path) -> str | None:
-    """The linter's complaint about ``scripts`` (run in ``folder``), or None when they are clean."""
+def _in_snippet(message: str, script: str, snippet: Path) -> str:
+    """A finding about the linted copy, as one about the snippet's file."""
+    return f"{snippet}{message.removeprefix(script)}" if message.startswith(f"{script}:") else message
+
+
+def _run(language: languages.Language, scripts: list[Path], folder: Path) -> list[str] | None:
+    """The linter's findings about ``scripts`` (run in ``folder``), one a line, or None when they are clean."""
     try:
         done = subprocess.run([*language.lint, *map(str, scripts)], cwd=folder, capture_output=True, text=True,
                               timeout=120)
@@ -82,4 +93,4 @@ def _run(language: languages.Language, scripts: list[Path], folder: Path) -> str
     if done.returncode == 0:
         return None
     text = (done.stdout + done.stderr).replace(str(folder) + "/", "")
-    return " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())[:600]
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -96,6 +96,7 @@ class StepReport:
     checked: str  # what a pass means for this step
     note: str = ""
     unverified: list[str] = field(default_factory=list)  # blocks of a step that did not run
+    seconds: float = 0.0  # how long the step took
 
     @property
     def id(self) -> str:
@@ -150,6 +151,7 @@ def analyse(results: list, settings) -> list[StepReport]:
             checked=_joined(_checked(step, live and not (unpaired or upstream), result.waiting), unpaired),
             note=_joined(note, unpaired, upstream),
             unverified=[b.name for b in blocks_of(result.case, step)] if outcome == "skipped" else [],
+            seconds=result.seconds,
         ))
     return reports
 
@@ -446,6 +448,11 @@ pre{{background:#f6f8fa;padding:1em;overflow-x:auto}}</style></head><body>
 """
 
 
+def _seconds(times: Iterable[float]) -> str:
+    """JUnit's time attribute: seconds, to the millisecond."""
+    return f"{sum(times):.3f}"
+
+
 def junit(reports: list[StepReport], meta: dict) -> str:
     root = ET.Element("testsuites", name=f"apidocs {meta['mode']}", tests=str(len(reports)),
                       failures=str(meta["counts"]["failed"] + meta["counts"]["drift"] + meta["counts"]["data"]),
@@ -455,7 +462,7 @@ def junit(reports: list[StepReport], meta: dict) -> str:
         by_case.setdefault(r.case, []).append(r)
     for case, steps in by_case.items():
         suite = ET.SubElement(
-            root, "testsuite", name=case, tests=str(len(steps)), errors="0",
+            root, "testsuite", name=case, tests=str(len(steps)), errors="0", time=_seconds(r.seconds for r in steps),
             failures=str(sum(1 for r in steps if r.outcome in ("failed", "drift", "data"))),
             skipped=str(sum(1 for r in steps if r.outcome == "skipped")),
         )
@@ -463,7 +470,7 @@ def junit(reports: list[StepReport], meta: dict) -> str:
         ET.SubElement(properties, "property", name="mode", value=meta["mode"])
         ET.SubElement(properties, "property", name="target", value=meta["target"])
         for r in steps:
-            case_el = ET.SubElement(suite, "testcase", classname=case, name=r.step, time="0")
+            case_el = ET.SubElement(suite, "testcase", classname=case, name=r.step, time=_seconds([r.seconds]))
             if r.outcome == "skipped":
                 ET.SubElement(case_el, "skipped", message="an earlier step of this case failed")
             elif r.outcome in ("failed", "drift", "data"):

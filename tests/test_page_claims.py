@@ -1,0 +1,90 @@
+"""The claims beside each snippet (its Endpoint and Token Required lines) come from the
+case step: a wrong one typed into a copy of a page fails `make verify` naming the block,
+and the lines keep the messages every catalogue translates."""
+
+from __future__ import annotations
+
+import re
+
+import jinja2
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract
+from babel.messages.mofile import write_mo
+from babel.support import Translations
+from conftest import mutate, run_cli
+from test_damap_page import THEME_MESSAGES
+from test_render_strings import SEED_MESSAGES
+
+from render import template
+from render.preview import environment
+
+#: (page template, the claim as the page has it (a regex), the wrong claim, the block that must be named)
+WRONG_CLAIMS = [
+    ("about_api.html", re.escape("GET /api/records/{record_id}{#"), "GET /api/record/{record_id}{#",
+     "case1_metadata/get/endpoint"),
+    ("about_api.html", re.escape("POST /api/records/{record_id}/draft/actions/publish"),
+     "PUT /api/records/{record_id}/draft/actions/publish", "case4_attach_file/publish/endpoint"),
+    ("about_api.html", r'(case1_metadata/get/token #\})\{\{ _\("No"\) \}\}', r'\1{% trans %}Yes{% endtrans %}',
+     "case1_metadata/get/token"),
+    ("damap.html", re.escape("POST /api/invenio_damap/damap/dmp/{dmp_id}"), "POST /api/invenio_damap/dmp/{dmp_id}",
+     "damap2_link_record/link/endpoint"),
+    ("damap.html", re.escape("GET /api/invenio_damap/damap/dmp{#"), "POST /api/invenio_damap/damap/dmp{#",
+     "damap1_fetch_dmps/list/endpoint"),
+    ("damap.html", r"(damap1_fetch_dmps/list/token #\})\{% trans.*?endtrans %\}", r'\1{{ _("No") }}',
+     "damap1_fetch_dmps/list/token"),
+]
+
+
+@pytest.mark.parametrize(("page", "right", "wrong", "block"), WRONG_CLAIMS, ids=[c[3] for c in WRONG_CLAIMS])
+def test_a_wrong_claim_fails_verify_naming_its_block(project_copy, page, right, wrong, block):
+    path = project_copy / "page" / page
+    before = path.read_text(encoding="utf-8")
+    mutate(path, right, wrong)
+    done = run_cli("verify", "--check-pages", "--project", str(project_copy))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert f"1 block(s) ({block})" in done.stderr, done.stderr
+    removed = {line[1:] for line in done.stdout.splitlines() if line.startswith("-") and not line.startswith("---")}
+    added = {line[1:] for line in done.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")}
+    assert removed and added and removed <= set(path.read_text(encoding="utf-8").splitlines())
+    assert added <= set(before.splitlines())  # the diff puts back the claim the case makes
+
+
+def babel_messages(page: str) -> set:
+    """The msgids Babel's Jinja extractor (as the theme's `pybabel extract` runs it) finds in ``page``."""
+    with open(template(page), "rb") as source:
+        found = extract("jinja2.ext:babel_extract", source, options={"extensions": "jinja2.ext.i18n"})
+        return {msgid(message) for _, message, _, _ in found}
+
+
+def msgid(message: str | tuple) -> str:
+    """A message's msgid (a plural or a call with keywords is a tuple whose first item it is)."""
+    return message[0] if isinstance(message, tuple) else message
+
+
+@pytest.mark.parametrize(("page", "today"), [("api", SEED_MESSAGES), ("damap", THEME_MESSAGES)])
+def test_babel_extracts_every_message_of_today(page, today):
+    assert {msgid(message) for message in today} <= babel_messages(page)
+
+
+GERMAN = {"Endpoint:": "Endpunkt:", "Token Required:": "Token erforderlich:", "No": "Nein",
+          'Yes — generate one <a href="%(token_link)s">here</a>.':
+              'Ja — erstellen Sie einen <a href="%(token_link)s">hier</a>.'}
+
+
+@pytest.mark.parametrize("page", ["api", "damap"])
+def test_a_german_catalogue_translates_the_rendered_claims(tmp_path, page):
+    catalogue = Catalog(locale="de")
+    for msgid, msgstr in GERMAN.items():
+        catalogue.add(msgid, msgstr)
+    with open(tmp_path / "messages.mo", "wb") as mo:
+        write_mo(mo, catalogue)
+    with open(tmp_path / "messages.mo", "rb") as mo:
+        translations = Translations(mo)
+    env: jinja2.Environment = environment(template(page))
+    env.install_gettext_translations(translations, newstyle=True)
+    html = env.get_template(template(page).name).render()
+    assert "Token erforderlich: </strong>Ja — erstellen Sie einen <a href=" in html
+    if page == "api":
+        assert "Token erforderlich: </strong>Nein</p>" in html
