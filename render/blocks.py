@@ -53,7 +53,7 @@ from apidocs.core.blocks import (
 from apidocs.core.jsonpath import select
 from apidocs.core.model import API_URL, Action, Case, Snippet, Step
 from apidocs.runner.cassette import CANONICAL_ORIGIN
-from apidocs.runner.engine import StepResult, StepRun
+from apidocs.runner.results import StepResult, StepRun
 from apidocs.runner.snippets import generalise
 from render.errors import RenderError
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from typing import Iterable
 
 from apidocs.core.model import Case
 from apidocs.core.settings import Settings
-from apidocs.runner.engine import StepResult, run_case
+from apidocs.runner.engine import run_case
+from apidocs.runner.results import StepResult
 from render.blocks import page_blocks, template_blocks
 from render.errors import RenderError
 
@@ -24,12 +23,10 @@ def replay(cases: Iterable[Case], settings: Settings) -> dict[str, list[StepResu
     results: dict[str, list[StepResult]] = {}
     for case in cases:
         steps = results[case.name] = []
-        # the runner prints clean-up warnings; they do not concern the page
-        with contextlib.redirect_stdout(io.StringIO()):
-            for result in run_case(case, settings):
-                steps.append(result)
-                if not result.ok:  # the rest of the case cannot make up for it
-                    break
+        for result in run_case(case, settings):  # its clean-up notes do not concern the page
+            steps.append(result)
+            if not result.ok:  # the rest of the case cannot make up for it
+                break
         if (problem := unverified(case, steps)) is not None:
             raise RenderError(problem)
     return results

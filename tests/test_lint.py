@@ -3,7 +3,9 @@ runs `apidocs lint`); a snippet with a linter's finding fails, naming case, step
 
 from __future__ import annotations
 
-from conftest import mutate, run_cli
+from pathlib import Path
+
+from conftest import ROOT, mutate, run_cli
 
 from apidocs.entry.loader import load_cases
 
@@ -22,7 +24,7 @@ def test_python_snippet_with_an_unused_import_fails(cases_copy):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case1_metadata › get (Python)" in done.stdout and "F401" in done.stdout
     # each finding on its own line, at its place in the snippet's file
-    snippet = cases_copy / "snippets/case1_metadata/get.py"
+    snippet = shown(cases_copy / "snippets/case1_metadata/get.py")
     assert (f"\n       {snippet}:1:8: F401 [*] `json` imported but unused\n"
             f"       {snippet}:2:8: F401 [*] `os` imported but unused\n") in done.stdout
 
@@ -33,4 +35,9 @@ def test_curl_snippet_with_an_unquoted_expansion_fails(cases_copy):
     done = run_cli("lint", "case1_metadata", "--cases-dir", str(cases_copy))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case1_metadata › get (cURL)" in done.stdout and "SC2086" in done.stdout
-    assert f"       {cases_copy / 'snippets/case1_metadata/get.sh'}:1:6: note: Double quote" in done.stdout
+    assert f"       {shown(cases_copy / 'snippets/case1_metadata/get.sh')}:1:6: note: Double quote" in done.stdout
+
+
+def shown(path: Path) -> Path:
+    """``path`` as the CLI (run in the checkout) names it: relative where it is inside."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

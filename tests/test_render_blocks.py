@@ -9,7 +9,7 @@ import pytest
 
 from apidocs.core.model import API_URL, Action, Case, Expect, Snippet
 from apidocs.runner.capture import Exchange
-from apidocs.runner.engine import StepResult, StepRun
+from apidocs.runner.results import StepResult, StepRun
 from render import blocks
 from render.errors import RenderError
 

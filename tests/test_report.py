@@ -24,7 +24,8 @@ from apidocs.core.settings import Settings
 from apidocs.entry import cli
 from apidocs.entry.loader import load_cases
 from apidocs.runner.engine import run_case
-from apidocs.runner.report import Masker, write_reports
+from apidocs.runner.masking import Masker
+from apidocs.runner.report import write_reports
 
 CASES = load_cases()
 REPLAY_TOKENS = ("replay-depositor-token", "replay-curator-token")  # what replayed snippets send

@@ -24,7 +24,7 @@ from apidocs.core.model import Case, Snippet
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
-    from apidocs.runner.engine import Ledger, StepResult
+    from apidocs.runner.results import Ledger, StepResult
 
 MODES_HELP = {
     "verify": "replay every case against the committed cassettes (offline; the default job)",
@@ -238,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
     from apidocs.core.files import check_folder
     from apidocs.entry.loader import load_pages, pick
     from apidocs.entry.online import prepare
-    from apidocs.runner.engine import Ledger
+    from apidocs.runner.results import Ledger
 
     settings = load_settings(MODE_OF[args.command], args, read_only=getattr(args, "read_only", False))
     if args.report:  # found out before the run, not after it
@@ -349,20 +349,19 @@ def print_ledger(ledger: Ledger, settings) -> None:
 
 def run_one(case, settings, ledger: Ledger, done: int, total: int) -> list[StepResult]:
     """Run one case, printing each step as it finishes, counted against the whole run."""
-    from apidocs.entry.console import failure_details, step_line
+    from apidocs.entry.console import failure_details, print_notes, step_line
     from apidocs.runner.engine import run_case
 
     print(f"{case.name}: {case.title}")
     results = []
     clock = time.monotonic()
-    for result in run_case(case, settings, ledger=ledger):
-        print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(result, time.monotonic() - clock), flush=True)
-        if not result.ok and not result.skipped:
-            print("\n".join(failure_details(result)), flush=True)
-        results.append(result)
-        clock = time.monotonic()
+    try:
+        for result in run_case(case, settings, ledger=ledger):
+            print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(result, time.monotonic() - clock), flush=True)
+            if not result.ok and not result.skipped:
+                print("\n".join(failure_details(result)), flush=True)
+            results.append(result)
+            clock = time.monotonic()
+    finally:  # also when the run stops: the drafts it could not delete are named
+        print_notes(ledger)
     return results
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apidocs.core.languages import label
 from apidocs.core.model import Snippet
-from apidocs.runner.engine import StepResult
+from apidocs.runner.results import Ledger, StepResult
 
 MARKS = {"passed": "ok  ", "failed": "FAIL", "data": "DATA", "skipped": "skip"}
 
@@ -32,3 +32,11 @@ def failure_details(result: StepResult) -> list[str]:
         lines += [f"         - {problem}" for problem in run.problems]
     lines += [f"       - {problem}" for problem in result.problems]
     return lines
+
+
+def print_notes(ledger: Ledger) -> None:
+    """What the engine noted about the case that just ran (clean-up warnings, whether a
+    recording was kept), printed once."""
+    for note in ledger.notes:
+        print(note, flush=True)
+    ledger.notes.clear()

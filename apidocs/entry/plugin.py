@@ -33,7 +33,7 @@ from apidocs.core.settings import MODES, Settings, load
 from apidocs.entry.online import prepare
 
 if TYPE_CHECKING:
-    from apidocs.runner.engine import StepResult
+    from apidocs.runner.results import StepResult
 
 # The engine (and vcrpy with it) is imported when a case runs, not when pytest loads
 # plugins: pytest-recording must register vcrpy for assertion rewriting first.
@@ -160,9 +160,13 @@ class CaseFile(pytest.File):
         state = self.config.stash[STATE]
         try:
             if self._results is None:
+                from apidocs.entry.console import print_notes
                 from apidocs.runner.engine import run_case
+                from apidocs.runner.results import Ledger
 
-                self._results = run_case(self.case, state.settings)
+                ledger = Ledger()
+                self._results = run_case(self.case, state.settings, ledger=ledger)
+                self.addfinalizer(lambda: print_notes(ledger))  # after the clean-up (finalizers run last first)
                 self.addfinalizer(self._results.close)  # clean-up runs even after a failure
             for result in self._results:
                 if result.step.name == name:

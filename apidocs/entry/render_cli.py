@@ -153,6 +153,3 @@ def shown(path: Path) -> str:
     except ValueError:
         return str(path)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
@@ -35,19 +36,40 @@ from apidocs.core.problems import Kind
 from apidocs.runner.capture import HOP_BY_HOP
 from apidocs.runner.cassette import Recorded, load_interactions, path_for
 
-#: How each kind of finding reads in a report.
+
+class FindingKind(StrEnum):
+    """What a live answer changed against its recording, each with how it reads in a report."""
+
+    STATUS = "status"
+    MISSING = "missing"
+    TYPE = "type"
+    REQUIRED = "required"
+    ERRORS = "errors"
+    REJECTED = "rejected"
+    HEADER = "header"
+    ADDED = "added"
+    REMOVED = "removed"
+    VALUE = "value"
+    #: an upstream server (DAMAP) answered on one side only: nothing was compared
+    UPSTREAM = "upstream"
+
+    @property
+    def template(self) -> str:
+        return _SENTENCES.get(self, "{path}: recorded {recorded}, now {live}")
+
+
 _SENTENCES = {
-    "status": "status code changed: recorded {recorded}, now {live}",
-    "missing": "field {path!r} the page's example shows disappeared (recorded as {recorded})",
-    "type": "field {path!r} changed type: recorded {recorded}, now {live}",
-    "required": "the API now requires {path!r}, which the documented request does not send ({live})",
-    "errors": "the API now reports {path!r} as invalid or missing ({live})",
-    "rejected": "the API now rejects the documented request ({live})",
-    "header": "response header {path}: recorded {recorded}, now {live}",
-    "added": "new field {path!r} ({live})",
-    "removed": "field {path!r} is gone (recorded as {recorded}; not shown on the page)",
-    "upstream": "not compared: {path} answered on one side only (recorded HTTP {recorded}, now HTTP {live});"
-                " record the cassette where {path} answers to compare its answers",
+    FindingKind.STATUS: "status code changed: recorded {recorded}, now {live}",
+    FindingKind.MISSING: "field {path!r} the page's example shows disappeared (recorded as {recorded})",
+    FindingKind.TYPE: "field {path!r} changed type: recorded {recorded}, now {live}",
+    FindingKind.REQUIRED: "the API now requires {path!r}, which the documented request does not send ({live})",
+    FindingKind.ERRORS: "the API now reports {path!r} as invalid or missing ({live})",
+    FindingKind.REJECTED: "the API now rejects the documented request ({live})",
+    FindingKind.HEADER: "response header {path}: recorded {recorded}, now {live}",
+    FindingKind.ADDED: "new field {path!r} ({live})",
+    FindingKind.REMOVED: "field {path!r} is gone (recorded as {recorded}; not shown on the page)",
+    FindingKind.UPSTREAM: "not compared: {path} answered on one side only (recorded HTTP {recorded}, now HTTP {live});"
+                          " record the cassette where {path} answers to compare its answers",
 }
 
 
@@ -133,7 +155,7 @@ def leaves(document: Any, prefix: str = "") -> dict[str, Any]:
 class Finding:
     """One difference between the recorded and the live answer of a step."""
 
-    kind: str  # status | missing | type | required | errors | rejected | header | added | removed | value | upstream
+    kind: FindingKind
     path: str
     recorded: str
     live: str
@@ -141,8 +163,7 @@ class Finding:
     blocks: tuple[str, ...] = ()  # "case/step/kind" of each page block it makes stale
 
     def sentence(self) -> str:
-        template = _SENTENCES.get(self.kind, "{path}: recorded {recorded}, now {live}")
-        return template.format(path=self.path, recorded=self.recorded, live=self.live)
+        return self.kind.template.format(path=self.path, recorded=self.recorded, live=self.live)
 
 
 def documented_paths(step: Step) -> tuple[set[str], set[str]]:
@@ -174,7 +195,7 @@ def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dic
     upstream = step.upstream if isinstance(step, Snippet) else None
     if upstream and (upstream.unanswered(recorded.status) or upstream.unanswered(status)):
         return [] if recorded.status == status else [
-            Finding("upstream", upstream.name, str(recorded.status), str(status), False)]
+            Finding(FindingKind.UPSTREAM, upstream.name, str(recorded.status), str(status), False)]
     own = (language or step.languages[0],) if isinstance(step, Snippet) else ()
 
     def stale(kind: Kind) -> tuple[str, ...]:
@@ -182,7 +203,7 @@ def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dic
 
     findings: list[Finding] = []
     if recorded.status != status:
-        findings.append(Finding("status", "", str(recorded.status), str(status), True, stale(Kind.STATUS)))
+        findings.append(Finding(FindingKind.STATUS, "", str(recorded.status), str(status), True, stale(Kind.STATUS)))
     old, new = _decode(recorded.body), _decode(body)
     findings += _required_fields(old, new, status, stale(Kind.REQUEST))
     if (step.expect.json and isinstance(old, (dict, list)) and isinstance(new, (dict, list))
@@ -217,9 +238,9 @@ def _required_fields(old: Any, new: Any, status: int, stale: tuple[str, ...]) ->
     findings = []
     for name in sorted(set(after) - set(before)):
         if name.startswith("_"):  # marshmallow's "_schema": about the request as a whole, not a field
-            findings.append(Finding("rejected", name, "", f"HTTP {status}: {after[name]}", True, stale))
+            findings.append(Finding(FindingKind.REJECTED, name, "", f"HTTP {status}: {after[name]}", True, stale))
             continue
-        kind = "required" if status == 400 or "required" in after[name].lower() else "errors"
+        kind = FindingKind.REQUIRED if status == 400 or "required" in after[name].lower() else FindingKind.ERRORS
         findings.append(Finding(kind, name, "", f"HTTP {status}: {after[name]}", True, stale))
     return findings
 
@@ -245,22 +266,22 @@ def _field_findings(step: Step, old: Any, new: Any, stale: tuple[str, ...], same
             continue
         if path not in after:
             if is_documented(path):
-                findings.append(Finding("missing", path, before[path], "absent", True, stale))
+                findings.append(Finding(FindingKind.MISSING, path, before[path], "absent", True, stale))
             elif not any(path.startswith(p + ".") for p in before if p not in after and p != path):
-                findings.append(Finding("removed", path, before[path], "absent", False))
+                findings.append(Finding(FindingKind.REMOVED, path, before[path], "absent", False))
         elif before[path] != after[path] and "null" not in (before[path], after[path]):
-            findings.append(Finding("type", path, before[path], after[path], is_documented(path),
+            findings.append(Finding(FindingKind.TYPE, path, before[path], after[path], is_documented(path),
                                     stale if is_documented(path) else ()))
     for path in sorted(set(after) - set(before)):
         if not any(path.startswith(p + ".") for p in after if p not in before and p != path):
-            findings.append(Finding("added", path, "", after[path], False))
+            findings.append(Finding(FindingKind.ADDED, path, "", after[path], False))
     old_leaves, new_leaves = leaves(old), leaves(new)
     for path in sorted(set(old_leaves) & set(new_leaves)):
         if path.split(".")[-1] in volatile.VOLATILE_KEYS:
             continue
         a, b = volatile.stand_ins(old_leaves[path]), volatile.stand_ins(new_leaves[path])
         if a != b:
-            findings.append(Finding("value", path, _short(a), _short(b), False))
+            findings.append(Finding(FindingKind.VALUE, path, _short(a), _short(b), False))
     return findings
 
 
@@ -274,12 +295,12 @@ def _header_findings(before: dict[str, str], after: dict[str, str], shown: Itera
         if key in HOP_BY_HOP:  # transport framing (Content-Length): the capture proxy re-frames bodies
             continue
         if key in lower_before and key not in lower_after:
-            findings.append(Finding("header", name, "present", "absent", True, stale))
+            findings.append(Finding(FindingKind.HEADER, name, "present", "absent", True, stale))
         elif key in volatile.MEANINGFUL_HEADERS and key in lower_before:
             a = volatile.stand_ins(lower_before[key].split(";")[0].strip())
             b = volatile.stand_ins(lower_after[key].split(";")[0].strip())
             if a != b:
-                findings.append(Finding("header", name, repr(a), repr(b), True, stale))
+                findings.append(Finding(FindingKind.HEADER, name, repr(a), repr(b), True, stale))
     return findings
 
 
@@ -312,7 +333,7 @@ class StepDrift:
 
 def step_drift(result, pairs: dict[tuple[str, str], Recorded], unpaired: str = "",
                same_records: bool = True) -> list[StepDrift]:
-    """Drift of every language run of one :class:`apidocs.runner.engine.StepResult`, against its
+    """Drift of every language run of one :class:`apidocs.runner.results.StepResult`, against its
     recorded answers (``pairs``, from :func:`recorded_exchanges`); ``same_records`` as
     :func:`compare` takes it."""
     drifts = []

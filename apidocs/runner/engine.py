@@ -29,114 +29,16 @@ from apidocs.runner import cassette as cassettes
 from apidocs.runner.api import Api, ApiError, auth_headers
 from apidocs.runner.capture import CaptureProxy, Exchange, origin
 from apidocs.runner.compare import (
-    RequestView,
     endpoint_problems,
     request_differences,
     request_problems,
     response_problems,
     view,
 )
-from apidocs.runner.execute import ProcessResult, run_snippet
+from apidocs.runner.execute import run_snippet
 from apidocs.runner.preflight import require_disposable
+from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
 from apidocs.runner.snippets import API_URL_KEY, materialise, substitutions, token_key
-
-
-@dataclass
-class StepRun:
-    """One step in one language (or the runner's own request, for an action)."""
-
-    language: str
-    exchanges: list[Exchange] = field(default_factory=list)
-    process: ProcessResult | None = None
-    request: RequestView | None = None
-    table: dict[str, str] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    #: why this chain did not run the step: the earlier step that stopped it
-    stopped_by: str = ""
-    #: the action's stand-in ran, because the target lacks the fixtures
-    stand_in: bool = False
-    #: what of the documented answer this run could not verify (see :class:`model.Upstream`)
-    waiting: str = ""
-
-    @property
-    def skipped(self) -> bool:
-        return bool(self.stopped_by)
-
-    @property
-    def response(self) -> Exchange | None:
-        return self.exchanges[-1] if self.exchanges else None
-
-    def request_line(self) -> str:
-        """What it sent, in page terms when it is a snippet's request: ``GET /api/records/abcde-12345``."""
-        if self.request is not None:
-            return self.request.line()
-        return f"{self.response.method} {self.response.path}" if self.response else "no request"
-
-
-@dataclass
-class StepResult:
-    case: str
-    step: Step
-    runs: dict[str, StepRun]
-    problems: list[Problem] = field(default_factory=list)  # across languages (a mismatch)
-    #: how long the step took, every language's run included (the JUnit report's time)
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.problems) or any(r.problems for r in self.runs.values())
-
-    @property
-    def skipped(self) -> bool:
-        """Not verified in every language: a chain stopped at an earlier failed step."""
-        return not self.failed and any(r.skipped for r in self.runs.values())
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.skipped
-
-    @property
-    def data_missing(self) -> bool:
-        """Failed only because the instance lacks data (``apidocs provision``), not drift."""
-        return only_data_missing([p for r in self.runs.values() for p in r.problems] + self.problems)
-
-    @property
-    def outcome(self) -> str:
-        """passed, failed, data (failed only for want of data) or skipped; the report adds drift."""
-        if self.skipped:
-            return "skipped"
-        if self.data_missing:
-            return "data"
-        return "failed" if self.failed else "passed"
-
-    @property
-    def unrecorded(self) -> bool:
-        """A request of this step is not in the cassette: its case needs recording again."""
-        return any(p.kind is Kind.UNRECORDED for r in self.runs.values() for p in r.problems)
-
-    @property
-    def waiting(self) -> str:
-        """What waits for an upstream server (passed up to its call), or ""."""
-        return next((r.waiting for r in self.runs.values() if r.waiting), "")
-
-    def messages(self) -> list[str]:
-        """Every problem, each naming its language."""
-        lines = [f"{label(lang)}: {p}" for lang, run in self.runs.items() for p in run.problems]
-        return lines + [problem.message for problem in self.problems]
-
-
-@dataclass
-class CaseRun:
-    """What a whole case produced; ``warnings`` are clean-up problems that fail nothing."""
-
-    case: Case
-    steps: list[StepResult] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    complete: bool = False  # every step ran (no error stopped the case)
-
-    @property
-    def ok(self) -> bool:
-        return self.complete and all(s.ok for s in self.steps)
 
 
 @dataclass
@@ -150,15 +52,6 @@ class Chain:
     #: drafts whose DELETE failed (InvenioRDM 14 cannot delete a draft whose curation
     #: request was accepted): published and removed afterwards, if the admin's token allows
     undeleted: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Ledger:
-    """What live runs left on the instance: records they published, removed or not."""
-
-    removed: list[str] = field(default_factory=list)
-    left_behind: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 #: The tombstone of a published test record (InvenioRDM's TombstoneSchema).
@@ -206,11 +99,11 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
     finally:
         if settings.online and case.cleanup:
             _remove_published(case, chains, settings, ledger)
-        for warning in run.warnings:  # also when the run stops: drafts left behind are named
-            print(f"  warning: {case.name}: {warning}")
+        # also when the run stops: drafts left behind are named (the console says it)
+        ledger.notes += [f"  warning: {case.name}: {warning}" for warning in run.warnings]
     if settings.mode == "record":
         kept = "recorded" if run.ok else "NOT recorded (a step failed), left unchanged:"
-        print(f"  {kept} {cassette_path(settings, case)}")
+        ledger.notes.append(f"  {kept} {cassette_path(settings, case)}")
 
 
 def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, tmp: Path) -> str:
