@@ -42,7 +42,7 @@ from apidocs.entry.loader import load_cases  # noqa: E402
 from apidocs.runner import cassette as cassettes  # noqa: E402
 from apidocs.runner.capture import CaptureProxy  # noqa: E402
 from apidocs.runner.engine import run_case  # noqa: E402
-from apidocs.runner.snippets import materialise  # noqa: E402
+from apidocs.runner.placeholders import materialise  # noqa: E402
 
 
 def _repeat() -> int:

@@ -58,7 +58,7 @@ CREATE_DRAFT = Action(
     method="POST",
     path="/records",
     json=PUBLISHABLE_METADATA,
-    token="depositor",
+    role="depositor",
     expect=Expect(201),
     bind={"record_id": "id"},
 )
@@ -72,10 +72,10 @@ def curation_accepted(record: str = "record_id") -> tuple[Action, ...]:
     the depositor requests it, a curator reviews and accepts it (shown in the curation case)."""
     request = "{request_id}"
     return (
-        Action(name="request-curation", method="POST", path="/curations/", token="depositor",
+        Action(name="request-curation", method="POST", path="/curations/", role="depositor",
                json={"topic": {"record": "{" + record + "}"}}, expect=Expect(201), bind={"request_id": "id"}),
-        Action(name="review", method="POST", path=f"/requests/{request}/actions/review", token="curator",
+        Action(name="review", method="POST", path=f"/requests/{request}/actions/review", role="curator",
                expect=Expect(200)),
-        Action(name="accept", method="POST", path=f"/requests/{request}/actions/accept", token="curator",
+        Action(name="accept", method="POST", path=f"/requests/{request}/actions/accept", role="curator",
                expect=Expect(200)),
     )

@@ -26,9 +26,9 @@ DAMAP = Upstream(
 )
 
 
-def _refused(name: str, record: str, status: int, message: str, token: str = "depositor") -> Action:
+def _refused(name: str, record: str, status: int, message: str, role: str = "depositor") -> Action:
     """The app refuses to link ``record`` before it calls DAMAP (``status`` with ``message``)."""
-    return Action(name=name, method="POST", path=f"{LINK}/{record}", token=token,
+    return Action(name=name, method="POST", path=f"{LINK}/{record}", role=role,
                   expect=Expect(status, checks=(equals("message", message),)))
 
 
@@ -49,8 +49,8 @@ CASE = Case(
         replace(CREATE_DRAFT, name="create-restricted-draft", json=RESTRICTED, bind={"restricted_id": "id"}),
         *curation_accepted("restricted_id"),
         Action(name="publish-restricted", method="POST", path="/records/{restricted_id}/draft/actions/publish",
-               token="depositor", expect=Expect(202, checks=(equals("access.record", "restricted"),))),
-        _refused("link-unreadable-record", "{restricted_id}", 403, "Permission denied.", token="curator"),
+               role="depositor", expect=Expect(202, checks=(equals("access.record", "restricted"),))),
+        _refused("link-unreadable-record", "{restricted_id}", 403, "Permission denied.", role="curator"),
         FIND_RECORD,
         Snippet(
             name="link",

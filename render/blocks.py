@@ -53,8 +53,8 @@ from apidocs.core.blocks import (
 from apidocs.core.jsonpath import select
 from apidocs.core.model import API_URL, Action, Case, Snippet, Step
 from apidocs.runner.cassette import CANONICAL_ORIGIN
+from apidocs.runner.placeholders import generalise
 from apidocs.runner.results import StepResult, StepRun
-from apidocs.runner.snippets import generalise
 from render.errors import RenderError
 
 UI_URL = "{{ config.SITE_UI_URL }}"

@@ -120,8 +120,8 @@ def action_code(action: Action) -> str:
         arguments.append(f"json={literal(action.json)}")
     headers = {"Accept": "application/json"}
     header_source = literal(headers)
-    if action.token:
-        header_source = '{"Accept": "application/json", "Authorization": f"Bearer {' + TOKEN_NAMES[action.token] + '}"}'
+    if action.role:
+        header_source = '{"Accept": "application/json", "Authorization": f"Bearer {' + TOKEN_NAMES[action.role] + '}"}'
     arguments.append(f"headers={header_source}")
     lines = [
         "import requests",
@@ -135,7 +135,7 @@ def action_code(action: Action) -> str:
 
 
 def snippet_code(case: Case, snippet: Snippet) -> str:
-    names = {API_URL: "API_URL", TOKEN: TOKEN_NAMES[snippet.token], **case.placeholders}
+    names = {API_URL: "API_URL", TOKEN: TOKEN_NAMES[snippet.role], **case.placeholders}
     for variable in names.values():
         if not variable.isidentifier():
             raise RenderError(f"{case.name}: placeholder binding {variable!r} is not a Python name")

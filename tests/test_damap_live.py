@@ -18,7 +18,7 @@ from apidocs.core.model import API_URL, TOKEN
 from apidocs.runner.capture import CaptureProxy
 from apidocs.runner.compare import request_differences, view
 from apidocs.runner.execute import run_snippet
-from apidocs.runner.snippets import materialise
+from apidocs.runner.placeholders import materialise
 from cases.common import RECORD_WITH_CSV
 from render import markers, template
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from apidocs.core.model import API_URL, TOKEN
 from apidocs.entry.loader import load_cases
-from apidocs.runner.snippets import API_URL_KEY, generalise, materialise, substitutions, token_key
+from apidocs.runner.placeholders import generalise, materialise, substitutions
 
 
 def test_every_snippet_round_trips_through_its_placeholders():
     for case in load_cases():
-        bindings = {API_URL_KEY: "http://127.0.0.1:9/api", token_key("depositor"): "tok-1",
-                    **{name: f"value-of-{name}" for name in case.placeholders.values()}}
+        bound = {name: f"value-of-{name}" for name in case.placeholders.values()}
         for snippet in case.snippets:
-            table = substitutions(case, bindings, snippet.token)
+            table = substitutions(case, "http://127.0.0.1:9/api", "tok-1", bound)
             for text in snippet.texts.values():
                 executed = materialise(text, table)
                 assert API_URL not in executed and TOKEN not in executed
@@ -22,7 +21,7 @@ def test_every_snippet_round_trips_through_its_placeholders():
 
 def test_unbound_placeholder_stays_visible():
     case = load_cases(["case1_metadata"])[0]
-    table = substitutions(case, {API_URL_KEY: "http://x/api"}, role=None)
+    table = substitutions(case, "http://x/api", None, {})
     assert materialise(case.step("get").texts["python"], table).count("abcde-12345") == 1
 
 

@@ -87,8 +87,8 @@ class Snippet:
     texts: dict[str, str] = field(default_factory=dict)
     #: binding name → dotted path in the response JSON (e.g. ``{"record_id": "id"}``).
     bind: dict[str, str] = field(default_factory=dict)
-    #: which token ``{your-access-token}`` stands for: "depositor" or "curator".
-    token: str = "depositor"
+    #: whose token ``{your-access-token}`` stands for: "depositor" or "curator".
+    role: str = "depositor"
     #: files the snippet reads from its working directory (name → bytes).
     files: dict[str, bytes] = field(default_factory=dict)
     #: a file the snippet must leave in its working directory (download).
@@ -119,7 +119,7 @@ class Action:
     expect: Expect
     params: dict[str, str] = field(default_factory=dict)
     json: Any = None
-    token: str | None = None  # "depositor", "curator" or None (anonymous)
+    role: str | None = None  # whose token it sends: "depositor", "curator" or None (anonymous)
     bind: dict[str, str] = field(default_factory=dict)
     #: shown inline on the page (the Common Query Parameters examples)
     inline: str | None = None
@@ -179,8 +179,8 @@ class Case:
     @property
     def roles(self) -> set[str]:
         """Whose tokens the case's steps send (the depositor also deletes the drafts)."""
-        roles = {s.token for s in self.snippets if s.needs_token}
-        roles |= {a.token for a in self.steps if isinstance(a, Action) and a.token}
+        roles = {s.role for s in self.snippets if s.needs_token}
+        roles |= {a.role for a in self.steps if isinstance(a, Action) and a.role}
         return roles | ({"depositor"} if self.cleanup else set())
 
     @property

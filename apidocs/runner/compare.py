@@ -19,7 +19,7 @@ from apidocs.core.model import API_PREFIX, Expect
 from apidocs.core.problems import Kind, Problem, from_check
 from apidocs.runner.api import server_message
 from apidocs.runner.capture import Exchange
-from apidocs.runner.snippets import generalise
+from apidocs.runner.placeholders import generalise
 
 
 @dataclass(frozen=True)

@@ -36,19 +36,24 @@ from apidocs.runner.compare import (
     view,
 )
 from apidocs.runner.execute import run_snippet
+from apidocs.runner.placeholders import materialise, substitutions
 from apidocs.runner.preflight import require_disposable
 from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
-from apidocs.runner.snippets import API_URL_KEY, materialise, substitutions, token_key
 
 
 @dataclass
 class Chain:
-    """One language's run through a case: its bound values, and where it stopped."""
+    """One language's run through a case: where it sends, whose tokens, what it bound, and
+    where it stopped."""
 
-    #: page placeholders' values: the API URL, tokens, ids the responses made
-    bindings: dict[str, str]
+    #: the capture proxy's API URL, which every snippet of the chain is pointed at
+    api_url: str
+    #: role → its token, for the roles the case uses
+    tokens: dict[str, str]
+    #: values the responses made (``record_id``, ``request_id``), for the next steps' fields
+    bound: dict[str, str] = field(default_factory=dict)
     #: the step whose failure stopped this chain ("" while it runs)
-    stopped_at: str = ""
+    stopped_by: str = ""
     #: drafts whose DELETE failed (InvenioRDM 14 cannot delete a draft whose curation
     #: request was accepted): published and removed afterwards, if the admin's token allows
     undeleted: list[str] = field(default_factory=list)
@@ -83,7 +88,8 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
                 stack.callback(lambda: run.ok and _keep_recording(case, settings, tmp))
             upstream = _open_cassette(case, settings, stack, tmp)
             proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
-            chains.update({lang: Chain(_new_bindings(case, settings, proxy)) for lang in case.languages})
+            tokens = {role: settings.token(role) for role in case.roles}
+            chains.update({lang: Chain(proxy.base_url, tokens) for lang in case.languages})
             try:
                 for step in case.steps:
                     started = time.monotonic()
@@ -129,32 +135,25 @@ def _keep_recording(case: Case, settings: Settings, tmp: Path) -> None:
     write_atomically(target, (tmp / "recording.yaml").read_text(encoding="utf-8"))
 
 
-def _new_bindings(case: Case, settings: Settings, proxy: CaptureProxy) -> dict[str, str]:
-    bindings = {API_URL_KEY: proxy.base_url}
-    for role in case.roles:
-        bindings[token_key(role)] = settings.token(role)
-    return bindings
-
-
 def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CaptureProxy, settings: Settings,
               workdir: Path) -> StepResult:
     runs = {}
     for language, chain in chains.items():
-        if chain.stopped_at:
-            runs[language] = StepRun(language, stopped_by=chain.stopped_at)
+        if chain.stopped_by:
+            runs[language] = StepRun(language, stopped_by=chain.stopped_by)
             continue
         if isinstance(step, Snippet):
-            run = _run_snippet(case, step, language, chain.bindings, proxy, settings,
+            run = _run_snippet(case, step, language, chain, proxy, settings,
                                workdir / case.name / language / step.name)
         else:
-            run = _run_action(step, language, chain.bindings, proxy)
+            run = _run_action(step, language, chain, proxy)
             if step.stand_in and settings.fixtures_missing and only_data_missing(run.problems):
-                run = _run_action(step.stand_in, language, chain.bindings, proxy)
+                run = _run_action(step.stand_in, language, chain, proxy)
                 run.stand_in = True
         if not settings.fixtures_missing:  # the data is there: too few hits is the page's fault
             run.problems = [problem.as_failure() for problem in run.problems]
         if run.problems:
-            chain.stopped_at = step.name
+            chain.stopped_by = step.name
         runs[language] = run
     result = StepResult(case.name, step, runs)
     if isinstance(step, Snippet) and all(r.request for r in runs.values()):
@@ -166,9 +165,9 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
     return result
 
 
-def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy: CaptureProxy,
+def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: CaptureProxy,
                  settings: Settings, workdir: Path) -> StepRun:
-    run = StepRun(language, table=substitutions(case, bindings, step.token))
+    run = StepRun(language, table=substitutions(case, chain.api_url, chain.tokens.get(step.role, ""), chain.bound))
     text = materialise(step.texts[language], run.table)
     first = len(proxy.exchanges)
     run.process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
@@ -185,14 +184,14 @@ def _run_snippet(case: Case, step: Snippet, language: str, bindings: dict, proxy
     if step.upstream and step.upstream.unanswered(run.response.status) and not run.problems:
         run.waiting = step.upstream.waiting(run.response.status)
     else:
-        run.problems += response_problems(run.response, step.expect, bindings)
+        run.problems += response_problems(run.response, step.expect, chain.bound)
     if run.process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
         run.problems.append(Problem(Kind.REQUEST,
                                     f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}"))
     if step.saves and not run.problems:
         run.problems += _saved_file_problems(run, materialise(step.saves, run.table))
     if not run.problems:
-        run.problems += _bind(step.bind, run.response, bindings)
+        run.problems += _bind(step.bind, run.response, chain.bound)
     return run
 
 
@@ -205,50 +204,50 @@ def _saved_file_problems(run: StepRun, name: str) -> list[Problem]:
     return []
 
 
-def _run_action(action: Action, language: str, bindings: dict, proxy: CaptureProxy) -> StepRun:
+def _run_action(action: Action, language: str, chain: Chain, proxy: CaptureProxy) -> StepRun:
     run = StepRun(language)
-    headers = auth_headers(bindings[token_key(action.token)] if action.token else None)
+    headers = auth_headers(chain.tokens[action.role] if action.role else None)
     body = b""
     if action.json is not None:
-        body = _fill(json.dumps(action.json), bindings).encode()
+        body = _fill(json.dumps(action.json), chain.bound).encode()
         headers["Content-Type"] = "application/json"
-    path = _fill(action.path, bindings)
-    query = "&".join(f"{k}={quote(_fill(v, bindings), safe='')}" for k, v in action.params.items())
+    path = _fill(action.path, chain.bound)
+    query = "&".join(f"{k}={quote(_fill(v, chain.bound), safe='')}" for k, v in action.params.items())
     api_path = proxy.api_path + path + (f"?{query}" if query else "")
     exchange = Exchange(action.method, api_path, headers, body)
     proxy.send(exchange)
     run.exchanges = [exchange]
-    run.problems = response_problems(exchange, action.expect, bindings)
+    run.problems = response_problems(exchange, action.expect, chain.bound)
     if not run.problems:
-        run.problems = _bind(action.bind, exchange, bindings)
+        run.problems = _bind(action.bind, exchange, chain.bound)
     return run
 
 
-def _fill(text: str, bindings: dict) -> str:
+def _fill(text: str, bound: dict) -> str:
     """Put bound values into an action's ``{name}`` fields."""
-    for name, value in bindings.items():
+    for name, value in bound.items():
         text = text.replace("{" + name + "}", value)
     return text
 
 
-def _bind(bind: dict[str, str], exchange: Exchange, bindings: dict) -> list[Problem]:
+def _bind(bind: dict[str, str], exchange: Exchange, bound: dict) -> list[Problem]:
     if not bind:
         return []
     try:
         document: Any = exchange.json()
         for name, path in bind.items():
-            bindings[name] = str(lookup(document, path))
+            bound[name] = str(lookup(document, path))
     except (ValueError, KeyError) as exc:
         return [Problem(Kind.FIELD, f"cannot take the next step's id from the response: {exc} not found")]
     return []
 
 
 def _created(case: Case, chains: dict[str, Chain]) -> Iterator[tuple[str, str]]:
-    """(language, record id) of every record the run created, from the case's clean-up bindings."""
+    """(language, record id) of every record the run created, from the case's clean-up bindings (``Case.cleanup``)."""
     for language, chain in chains.items():
         for name in case.cleanup:
-            if name in chain.bindings:
-                yield language, chain.bindings[name]
+            if name in chain.bound:
+                yield language, chain.bound[name]
 
 
 def _clean_up(case: Case, chains: dict[str, Chain], proxy: CaptureProxy, settings: Settings) -> list[str]:
@@ -257,7 +256,7 @@ def _clean_up(case: Case, chains: dict[str, Chain], proxy: CaptureProxy, setting
     for language, record_id in _created(case, chains):
         exchange = Exchange(
             "DELETE", f"{proxy.api_path}/records/{record_id}/draft",
-            auth_headers(chains[language].bindings[token_key("depositor")]), b"",
+            auth_headers(chains[language].tokens["depositor"]), b"",
         )
         proxy.send(exchange)
         if exchange.error or exchange.status not in (204, 404, 410):

@@ -17,7 +17,7 @@ from typing import Iterable
 from apidocs.core import languages
 from apidocs.core.errors import ApidocsError
 from apidocs.core.model import API_URL, TOKEN, Case
-from apidocs.runner.snippets import materialise
+from apidocs.runner.placeholders import materialise
 
 #: What the placeholders become for linting: values a reader would paste.
 EXAMPLE_API_URL = "https://researchdata.tuwien.ac.at/api"

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 from apidocs.core.model import API_URL, TOKEN, Case
 
-#: Bindings every run has: where the API is, and the token of each role.
-API_URL_KEY = "api_url"
 
-
-def token_key(role: str) -> str:
-    return f"token:{role}"
-
-
-def substitutions(case: Case, bindings: dict[str, str], role: str | None) -> dict[str, str]:
-    """Page text → executed text, for one snippet run."""
-    table = {API_URL: bindings[API_URL_KEY]}
-    if role is not None:
-        table[TOKEN] = bindings.get(token_key(role), "")
+def substitutions(case: Case, api_url: str, token: str | None, bound: dict[str, str]) -> dict[str, str]:
+    """Page text → executed text, for one snippet run: the API URL, the token (None: the
+    snippet sends none) and the values earlier steps bound (ids)."""
+    table = {API_URL: api_url}
+    if token is not None:
+        table[TOKEN] = token
     for page_text, name in case.placeholders.items():
-        if name in bindings:
-            table[page_text] = bindings[name]
+        if name in bound:
+            table[page_text] = bound[name]
     return table
 
 
