@@ -30,7 +30,10 @@ _MEANT = re.compile(r"apidocs:\s*begin\s+(\S+?)\s*-?#\}")
 
 
 @dataclass(frozen=True)
-class Block:
+class MarkedSpan:
+    """Where a block's text sits in a template: between its begin and end markers (the
+    block itself, what it holds and why, is :class:`apidocs.core.blocks.Block`)."""
+
     name: str
     start: int  # offset of the content (just after the begin marker)
     end: int  # offset just after the content (where the end marker starts)
@@ -56,10 +59,10 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def find(text: str, where: str = "the template", known: Iterable[str] = ()) -> dict[str, Block]:
+def find(text: str, where: str = "the template", known: Iterable[str] = ()) -> dict[str, MarkedSpan]:
     """Every block of ``text`` by name; refuses malformed, duplicated or unbalanced markers,
     naming the line (and, for a misspelt name, the ``known`` name meant)."""
-    blocks: dict[str, Block] = {}
+    blocks: dict[str, MarkedSpan] = {}
     open_block: tuple[str, int, int] | None = None
     for match in _ANY.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
@@ -78,7 +81,7 @@ def find(text: str, where: str = "the template", known: Iterable[str] = ()) -> d
             if name in blocks:
                 raise MarkerError(f"{where}:{begin_line}: block {name!r} appears twice"
                                   f" (first at line {blocks[name].line})")
-            blocks[name] = Block(name, start, match.start(), begin_line)
+            blocks[name] = MarkedSpan(name, start, match.start(), begin_line)
             open_block = None
         else:
             meant = _MEANT.search(tag)
