@@ -63,9 +63,6 @@ class Settings:
     #: rendered page blocks, reused while their inputs are byte for byte the same (render.cache)
     cache: Path = field(default_factory=lambda: project.root() / ".apidocs-cache")
     policy: ForwardPolicy = ForwardPolicy()
-    #: fixtures (cases/fixtures.py) a live run did not find on the target: too few search
-    #: hits then mean "data missing", not a wrong page. Empty: the data is all there.
-    fixtures_missing: tuple[str, ...] = ()
 
     @property
     def online(self) -> bool:

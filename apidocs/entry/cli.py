@@ -254,14 +254,14 @@ def run(args: argparse.Namespace) -> int:
         from render import cache
 
         keys = cache.keys([name for name, page_cases in pages.items() if page_cases], folder, settings.cassettes)
-    settings, cases, left_out = prepare(settings, cases)
+    cases, left_out, missing = prepare(settings, cases)
     where = "committed cassettes" if settings.mode == "replay" else settings.api_url
     kind = f"{settings.mode}, read-only," if settings.read_only else settings.mode
     print(f"apidocs {args.command}: {len(cases)} case(s), {kind} against {where}")
     for case in left_out:
         print(f"  left out (read-only run, needs a token): {case.name} › {', '.join(s.name for s in case.steps)}")
     results: list[StepResult] = []
-    ledger = Ledger()
+    ledger = Ledger(fixtures_missing=missing)
     started = time.monotonic()
     total = sum(len(case.steps) for case in cases)
     broken: dict[str, str] = {}  # case → why its cassette could not be used: the others still run

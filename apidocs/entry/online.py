@@ -3,7 +3,6 @@ leave out what a read-only run cannot do, preflight the instance, look for the f
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Iterable
 
 from apidocs.core.errors import ApidocsError
@@ -11,10 +10,10 @@ from apidocs.core.model import Case
 from apidocs.core.settings import Settings
 
 
-def prepare(settings: Settings, cases: list[Case], say=print) -> tuple[Settings, list[Case], list[Case]]:
-    """The settings to run with (the fixtures the target lacks), the cases to run, and the
-    cases a read-only run leaves out. Raises :class:`ApidocsError` (exit 2) before anything
-    a snippet would send when the run cannot go on."""
+def prepare(settings: Settings, cases: list[Case], say=print) -> tuple[list[Case], list[Case], tuple[str, ...]]:
+    """The cases to run, the cases a read-only run leaves out, and the fixtures the target
+    lacks (a fact of this run, for its :class:`apidocs.runner.results.Ledger`). Raises
+    :class:`ApidocsError` (exit 2) before anything a snippet would send when the run cannot go on."""
     cases, left_out = split_read_only(cases) if settings.read_only else (cases, [])
     if left_out and not cases:  # a run that checks nothing must not pass
         names = ", ".join(case.name for case in left_out)
@@ -22,8 +21,8 @@ def prepare(settings: Settings, cases: list[Case], say=print) -> tuple[Settings,
                            " set DOCS_API_TOKEN, or choose cases that only read")
     if settings.online:
         api = connect(settings, writes=any(c.writes for c in cases), roles=set().union(*(c.roles for c in cases)))
-        settings = replace(settings, fixtures_missing=missing_fixtures(api, settings, say))
-    return settings, cases, left_out
+        return cases, left_out, missing_fixtures(api, settings, say)
+    return cases, left_out, ()
 
 
 def connect(settings: Settings, writes: bool, roles: Iterable[str]):

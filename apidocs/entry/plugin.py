@@ -44,6 +44,8 @@ class Session:
     """What the exit code needs to know about the apidocs part of a pytest session."""
 
     settings: Settings | None = None  # set once steps are collected: an apidocs run
+    #: the fixtures a live run did not find on the target (each case's Ledger carries them)
+    fixtures_missing: tuple[str, ...] = ()
     could_not_run: str = ""  # the first error that stopped a case (exit 2)
     steps_run: int = 0
     steps_passed: int = 0
@@ -93,8 +95,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     try:
         settings = load(_mode(config))
         # a live run is prepared as the CLI prepares it: read-only split, preflight, fixtures
-        state.settings, _, left_out = prepare(settings, list(cases.values()),
-                                              say=lambda line: print(line, file=sys.stderr))
+        _, left_out, state.fixtures_missing = prepare(settings, list(cases.values()),
+                                                      say=lambda line: print(line, file=sys.stderr))
+        state.settings = settings
     except ApidocsError as exc:
         state.could_not_run = str(exc)
         pytest.exit(f"apidocs: error: {exc}", returncode=exc.exit_code)
@@ -164,7 +167,7 @@ class CaseFile(pytest.File):
                 from apidocs.runner.engine import run_case
                 from apidocs.runner.results import Ledger
 
-                ledger = Ledger()
+                ledger = Ledger(fixtures_missing=state.fixtures_missing)
                 self._results = run_case(self.case, state.settings, ledger=ledger)
                 self.addfinalizer(lambda: print_notes(ledger))  # after the clean-up (finalizers run last first)
                 self.addfinalizer(self._results.close)  # clean-up runs even after a failure

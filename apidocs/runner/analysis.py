@@ -15,8 +15,9 @@ from apidocs.core.blocks import blocks_of, stale_blocks
 from apidocs.core.languages import label
 from apidocs.core.model import Action, Snippet
 from apidocs.core.problems import Problem
+from apidocs.core.settings import Settings
 from apidocs.runner.drift import Finding, FindingKind, StepDrift, run_drift
-from apidocs.runner.results import Outcome
+from apidocs.runner.results import Ledger, Outcome, StepResult
 
 DATA_NOTE = ("data missing, not drift: the instance lacks records this check relies on;"
              " run `apidocs provision` against it (cases/fixtures.toml declares them)")
@@ -63,10 +64,11 @@ class StepReport:
         return f"{self.case}/{self.step}"
 
 
-def analyse(results: list, settings) -> list[StepReport]:
-    """One :class:`StepReport` a step, drift included in a live run."""
-    live = getattr(settings, "mode", "") == "live"
-    same_records = not getattr(settings, "fixtures_missing", ())
+def analyse(results: list[StepResult], settings: Settings, ledger: Ledger | None = None) -> list[StepReport]:
+    """One :class:`StepReport` a step, drift included in a live run (against the recorded
+    records only where the run found the fixtures: ``ledger``)."""
+    live = settings.mode == "live"
+    same_records = not (ledger.fixtures_missing if ledger else ())
     drifts: dict = run_drift(results, Path(settings.cassettes), same_records) if live else {}
     reports = []
     for result in results:

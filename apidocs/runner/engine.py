@@ -93,7 +93,7 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
             try:
                 for step in case.steps:
                     started = time.monotonic()
-                    result = _run_step(case, step, chains, proxy, settings, workdir or tmp)
+                    result = _run_step(case, step, chains, proxy, settings, workdir or tmp, ledger.fixtures_missing)
                     result.seconds = time.monotonic() - started
                     if proxy.unreachable:  # every later step would fail the same way: stop the run
                         raise ServerUnreachable(f"{proxy.unreachable} (stopped at {case.name} › {step.name})")
@@ -136,7 +136,7 @@ def _keep_recording(case: Case, settings: Settings, tmp: Path) -> None:
 
 
 def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CaptureProxy, settings: Settings,
-              workdir: Path) -> StepResult:
+              workdir: Path, fixtures_missing: tuple[str, ...]) -> StepResult:
     runs = {}
     for language, chain in chains.items():
         if chain.stopped_by:
@@ -147,10 +147,10 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
                                workdir / case.name / language / step.name)
         else:
             run = _run_action(step, language, chain, proxy)
-            if step.stand_in and settings.fixtures_missing and only_data_missing(run.problems):
+            if step.stand_in and fixtures_missing and only_data_missing(run.problems):
                 run = _run_action(step.stand_in, language, chain, proxy)
                 run.stand_in = True
-        if not settings.fixtures_missing:  # the data is there: too few hits is the page's fault
+        if not fixtures_missing:  # the data is there: too few hits is the page's fault
             run.problems = [problem.as_failure() for problem in run.problems]
         if run.problems:
             chain.stopped_by = step.name

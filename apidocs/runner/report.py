@@ -42,7 +42,7 @@ def build_reports(results: list, settings, ledger=None, left_out=()) -> Reports:
     ``ledger``: the published test records a live run removed or left behind;
     ``left_out``: the cases a read-only run did not run.
     """
-    reports = analyse(results, settings)
+    reports = analyse(results, settings, ledger)
     mask = masker_for(settings)
     meta = meta_of(settings, reports)
     meta["left_out"] = [f"{case.name}/{step.name}" for case in left_out for step in case.steps]

@@ -134,7 +134,12 @@ class CaseRun:
 
 @dataclass
 class Ledger:
-    """What live runs left on the instance: records they published, removed or not."""
+    """What a run found on the instance and left there: the fixtures it lacks, the records
+    the run published, removed or not."""
+
+    #: fixtures (``cases/fixtures.toml``) a live run did not find on the target: too few
+    #: search hits then mean "data missing", not a wrong page. Empty: the data is all there.
+    fixtures_missing: tuple[str, ...] = ()
 
     removed: list[str] = field(default_factory=list)
     left_behind: list[str] = field(default_factory=list)
