@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from apidocs.core import flows
 from apidocs.core.checks import finds_at_least
 from apidocs.core.fixtures import declared, marker_query
 from apidocs.core.model import Action, Expect
@@ -53,29 +54,8 @@ PUBLISHABLE_METADATA = {
     "files": {"enabled": True},
 }
 
-CREATE_DRAFT = Action(
-    name="create-draft",
-    method="POST",
-    path="/records",
-    json=PUBLISHABLE_METADATA,
-    role="depositor",
-    expect=Expect(201),
-    bind={"record_id": "id"},
-)
+CREATE_DRAFT = flows.create_draft(PUBLISHABLE_METADATA)
 
 #: The file the upload snippets send (the page calls it example_dataset.csv).
 EXAMPLE_CSV = b"year,station,mean_temperature_c\n2023,Vienna,12.9\n2024,Vienna,13.4\n2025,Vienna,13.1\n"
 
-
-def curation_accepted(record: str = "record_id") -> tuple[Action, ...]:
-    """TU Wien's curation of the draft bound as ``record``, which publishing depends on:
-    the depositor requests it, a curator reviews and accepts it (shown in the curation case)."""
-    request = "{request_id}"
-    return (
-        Action(name="request-curation", method="POST", path="/curations/", role="depositor",
-               json={"topic": {"record": "{" + record + "}"}}, expect=Expect(201), bind={"request_id": "id"}),
-        Action(name="review", method="POST", path=f"/requests/{request}/actions/review", role="curator",
-               expect=Expect(200)),
-        Action(name="accept", method="POST", path=f"/requests/{request}/actions/accept", role="curator",
-               expect=Expect(200)),
-    )

@@ -119,6 +119,8 @@ class Action:
     expect: Expect
     params: dict[str, str] = field(default_factory=dict)
     json: Any = None
+    #: a body of bytes (``application/octet-stream``: a file's content), instead of ``json``
+    data: bytes | None = None
     role: str | None = None  # whose token it sends: "depositor", "curator" or None (anonymous)
     bind: dict[str, str] = field(default_factory=dict)
     #: shown inline on the page (the Common Query Parameters examples)

@@ -36,7 +36,7 @@ from apidocs.runner.compare import (
     view,
 )
 from apidocs.runner.execute import run_snippet
-from apidocs.runner.placeholders import materialise, substitutions
+from apidocs.runner.placeholders import fill, materialise, substitutions
 from apidocs.runner.preflight import require_disposable
 from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
 
@@ -209,10 +209,13 @@ def _run_action(action: Action, language: str, chain: Chain, proxy: CaptureProxy
     headers = auth_headers(chain.tokens[action.role] if action.role else None)
     body = b""
     if action.json is not None:
-        body = _fill(json.dumps(action.json), chain.bound).encode()
+        body = fill(json.dumps(action.json), chain.bound).encode()
         headers["Content-Type"] = "application/json"
-    path = _fill(action.path, chain.bound)
-    query = "&".join(f"{k}={quote(_fill(v, chain.bound), safe='')}" for k, v in action.params.items())
+    elif action.data is not None:
+        body = action.data
+        headers["Content-Type"] = "application/octet-stream"
+    path = fill(action.path, chain.bound)
+    query = "&".join(f"{k}={quote(fill(v, chain.bound), safe='')}" for k, v in action.params.items())
     api_path = proxy.api_path + path + (f"?{query}" if query else "")
     exchange = Exchange(action.method, api_path, headers, body)
     proxy.send(exchange)
@@ -221,13 +224,6 @@ def _run_action(action: Action, language: str, chain: Chain, proxy: CaptureProxy
     if not run.problems:
         run.problems = _bind(action.bind, exchange, chain.bound)
     return run
-
-
-def _fill(text: str, bound: dict) -> str:
-    """Put bound values into an action's ``{name}`` fields."""
-    for name, value in bound.items():
-        text = text.replace("{" + name + "}", value)
-    return text
 
 
 def _bind(bind: dict[str, str], exchange: Exchange, bound: dict) -> list[Problem]:

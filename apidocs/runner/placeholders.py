@@ -33,3 +33,10 @@ def generalise(text: str, table: dict[str, str]) -> str:
     """The inverse of :func:`materialise` for the values that are not empty."""
     inverse = {value: page_text for page_text, value in table.items() if value}
     return materialise(text, inverse)
+
+
+def fill(text: str, bound: dict[str, str]) -> str:
+    """An action's ``{name}`` fields (path, query, JSON text) with the values bound so far."""
+    for name, value in bound.items():
+        text = text.replace("{" + name + "}", value)
+    return text

@@ -1,21 +1,27 @@
 """Make sure the records the documented examples rely on exist on the target instance.
 
 ``apidocs provision`` finds each declared fixture (``cases/fixtures.toml``) by its marker,
-and creates what is missing through the REST API the way TU Wien's flow demands: the
-depositor creates a draft, reserves a DOI and uploads the file, asks for curation; the
-curator reviews and accepts; the depositor publishes. A second run finds everything and
-changes nothing. A fixture whose creation fails half-way leaves no draft behind.
+and creates what is missing through the REST API the way TU Wien's flow demands
+(:mod:`apidocs.core.flows`, declared once): the depositor creates a draft, reserves a DOI
+and uploads the file, asks for curation; the curator reviews and accepts; the depositor
+publishes. A second run finds everything and changes nothing. A fixture whose creation
+fails half-way leaves no draft behind.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
+from apidocs.core import flows
 from apidocs.core.errors import ApidocsError
 from apidocs.core.fixtures import Fixture
+from apidocs.core.jsonpath import lookup
+from apidocs.core.model import Action
 from apidocs.runner.api import Api, ApiError
+from apidocs.runner.placeholders import fill
 
 #: How long a published fixture may take to show in search (index refresh).
 SEARCH_WAIT = 30.0
@@ -53,29 +59,36 @@ def missing(api: Api, fixtures: Iterable[Fixture], query_for: Callable[[str], st
 
 
 def publish(api: Api, fixture: Fixture, tokens: dict[str, str]) -> str:
-    """Create, curate and publish one fixture; on failure its draft is deleted."""
-    depositor, curator = tokens["depositor"], tokens["curator"]
-    draft = api.json("POST", "/records", depositor, expect=(201,), json=fixture.metadata())
-    record_id = draft["id"]
+    """Create, curate and publish one fixture through TU Wien's flow (:func:`flows.publish`,
+    the requests the API page documents); on failure its draft is deleted."""
+    bound: dict[str, str] = {}
     published = False
     try:
-        base = f"/records/{record_id}/draft"
-        api.call("POST", f"{base}/pids/doi", depositor, expect=(201,))
-        api.call("POST", f"{base}/files", depositor, expect=(201,), json=[{"key": fixture.file}])
-        api.call("PUT", f"{base}/files/{fixture.file}/content", depositor, data=fixture.csv.encode(),
-                 headers={"Content-Type": "application/octet-stream"})
-        api.call("POST", f"{base}/files/{fixture.file}/commit", depositor)
-        request = api.json("POST", "/curations/", depositor, expect=(201,), json={"topic": {"record": record_id}})
-        for action in ("review", "accept"):
-            api.call("POST", f"/requests/{request['id']}/actions/{action}", curator)
-        api.call("POST", f"{base}/actions/publish", depositor, expect=(202,))
+        perform(api, flows.publish(fixture.metadata(), fixture.file, fixture.csv.encode()), tokens, bound)
         published = True
     except ApiError as exc:
         raise ApidocsError(f"provision {fixture.name}: {exc}") from None
     finally:
-        if not published:
-            _delete_draft(api, record_id, depositor)
-    return record_id
+        if not published and "record_id" in bound:
+            _delete_draft(api, bound["record_id"], tokens["depositor"])
+    return bound["record_id"]
+
+
+def perform(api: Api, actions: Iterable[Action], tokens: dict[str, str], bound: dict[str, str]) -> None:
+    """Send ``actions`` in order, each with its role's token and the ids bound so far in its
+    fields; what an answer binds goes into ``bound``. An unexpected answer is an :class:`ApiError`."""
+    for action in actions:
+        body: dict[str, Any] = {}
+        if action.json is not None:
+            body["json"] = json.loads(fill(json.dumps(action.json), bound))
+        elif action.data is not None:
+            body = {"data": action.data, "headers": {"Content-Type": "application/octet-stream"}}
+        path = fill(action.path, bound)
+        answer = api.call(action.method, path, tokens.get(action.role or ""), expect=(action.expect.status,), **body)
+        try:
+            bound.update({name: str(lookup(answer.json(), field)) for name, field in action.bind.items()})
+        except (ValueError, KeyError) as exc:  # not JSON, or not the field the next steps need
+            raise ApiError(f"{action.method} {api.base_url}{path}: the answer holds no {exc}") from None
 
 
 def _delete_draft(api: Api, record_id: str, token: str) -> None:
