@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 import zipfile
 from pathlib import Path
@@ -100,11 +101,14 @@ def test_the_installed_wheel_lists_and_verifies_a_clone_from_any_folder_of_it(in
 
 
 @pytest.mark.installed
-def test_the_installed_wheel_outside_a_project_says_where_to_run_it(installed, clone, tmp_path):
-    for args, env in ((("list",), {}), (("list", "--project", str(tmp_path)), {}),
-                      (("verify",), {"DOCS_PROJECT": str(tmp_path)})):
-        done = run(installed, *args, cwd=tmp_path, **env)
-        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stdout + done.stderr
-        assert len(done.stderr.splitlines()) == 1 and "docs project" in done.stderr, done.stderr
-    from_outside = run(installed, "list", cwd=tmp_path, DOCS_PROJECT=str(clone))
-    assert from_outside.returncode == 0 and "case1_metadata" in from_outside.stdout
+def test_the_installed_wheel_outside_a_project_says_where_to_run_it(installed, clone):
+    # outside the checkout (pytest's tmp_path is inside it: .pytest-tmp/), removed afterwards
+    with tempfile.TemporaryDirectory(prefix="apidocs-outside-") as outside:
+        elsewhere = Path(outside)
+        refused = ((("list",), {}), (("list", "--project", outside), {}), (("verify",), {"DOCS_PROJECT": outside}))
+        for args, env in refused:
+            done = run(installed, *args, cwd=elsewhere, **env)
+            assert done.returncode == 2 and "Traceback" not in done.stderr, done.stdout + done.stderr
+            assert len(done.stderr.splitlines()) == 1 and "docs project" in done.stderr, done.stderr
+        from_outside = run(installed, "list", cwd=elsewhere, DOCS_PROJECT=str(clone))
+        assert from_outside.returncode == 0 and "case1_metadata" in from_outside.stdout
