@@ -42,8 +42,12 @@ def test_a_step_has_its_claims_its_languages_its_example_and_the_status_shown_wi
 
 def test_the_kind_decides_which_blocks_go_stale_whatever_the_message_says():
     # a request problem that mentions a header concerns the snippet, not the example headers
-    token = Problem(Kind.REQUEST, "no Authorization header, but this endpoint needs a token")
-    assert stale("case5_download", "download", token, "curl") == ["case5_download/download/curl"]
+    body = Problem(Kind.REQUEST, "sent a body (Authorization header) to an endpoint that takes none")
+    assert stale("case5_download", "download", body, "curl") == ["case5_download/download/curl"]
+    # a request against the claim lines: the snippet, or its Endpoint and Token Required lines
+    token = Problem(Kind.CLAIM, "no Authorization header, but this endpoint needs a token")
+    assert stale("case5_download", "download", token, "curl") == [
+        "case5_download/download/endpoint", "case5_download/download/token", "case5_download/download/curl"]
     # the same words under another kind: the answer the page shows is stale with it
     assert stale("case5_download", "download", Problem(Kind.STATUS, token.message)) == [
         "case5_download/download/python", "case5_download/download/headers", "case5_download/download/status"]

@@ -84,6 +84,8 @@ _OWN = "own"
 #: Which blocks of a snippet step a problem (or a drift finding) of each kind makes stale.
 _CONCERNS: dict[Kind, tuple[str, ...]] = {
     Kind.REQUEST: (_OWN,),
+    # the snippet or the claim lines above it (rendered from the same step) are wrong
+    Kind.CLAIM: (_OWN, ENDPOINT, TOKEN_REQUIRED),
     Kind.MISMATCH: (_OWN,),
     Kind.EFFECT: (_OWN,),
     Kind.TRANSPORT: (_OWN,),

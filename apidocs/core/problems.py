@@ -16,9 +16,12 @@ from dataclasses import dataclass
 class Kind(enum.Enum):
     """What kind of trouble a problem is; :mod:`apidocs.core.blocks` says which blocks each concerns."""
 
-    #: the snippet did not send (or do) what the page documents: no request or several, another
-    #: method, path or token, a body where none is taken, an error exit
+    #: the snippet did not send (or do) what the page documents: no request or several, a
+    #: body where none is taken, an error exit
     REQUEST = "request"
+    #: the request disagrees with the step's claim lines: another method or path than its
+    #: Endpoint line, or no token where its Token Required line says one is needed
+    CLAIM = "claim"
     #: two languages of one step sent different requests
     MISMATCH = "mismatch"
     #: the documented status did not come back

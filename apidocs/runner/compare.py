@@ -99,13 +99,14 @@ def request_problems(request: RequestView, needs_token: bool, method: str) -> li
     """What is wrong with a request on its own, whatever the other language did."""
     problems = []
     if needs_token and not request.auth:
-        problems.append("no Authorization header, but this endpoint needs a token")
+        problems.append(Problem(Kind.CLAIM, "no Authorization header, but this endpoint needs a token"))
     if request.method != method:
-        problems.append(f"sent {request.method}, the page documents {method}")
+        problems.append(Problem(Kind.CLAIM, f"sent {request.method}, the page documents {method}"))
     if method in ("GET", "DELETE") or request.path.endswith(("/publish", "/commit", "/pids/doi")):
         if request.body is not None:
-            problems.append(f"sent a body ({_show('body', request.body)[:120]}) to an endpoint that takes none")
-    return [Problem(Kind.REQUEST, message) for message in problems]
+            problems.append(Problem(Kind.REQUEST, f"sent a body ({_show('body', request.body)[:120]})"
+                                                  " to an endpoint that takes none"))
+    return problems
 
 
 #: How the Endpoint lines of the page name the API base.
@@ -124,7 +125,7 @@ def endpoint_problems(request: RequestView, method: str, endpoint: str, api_path
     if re.fullmatch(pattern, sent):
         return []
     sentence = f"sent {request.method} {API_PREFIX}{sent}, which is not the Endpoint line's {method} {endpoint}"
-    return [Problem(Kind.REQUEST, sentence)]
+    return [Problem(Kind.CLAIM, sentence)]
 
 
 def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, str]) -> list[Problem]:
