@@ -42,6 +42,7 @@ CASE = Case(
             title="Search by keyword and publication date",
             method="GET",
             endpoint="/api/records",
+            shows_query=True,
             expect=Expect(200, fields={"hits.total": int, "hits.hits": list, "links.self": str}, checks=(
                 finds_at_least(2),
                 published_between("2023-01-01", "2025-12-31"),

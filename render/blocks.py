@@ -36,6 +36,7 @@ import json
 import re
 import textwrap
 from typing import Any, Iterable
+from urllib.parse import parse_qsl, urlsplit
 
 from apidocs.core import volatile
 from apidocs.core.blocks import (
@@ -43,6 +44,7 @@ from apidocs.core.blocks import (
     HEADERS,
     INLINE,
     INLINE_KINDS,
+    QUERY,
     RESPONSE,
     SOURCE_KINDS,
     STATUS,
@@ -209,8 +211,19 @@ def step_blocks(case: Case, result: StepResult | None, step: Step) -> dict[str, 
     return {block.name: block_text(case, result, step, block.kind) for block in blocks_of(case.name, step)}
 
 
-#: How each block kind taken from the recorded answer is filled.
-RECORDED = {RESPONSE: example_json, HEADERS: example_headers, STATUS: status_line}
+def query_line(case: Case, step: Snippet, run: StepRun) -> str:
+    """The "Query Parameters:" line, as markup: the names of the query parameters the
+    verified request sent, in the order sent (``q``, ``sort``, and ``page``)."""
+    names = list(dict.fromkeys(name for name, _ in parse_qsl(urlsplit(run.response.path).query,
+                                                                keep_blank_values=True)))
+    codes = [f"<code>{html.escape(name)}</code>" for name in names]
+    if len(codes) < 3:
+        return " and ".join(codes)
+    return ", ".join(codes[:-1]) + ", and " + codes[-1]
+
+
+#: How each block kind taken from the verified run is filled.
+RECORDED = {RESPONSE: example_json, HEADERS: example_headers, STATUS: status_line, QUERY: query_line}
 
 
 def block_text(case: Case, result: StepResult | None, step: Step, kind: str) -> str:

@@ -1,5 +1,5 @@
-"""The claims beside each snippet (its Endpoint and Token Required lines) come from the
-case step: a wrong one typed into a copy of a page fails `make verify` naming the block,
+"""The claims beside each snippet (its Endpoint and Token Required lines, the search's
+Query Parameters line) come from the case step and its verified run: a wrong one typed into a copy of a page fails `make verify` naming the block,
 and the lines keep the messages every catalogue translates."""
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ WRONG_CLAIMS = [
      "PUT /api/records/{record_id}/draft/actions/publish", "case4_attach_file/publish/endpoint"),
     ("about_api.html", r'(case1_metadata/get/token #\})\{\{ _\("No"\) \}\}', r'\1{% trans %}Yes{% endtrans %}',
      "case1_metadata/get/token"),
+    ("about_api.html", re.escape("<code>q</code>, <code>sort</code>, and <code>page</code>{#"),
+     "<code>q</code> and <code>page</code>{#", "case2_search/search/query"),
     ("damap.html", re.escape("POST /api/invenio_damap/damap/dmp/{dmp_id}"), "POST /api/invenio_damap/dmp/{dmp_id}",
      "damap2_link_record/link/endpoint"),
     ("damap.html", re.escape("GET /api/invenio_damap/damap/dmp{#"), "POST /api/invenio_damap/damap/dmp{#",

@@ -9,6 +9,9 @@ named ``case/step/kind``. Kinds:
 ``token``
     a snippet step's "Token Required:" answer (No, or Yes with the link to create one), from
     whether its snippets send ``{your-access-token}``; template source, translated by the theme;
+``query``
+    a snippet step's "Query Parameters:" line (a step with ``shows_query``): the names of the
+    query parameters its verified request sent, in the order sent;
 each language of a snippet (``python``, ``curl``, ... as :mod:`apidocs.core.languages` names them)
     the snippet's text;
 ``response``
@@ -38,11 +41,12 @@ RESPONSE = "response"
 HEADERS = "headers"
 STATUS = "status"
 INLINE = "inline"
+QUERY = "query"
 #: Kinds whose text sits inside a line of the page (the others are preformatted areas).
-INLINE_KINDS = (ENDPOINT, TOKEN_REQUIRED, STATUS, INLINE)
-#: Kinds whose text is template source (translatable strings), written as it is; the
-#: others are literal text, escaped for the template.
-SOURCE_KINDS = (TOKEN_REQUIRED,)
+INLINE_KINDS = (ENDPOINT, TOKEN_REQUIRED, QUERY, STATUS, INLINE)
+#: Kinds whose text is template source (translatable strings, markup), written as it is;
+#: the others are literal text, escaped for the template.
+SOURCE_KINDS = (TOKEN_REQUIRED, QUERY)
 #: The lines every snippet step states above its snippets, in page order.
 CLAIM_KINDS = (ENDPOINT, TOKEN_REQUIRED)
 
@@ -75,7 +79,8 @@ def _kinds(step: Step) -> list[str]:
         return [INLINE] if step.inline else []
     answer = [kind for kind, shown in ((RESPONSE, step.example is not None), (HEADERS, bool(step.example_headers)))
               if shown]
-    return [*CLAIM_KINDS, *step.languages, *answer, *([STATUS] if answer else [])]
+    query = [QUERY] if step.shows_query else []
+    return [*CLAIM_KINDS, *query, *step.languages, *answer, *([STATUS] if answer else [])]
 
 
 #: The language's own snippet (or, for a mismatch, each language that differs).
@@ -86,11 +91,11 @@ _CONCERNS: dict[Kind, tuple[str, ...]] = {
     Kind.REQUEST: (_OWN,),
     # the snippet or the claim lines above it (rendered from the same step) are wrong
     Kind.CLAIM: (_OWN, ENDPOINT, TOKEN_REQUIRED),
-    Kind.MISMATCH: (_OWN,),
+    Kind.MISMATCH: (_OWN, QUERY),
     Kind.EFFECT: (_OWN,),
     Kind.TRANSPORT: (_OWN,),
-    # a request the cassette lacks is one the snippet changed
-    Kind.UNRECORDED: (_OWN,),
+    # a request the cassette lacks is one the snippet changed (the parameters it lists too)
+    Kind.UNRECORDED: (_OWN, QUERY),
     # the documented answer did not come: every block shown from it too
     Kind.STATUS: (_OWN, RESPONSE, HEADERS, STATUS),
     Kind.FIELD: (_OWN, RESPONSE),

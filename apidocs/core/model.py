@@ -99,6 +99,8 @@ class Snippet:
     example_headers: tuple[str, ...] = ()
     #: the server the answer comes from, when it is not the instance itself (DAMAP).
     upstream: Upstream | None = None
+    #: the page lists the query parameters the request sends (a "Query Parameters:" line)
+    shows_query: bool = False
 
     @property
     def needs_token(self) -> bool:
