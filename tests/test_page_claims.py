@@ -1,6 +1,7 @@
 """The claims beside each snippet (its Endpoint and Token Required lines, the search's
-Query Parameters line) come from the case step and its verified run: a wrong one typed into a copy of a page fails `make verify` naming the block,
-and the lines keep the messages every catalogue translates."""
+Query Parameters line) come from the case step and its verified run: a wrong one typed
+into a copy of a page fails `make verify` naming the block, and the lines keep the
+messages every catalogue translates."""
 
 from __future__ import annotations
 
