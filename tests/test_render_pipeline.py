@@ -217,8 +217,12 @@ _TOKEN_ANSWER = re.compile(r'(Token Required:"\) \}\} </strong>\s*)'
                            r'(\{\{ _\("No"\) \}\}|\{%-? trans.*?endtrans %\})', re.S)
 
 
+_QUERY_LINE = re.compile(r'(Query Parameters:"\) \}\} </strong>)(.*?)(?=</p>)', re.S)
+
+
 def mark_claims(text: str) -> str:
-    """Each step's Endpoint line and the Token Required answer after it between their markers."""
+    """Each step's Endpoint line, the Token Required answer after it and the search's Query
+    Parameters between their markers."""
     for case in CASES:
         for step in case.snippets:
             claim = f"{step.method} {step.endpoint}"
@@ -228,6 +232,10 @@ def mark_claims(text: str) -> str:
             answer = _TOKEN_ANSWER.search(text, at)
             text = (text[:answer.start(2)] + markers.begin(f"{case.name}/{step.name}/token") + answer[2] + markers.END
                     + text[answer.end():])
+            if step.shows_query:  # the search's Query Parameters line
+                query = _QUERY_LINE.search(text, at)
+                text = (text[:query.start(2)] + markers.begin(f"{case.name}/{step.name}/query") + query[2]
+                        + markers.END + text[query.end(2):])
     return text
 
 
