@@ -39,19 +39,26 @@ WRONG_CLAIMS = [
 ]
 
 
-@pytest.mark.parametrize(("page", "right", "wrong", "block"), WRONG_CLAIMS, ids=[c[3] for c in WRONG_CLAIMS])
-def test_a_wrong_claim_fails_verify_naming_its_block(project_copy, page, right, wrong, block):
-    path = project_copy / "page" / page
-    before = path.read_text(encoding="utf-8")
-    mutate(path, right, wrong)
+def test_every_wrong_claim_fails_verify_naming_its_block(project_copy):
+    """Every wrong claim at once, in a copy of both pages: one verify run (a replay of every
+    case) must name each claim's block, and its diff must put back each claim the case makes."""
+    before = {}
+    for page, right, wrong, _ in WRONG_CLAIMS:
+        path = project_copy / "page" / page
+        before.setdefault(page, path.read_text(encoding="utf-8"))
+        mutate(path, right, wrong)
     done = run_cli("verify", "--check-pages", "--project", str(project_copy))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
-    assert f"1 block(s) ({block})" in done.stderr, done.stderr
+    for page, *_, block in WRONG_CLAIMS:
+        count = sum(1 for claim in WRONG_CLAIMS if claim[0] == page)
+        stale = next(line for line in done.stderr.splitlines() if f"page/{page} differs" in line)
+        assert f"in {count} block(s) (" in stale and block in stale, done.stderr
     removed = {line[1:] for line in done.stdout.splitlines() if line.startswith("-") and not line.startswith("---")}
     added = {line[1:] for line in done.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")}
-    assert removed and added and removed <= set(path.read_text(encoding="utf-8").splitlines())
-    assert added <= set(before.splitlines())  # the diff puts back the claim the case makes
+    now = {line for page in before for line in (project_copy / "page" / page).read_text(encoding="utf-8").splitlines()}
+    assert removed and added and removed <= now
+    assert added <= {line for text in before.values() for line in text.splitlines()}  # each claim put back
 
 
 def babel_messages(page: str) -> set:
