@@ -52,6 +52,13 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
 
+def shown(path: Path) -> Path:
+    """``path`` as the CLI (run in the checkout) names it: relative where it is inside the
+    checkout (pytest's tmp_path is, in .pytest-tmp/), else as it is."""
+    path = path.resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def assert_refused(done: subprocess.CompletedProcess, *words: str) -> None:
     """Exit 2 ("could not run") with exactly one line on stderr that holds ``words``; no traceback."""
     output = done.stdout + done.stderr

@@ -3,9 +3,7 @@ runs `apidocs lint`); a snippet with a linter's finding fails, naming case, step
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import ROOT, mutate, run_cli
+from conftest import mutate, run_cli, shown
 
 from apidocs.entry.loader import load_cases
 
@@ -36,8 +34,3 @@ def test_curl_snippet_with_an_unquoted_expansion_fails(cases_copy):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case1_metadata › get (cURL)" in done.stdout and "SC2086" in done.stdout
     assert f"       {shown(cases_copy / 'snippets/case1_metadata/get.sh')}:1:6: note: Double quote" in done.stdout
-
-
-def shown(path: Path) -> Path:
-    """``path`` as the CLI (run in the checkout) names it: relative where it is inside."""
-    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, assert_refused, mutate_snippet, run_cli
+from conftest import ROOT, assert_refused, mutate_snippet, run_cli, shown
 
 from render import markers
 
@@ -63,7 +63,7 @@ def test_update_records_the_changed_case_and_renders_only_its_blocks(project_cop
     mutate_snippet(project_copy / "cases", "case2_search", "search", OLD_QUERY, NEW_QUERY)
     done = run_cli("update", "case2_search", "--project", str(project_copy), env=instance_env)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"changed: {project_copy.resolve()}/cassettes/case2_search.yaml" in done.stdout
+    assert f"changed: {shown(project_copy / 'cassettes' / 'case2_search.yaml')}" in done.stdout
     assert f'+  --data-urlencode "q={NEW_QUERY}' in done.stdout  # the block's short diff
     cassettes = files(project_copy / "cassettes")
     assert [name for name, data in files(ROOT / "cassettes").items() if cassettes[name] != data] == [
