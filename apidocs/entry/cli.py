@@ -238,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
     from apidocs.core.files import check_folder
     from apidocs.entry.loader import load_pages, pick
     from apidocs.entry.online import prepare
-    from apidocs.runner.results import Ledger
+    from apidocs.runner.results import Ledger, Outcome
 
     settings = load_settings(MODE_OF[args.command], args, read_only=getattr(args, "read_only", False))
     if args.report:  # found out before the run, not after it
@@ -282,10 +282,10 @@ def run(args: argparse.Namespace) -> int:
         clean = reports.ok
     stale = check_pages(pages, results, keys, settings) if keys else 0
     count = Counter(result.outcome for result in results)
-    missing = f", {count['data']} data missing" if count["data"] else ""
-    print(f"{count['passed']} passed, {count['failed']} failed, {count['skipped']} skipped{missing}"
+    missing = f", {count[Outcome.DATA]} data missing" if count[Outcome.DATA] else ""
+    print(f"{count[Outcome.PASSED]} passed, {count[Outcome.FAILED]} failed, {count[Outcome.SKIPPED]} skipped{missing}"
           f" in {time.monotonic() - started:.1f} s")
-    if count["data"]:
+    if count[Outcome.DATA]:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
               " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
     if settings.mode == "replay" and (unrecorded := needs_recording(results)):
@@ -293,7 +293,7 @@ def run(args: argparse.Namespace) -> int:
     if broken:
         raise CassetteError(f"{len(broken)} case(s) could not run (the other cases did): "
                             + "; ".join(f"{name}: {why}" for name, why in broken.items()))
-    return 1 if count["passed"] < len(results) or stale or not clean else 0
+    return 1 if count[Outcome.PASSED] < len(results) or stale or not clean else 0
 
 
 def needs_recording(results: list[StepResult]) -> list[str]:

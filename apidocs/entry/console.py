@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from apidocs.core.languages import label
 from apidocs.core.model import Snippet
-from apidocs.runner.results import Ledger, StepResult
+from apidocs.runner.results import Ledger, Outcome, StepResult
 
-MARKS = {"passed": "ok  ", "failed": "FAIL", "data": "DATA", "skipped": "skip"}
+MARKS = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.DATA: "DATA", Outcome.SKIPPED: "skip"}
 
 
 def step_line(result: StepResult, seconds: float) -> str:
