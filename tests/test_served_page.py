@@ -27,15 +27,13 @@ from apidocs.core.blocks import INLINE_KINDS
 from apidocs.core.languages import REGISTRY, language
 from apidocs.core.model import API_URL
 from apidocs.core.pages import PAGES
-from render import markers
+from render import markers, preview
 
 pytestmark = pytest.mark.live
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-#: without these, Chromium waits for the network this machine does not have
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--window-size=1280,1000")
+CHROMIUM, CHROMEDRIVER = preview.CHROMIUM, "/usr/bin/chromedriver"
+#: the preview's flags (without them, Chromium waits for the network this machine does not have)
+CHROMIUM_FLAGS = (*preview.CHROMIUM_FLAGS, "--window-size=1280,1000")
 LANGUAGES = ("en", "de")
 #: written before each click, so a button that copies nothing cannot pass with the last block's text
 SENTINEL = "apidocs: nothing copied"

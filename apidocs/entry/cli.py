@@ -12,7 +12,6 @@ SIGTERM), after clean-up.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections import Counter
@@ -203,15 +202,13 @@ def install_pages(templates: Path) -> int:
 
 
 def app_origin(given: str | None) -> str | None:
-    """The app to take the served pages from: --app, else $DOCS_API_URL's origin (the
-    environment's, else the instance env file's), or None."""
-    from apidocs.core import project
-    from apidocs.core.settings import read_env_file
+    """The app to take the served pages from: --app, else $DOCS_API_URL's origin (read as
+    every run reads it: the environment, else the instance env file), or None."""
+    from apidocs.core import settings
 
     if given:
         return None if given == "none" else given
-    env_file = Path(os.environ.get("DOCS_INSTANCE_ENV") or project.root() / ".instance" / "env")
-    api_url = os.environ.get("DOCS_API_URL") or read_env_file(env_file).get("DOCS_API_URL")
+    api_url = settings.load("replay").api_url
     return api_url.rstrip("/").removesuffix("/api") if api_url else None
 
 

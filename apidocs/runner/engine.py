@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import json
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from apidocs.runner.compare import (
     view,
 )
 from apidocs.runner.execute import run_snippet
-from apidocs.runner.placeholders import fill, materialise, substitutions
+from apidocs.runner.placeholders import action_body, fill, materialise, substitutions
 from apidocs.runner.preflight import require_disposable
 from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
 
@@ -207,13 +206,9 @@ def _saved_file_problems(run: StepRun, name: str) -> list[Problem]:
 def _run_action(action: Action, language: str, chain: Chain, proxy: CaptureProxy) -> StepRun:
     run = StepRun(language)
     headers = auth_headers(chain.tokens[action.role] if action.role else None)
-    body = b""
-    if action.json is not None:
-        body = fill(json.dumps(action.json), chain.bound).encode()
-        headers["Content-Type"] = "application/json"
-    elif action.data is not None:
-        body = action.data
-        headers["Content-Type"] = "application/octet-stream"
+    body, content_type = action_body(action, chain.bound)
+    if content_type:
+        headers["Content-Type"] = content_type
     path = fill(action.path, chain.bound)
     query = "&".join(f"{k}={quote(fill(v, chain.bound), safe='')}" for k, v in action.params.items())
     api_path = proxy.api_path + path + (f"?{query}" if query else "")

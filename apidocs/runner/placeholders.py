@@ -7,7 +7,9 @@ a step (each in its own chain, with its own draft ids) can be compared.
 
 from __future__ import annotations
 
-from apidocs.core.model import API_URL, TOKEN, Case
+import json
+
+from apidocs.core.model import API_URL, TOKEN, Action, Case
 
 
 def substitutions(case: Case, api_url: str, token: str | None, bound: dict[str, str]) -> dict[str, str]:
@@ -40,3 +42,13 @@ def fill(text: str, bound: dict[str, str]) -> str:
     for name, value in bound.items():
         text = text.replace("{" + name + "}", value)
     return text
+
+
+def action_body(action: Action, bound: dict[str, str]) -> tuple[bytes, str]:
+    """What an action sends, and its content type: its JSON with the ids bound so far in
+    its fields, or its bytes (a file's content), or nothing ("" : no content type)."""
+    if action.json is not None:
+        return fill(json.dumps(action.json), bound).encode(), "application/json"
+    if action.data is not None:
+        return action.data, "application/octet-stream"
+    return b"", ""

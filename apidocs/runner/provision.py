@@ -10,10 +10,9 @@ fails half-way leaves no draft behind.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from apidocs.core import flows
 from apidocs.core.errors import ApidocsError
@@ -21,7 +20,7 @@ from apidocs.core.fixtures import Fixture
 from apidocs.core.jsonpath import lookup
 from apidocs.core.model import Action
 from apidocs.runner.api import Api, ApiError
-from apidocs.runner.placeholders import fill
+from apidocs.runner.placeholders import action_body, fill
 
 #: How long a published fixture may take to show in search (index refresh).
 SEARCH_WAIT = 30.0
@@ -78,13 +77,10 @@ def perform(api: Api, actions: Iterable[Action], tokens: dict[str, str], bound: 
     """Send ``actions`` in order, each with its role's token and the ids bound so far in its
     fields; what an answer binds goes into ``bound``. An unexpected answer is an :class:`ApiError`."""
     for action in actions:
-        body: dict[str, Any] = {}
-        if action.json is not None:
-            body["json"] = json.loads(fill(json.dumps(action.json), bound))
-        elif action.data is not None:
-            body = {"data": action.data, "headers": {"Content-Type": "application/octet-stream"}}
+        body, content_type = action_body(action, bound)
         path = fill(action.path, bound)
-        answer = api.call(action.method, path, tokens.get(action.role or ""), expect=(action.expect.status,), **body)
+        answer = api.call(action.method, path, tokens.get(action.role or ""), expect=(action.expect.status,),
+                          data=body or None, headers={"Content-Type": content_type} if content_type else {})
         try:
             bound.update({name: str(lookup(answer.json(), field)) for name, field in action.bind.items()})
         except (ValueError, KeyError) as exc:  # not JSON, or not the field the next steps need
