@@ -25,7 +25,7 @@ test: $(STAMP)  ## the import layers, ruff and shellcheck on the project's own c
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check
 	$(BIN)/shellcheck .ci/run instance/*.sh instance/opensearch/*.sh
-	$(BIN)/python -m pytest -n auto tests
+	$(BIN)/python -m pytest -n auto --dist loadgroup tests
 
 live: $(STAMP)  ## every case against $$DOCS_API_URL (default: the reference instance), with a drift report
 	$(BIN)/apidocs live --report reports/

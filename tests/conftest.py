@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
+import forked_cli
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,13 +29,29 @@ CASSETTES = ROOT / "cassettes"
 APIDOCS = Path(sys.executable).parent / "apidocs"
 
 
-#: The render cache of the tests' runs: never the checkout's own .apidocs-cache/ (removed
-#: when the session ends, in each xdist worker: no test leaves anything in the temp folder).
-TEST_CACHE = tempfile.mkdtemp(prefix="apidocs-test-cache-")
+#: The render cache of the tests' runs, never the checkout's own .apidocs-cache/. The process
+#: that starts the session makes it and hands it to the xdist workers it starts (they inherit
+#: the variable), so that a page rendered from the same inputs is replayed once for all of them
+#: (render.cache keys an entry by the bytes of every input and writes it atomically); that
+#: process removes it when the session ends: no test leaves anything in the temp folder.
+_SHARED_CACHE = "APIDOCS_TEST_CACHE"
+_OWNS_CACHE = _SHARED_CACHE not in os.environ
+if _OWNS_CACHE:
+    os.environ[_SHARED_CACHE] = tempfile.mkdtemp(prefix="apidocs-test-cache-")
+TEST_CACHE = os.environ[_SHARED_CACHE]
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    shutil.rmtree(TEST_CACHE, ignore_errors=True)
+    if _OWNS_CACHE:
+        shutil.rmtree(TEST_CACHE, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that read the session's replay (:func:`replayed`) share an xdist worker
+    (``--dist loadgroup``), so that it runs once, not once in each worker."""
+    for item in items:
+        if "replayed" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("replayed"))
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -45,10 +62,18 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
             timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run ``apidocs`` in its own process, with only the environment given (no .instance/env)."""
+    """``apidocs ARGS`` with only the environment given (no .instance/env), in a fork of a
+    process that imported the tool already (:mod:`forked_cli`): what it prints, its exit code
+    and the files it writes are the command's, without a new interpreter's start."""
+    return forked_cli.run([str(APIDOCS), *args], clean_env(**(env or {})), cwd, timeout)
+
+
+def run_command(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
+                timeout: float = 300) -> subprocess.CompletedProcess:
+    """``apidocs ARGS`` as the installed console script, in a process of its own: for what only
+    a real start proves (the script itself, signals from outside)."""
     assert APIDOCS.is_file(), f"{APIDOCS} is not installed: run the tests with `make test`"
-    environment = clean_env(**(env or {}))
-    return subprocess.run([str(APIDOCS), *args], cwd=cwd, env=environment,
+    return subprocess.run([str(APIDOCS), *args], cwd=cwd, env=clean_env(**(env or {})),
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -59,14 +84,22 @@ def shown(path: Path) -> Path:
     return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
-def assert_refused(done: subprocess.CompletedProcess, *words: str) -> None:
-    """Exit 2 ("could not run") with exactly one line on stderr that holds ``words``; no traceback."""
+def assert_one_line(done: subprocess.CompletedProcess, *words: str, code: int = 2) -> None:
+    """Exit ``code``, every one of ``words`` said, no traceback. Exit 2 ("could not run") says
+    it in one line on stderr and nothing else there; exit 1 (a step failed) in the failure the
+    run prints (the step's line, then its request and the difference)."""
     output = done.stdout + done.stderr
-    assert done.returncode == 2, output
+    assert done.returncode == code, output
     assert "Traceback" not in output, output
-    assert len(done.stderr.splitlines()) == 1, done.stderr
+    if code == 2:
+        assert len(done.stderr.splitlines()) == 1, done.stderr
     for word in words:
-        assert word in done.stderr, done.stderr
+        assert word in (done.stderr if code == 2 else output), output
+
+
+#: How often a test server looks whether it is asked to stop: ``shutdown`` waits this long
+#: (the default, 0.5 s, was half a second at the end of every test with a server).
+POLL = 0.02
 
 
 class LoopbackServer:
@@ -102,7 +135,7 @@ class LoopbackServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, args=(POLL,), daemon=True).start()
 
     @property
     def url(self) -> str:

@@ -4,7 +4,7 @@ and no request sent (the faulty server counts what reaches it)."""
 from __future__ import annotations
 
 import pytest
-from conftest import assert_refused, run_cli
+from conftest import assert_one_line, run_cli
 
 LIVE = {"DOCS_API_TOKEN": "depositor-token-123", "DOCS_CURATOR_TOKEN": "curator-token-456", "DOCS_DISPOSABLE": "1"}
 
@@ -26,11 +26,13 @@ LIVE = {"DOCS_API_TOKEN": "depositor-token-123", "DOCS_CURATOR_TOKEN": "curator-
     ("DOCS_TIMEOUT", "soon", "not a number of seconds"),
     ("DOCS_RETRY_AFTER_MAX", "-1", "must be 0 or more seconds"),
     ("DOCS_RETRY_AFTER_MAX", "nan", "must be a finite number"),
+    ("DOCS_RETRIES", "-1", "must be from 0 to 10"),
+    ("DOCS_RETRIES", "2.5", "not a whole number"),
     ("DOCS_DISPOSABLE", "maybe", "not a yes/no value"),
 ])
 def test_bad_value_is_refused_before_any_request(faulty_server, variable, value, reason):
     done = run_cli("live", "case1_metadata", env={**LIVE, "DOCS_API_URL": faulty_server.url, variable: value})
-    assert_refused(done, f"{variable}={value!r} (environment)", reason)
+    assert_one_line(done, f"{variable}={value!r} (environment)", reason)
     assert done.stdout == "" and faulty_server.hits == 0  # refused before the run began
 
 
@@ -38,16 +40,16 @@ def test_bad_value_in_the_env_file_names_the_file(tmp_path):
     env_file = tmp_path / "env"
     env_file.write_text("DOCS_TIMEOUT=0\n")
     done = run_cli("verify", "case1_metadata", env={"DOCS_INSTANCE_ENV": str(env_file)})
-    assert_refused(done, f"DOCS_TIMEOUT='0' ({env_file})", "must be more than 0 seconds")
+    assert_one_line(done, f"DOCS_TIMEOUT='0' ({env_file})", "must be more than 0 seconds")
 
 
 def test_bad_setting_stops_an_offline_run_too():
     """Checked when read, whatever the mode: a typo is not left to bite the first live run."""
-    assert_refused(run_cli("verify", env={"DOCS_TIMEOUT": "inf"}), "DOCS_TIMEOUT='inf'")
+    assert_one_line(run_cli("verify", env={"DOCS_TIMEOUT": "inf"}), "DOCS_TIMEOUT='inf'")
 
 
 def test_env_file_that_cannot_be_read(tmp_path):
-    assert_refused(run_cli("verify", env={"DOCS_INSTANCE_ENV": str(tmp_path)}),
+    assert_one_line(run_cli("verify", env={"DOCS_INSTANCE_ENV": str(tmp_path)}),
                    f"DOCS_INSTANCE_ENV={str(tmp_path)!r}: cannot read it: Is a directory")
 
 
@@ -57,7 +59,7 @@ def test_empty_value_in_the_environment_overrides_the_env_file(tmp_path, faulty_
     env_file.write_text(f"DOCS_API_URL={faulty_server.url}\nDOCS_DISPOSABLE=1\n"
                         "DOCS_API_TOKEN=depositor-token-123\nDOCS_CURATOR_TOKEN=curator-token-456\n")
     done = run_cli("live", "case3_upload", env={"DOCS_INSTANCE_ENV": str(env_file), "DOCS_DISPOSABLE": ""})
-    assert_refused(done, "this run creates drafts", "is not marked disposable")
+    assert_one_line(done, "this run creates drafts", "is not marked disposable")
     assert faulty_server.hits == 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from conftest import CASSETTES, run_cli
+from conftest import CASSETTES, POLL, run_cli
 
 from apidocs.core.errors import CassetteError, OutputError
 from apidocs.core.files import write_atomically
@@ -43,7 +43,7 @@ def echo_server():
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(POLL,), daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 

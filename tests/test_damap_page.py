@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import ROOT, clean_env, installed_theme_file, mutate, mutate_snippet, run_cli
+from conftest import installed_theme_file, mutate, mutate_snippet, run_cli
 
 from apidocs.entry.loader import load_cases
 from render import markers, template
@@ -40,9 +39,7 @@ def messages(text: str) -> set:
 
 
 def render_cli(*args: str) -> subprocess.CompletedProcess:
-    env = clean_env(PATH="/usr/bin:/bin", HOME="/tmp")
-    return subprocess.run([sys.executable, "-m", "apidocs", "render", "--page", "damap", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return run_cli("render", "--page", "damap", *args, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
 
 
 def verify(cases: Path, case: str) -> str:

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import requests
-from conftest import CASSETTES, ROOT
+from conftest import CASSETTES, ROOT, run_cli
 
 from apidocs.core.volatile import ALIASES, stand_ins
 from apidocs.entry.loader import load_cases
@@ -191,11 +188,9 @@ def test_reference_instance_with_renamed_sort_option_names_the_stale_blocks(inst
     from instance_override import OverriddenInstance
 
     with OverriddenInstance(ROOT, instance_env, "rename_sort_newest") as url:
-        env = {**os.environ, "DOCS_INSTANCE_ENV": str(ROOT / ".instance" / "env"), "DOCS_API_URL": url,
+        env = {"DOCS_INSTANCE_ENV": str(ROOT / ".instance" / "env"), "DOCS_API_URL": url,
                "DOCS_CASSETTES": str(CASSETTES)}
-        done = subprocess.run([sys.executable, "-m", "apidocs", "live", "case1_metadata", "case2_search",
-                               "--report", str(tmp_path)],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        done = run_cli("live", "case1_metadata", "case2_search", "--report", str(tmp_path), env=env, timeout=600)
     assert done.returncode == 1, done.stdout + done.stderr
     summary = json.loads((tmp_path / "summary.json").read_text())
     text = (tmp_path / "report.md").read_text()

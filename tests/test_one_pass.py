@@ -20,8 +20,12 @@ from render import cache, markers, template
 #: A change of the page's text that still passes: the cURL snippet of case 1 fails on HTTP errors.
 CURL_SNIPPET, CURL_FAIL = "snippets/case1_metadata/get.sh", (r'^curl "', 'curl --fail "')
 CHANGED_CURL = '+curl --fail "{{ config.SITE_API_URL }}/records/abcde-12345"'
-#: A change of a recorded answer: the record's title, one byte, everywhere it was recorded.
-TITLE, NEW_TITLE = "Climate Change Data 2023", "Climate Change Data 2024"
+#: The render cache's tests check the smaller page (2 cases, where the api page has 6): the
+#: cache works per page alike, and each of these tests replays at least once.
+CACHED, CACHED_BLOCK = "damap", "damap1_fetch_dmps/list/python"
+CACHED_CASE, CACHED_CURL = "damap1_fetch_dmps.py", "snippets/damap1_fetch_dmps/list.sh"
+CACHED_CHANGE = (r'^curl "', 'curl --silent "')
+CHANGED_CACHED_CURL = '+curl --silent "{{ config.SITE_API_URL }}/invenio_damap/damap/dmp" \\'
 
 
 @pytest.fixture
@@ -37,8 +41,8 @@ def apidocs(inputs: dict[str, Path], *args: str) -> subprocess.CompletedProcess:
                    env={"DOCS_CACHE": str(inputs["cache"])})
 
 
-def check(inputs: dict[str, Path], *args: str) -> subprocess.CompletedProcess:
-    return apidocs(inputs, "render", "--check", "--page", "api", *args)
+def check(inputs: dict[str, Path], *args: str, page: str = CACHED) -> subprocess.CompletedProcess:
+    return apidocs(inputs, "render", "--check", "--page", page, *args)
 
 
 def blocks_line(page: str, stdout: str) -> bool:
@@ -47,9 +51,9 @@ def blocks_line(page: str, stdout: str) -> bool:
     return f"page/{template(page).name} is up to date ({count} blocks)" in stdout.splitlines()
 
 
-def poison(inputs: dict[str, Path], block: str = "case1_metadata/get/python") -> str:
-    """Change one block of the api page's cache entry, keeping its key; return the text put in."""
-    entry = inputs["cache"] / "api.json"
+def poison(inputs: dict[str, Path], block: str = CACHED_BLOCK) -> str:
+    """Change one block of the page's cache entry, keeping its key; return the text put in."""
+    entry = inputs["cache"] / f"{CACHED}.json"
     data = json.loads(entry.read_text(encoding="utf-8"))
     data["blocks"][block] = "\nprint('from the cache')\n"
     entry.write_text(json.dumps(data), encoding="utf-8")
@@ -116,40 +120,42 @@ def test_render_reuses_blocks_only_while_the_inputs_are_identical(inputs):
     assert check(inputs, "--no-cache").returncode == 0  # the replay does not read it
 
     # a case script changed by one byte (a comment): replayed, the page is up to date again
-    script = inputs["cases"] / "case1_metadata.py"
+    script = inputs["cases"] / CACHED_CASE
     script.write_text(script.read_text(encoding="utf-8") + "#\n", encoding="utf-8")
     done = check(inputs)
     assert done.returncode == 0, done.stdout + done.stderr
 
     # a snippet changed: the stale page is found with a warm cache
-    mutate(inputs["cases"] / CURL_SNIPPET, *CURL_FAIL)
+    mutate(inputs["cases"] / CACHED_CURL, *CACHED_CHANGE)
     done = check(inputs)
-    assert done.returncode == 1 and CHANGED_CURL in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 1 and CHANGED_CACHED_CURL in done.stdout, done.stdout + done.stderr
 
 
 def test_a_changed_cassette_is_replayed(inputs):
+    """One byte of a cassette (the day it was recorded) is a new key: the poisoned entry is not read."""
     assert check(inputs).returncode == 0
-    cassette = inputs["cassettes"] / "case1_metadata.yaml"
-    mutate(cassette, TITLE, NEW_TITLE, count=cassette.read_text(encoding="utf-8").count(TITLE))
+    marker = poison(inputs)
+    cassette = inputs["cassettes"] / CACHED_CASE.replace(".py", ".yaml")
+    mutate(cassette, r"\n    date: '\d{4}-\d{2}-\d{2}'\n", "\n    date: '1999-01-01'\n")
     done = check(inputs)
-    assert done.returncode == 1 and f'+    "title": "{NEW_TITLE}"' in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0 and marker not in done.stdout, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("entry", [b"\xff\xfe not text", b"{not json", b'["a list"]', b'{"key": 1}', None])
 def test_a_corrupt_or_unreadable_cache_is_ignored(inputs, entry):
     inputs["cache"].mkdir()
-    path = inputs["cache"] / "api.json"
+    path = inputs["cache"] / f"{CACHED}.json"
     if entry is None:
         path.mkdir()  # a folder where the entry should be: cannot be read, nor replaced
     else:
         path.write_bytes(entry)
     done = check(inputs)
     assert done.returncode == 0 and "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
-    assert "page/about_api.html is up to date" in done.stdout
+    assert f"page/{template(CACHED).name} is up to date" in done.stdout
     assert done.stderr == ""
     if entry is not None:  # replaced by a good entry
         assert (json.loads(path.read_text(encoding="utf-8"))["key"]
-                == cache.key("api", inputs["cases"], inputs["cassettes"]))
+                == cache.key(CACHED, inputs["cases"], inputs["cassettes"]))
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(inputs):
@@ -202,7 +208,7 @@ def test_a_check_from_the_cache_imports_nothing_of_the_replay(inputs):
              " heavy = sorted({m.split('.')[0] for m in sys.modules}"
              " & {'vcr', 'yaml', 'requests', 'urllib3', 'runner'});"
              " print('imported:', heavy); sys.exit(code)")
-    done = subprocess.run([sys.executable, "-c", probe, "render", "--check", "--page", "api",
+    done = subprocess.run([sys.executable, "-c", probe, "render", "--check", "--page", CACHED,
                            "--cases-dir", str(inputs["cases"]), "--cassettes", str(inputs["cassettes"])],
                           cwd=ROOT, env={"PATH": os.environ["PATH"], "DOCS_INSTANCE_ENV": "/nonexistent",
                                          "DOCS_CACHE": str(inputs["cache"])},

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import assert_refused, run_cli
+from conftest import assert_one_line, run_cli
 
 from apidocs.core.files import file_problem
 from render import markers, template
@@ -83,7 +83,7 @@ def test_page_on_a_read_only_file_system(read_only_folder):
     page = read_only_folder / "about_api.html"
     before = page.read_bytes()
     done = run_cli("render", "--into", str(page))
-    assert_refused(done, f"cannot write the page {page}", "nothing was changed")
+    assert_one_line(done, f"cannot write the page {page}", "nothing was changed")
     assert "read-only file system" in done.stderr or "not writable" in done.stderr
     assert page.read_bytes() == before
 
@@ -92,7 +92,7 @@ def test_record_into_a_cassette_folder_that_cannot_be_written(read_only_folder, 
     """Found out before the run: no request reaches the server."""
     done = run_cli("record", "case1_metadata", "--cassettes", str(read_only_folder / "cassettes"),
                    env={**LIVE, "DOCS_API_URL": faulty_server.url})
-    assert_refused(done, "cannot write the recorded cassettes into")
+    assert_one_line(done, "cannot write the recorded cassettes into")
     assert faulty_server.hits == 0
 
 
@@ -101,7 +101,7 @@ def test_notebook_onto_a_fifo_leaves_it_a_fifo(tmp_path):
     fifo = tmp_path / "notebook.ipynb"
     os.mkfifo(fifo)
     done = run_cli("render", "--notebook", str(fifo))
-    assert_refused(done, f"cannot write the notebook {fifo}: it is a FIFO (named pipe), not a regular file")
+    assert_one_line(done, f"cannot write the notebook {fifo}: it is a FIFO (named pipe), not a regular file")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["notebook.ipynb"]  # no temp file left
 
@@ -109,14 +109,14 @@ def test_notebook_onto_a_fifo_leaves_it_a_fifo(tmp_path):
 def test_notebook_onto_a_folder_leaves_it(tmp_path):
     folder = tmp_path / "notebook.ipynb"
     folder.mkdir()
-    assert_refused(run_cli("render", "--notebook", str(folder)), "it is a folder, not a regular file")
+    assert_one_line(run_cli("render", "--notebook", str(folder)), "it is a folder, not a regular file")
     assert folder.is_dir() and not any(folder.iterdir())
 
 
 def test_notebook_under_a_file(tmp_path):
     (tmp_path / "file").write_text("keep me")
     done = run_cli("render", "--notebook", str(tmp_path / "file" / "out.ipynb"))
-    assert_refused(done, f"{tmp_path / 'file'} is a regular file, not a folder")
+    assert_one_line(done, f"{tmp_path / 'file'} is a regular file, not a folder")
     assert (tmp_path / "file").read_text() == "keep me"
 
 
@@ -131,7 +131,7 @@ def test_report_place_is_checked_before_the_run(tmp_path, where):
     (tmp_path / "existing-file").write_text("keep me")
     target = tmp_path / "existing-file" if where == "existing-file" else tmp_path / "existing-file" / "reports"
     done = run_cli("verify", "case1_metadata", "--report", str(target))
-    assert_refused(done, f"cannot write the reports into {target}")
+    assert_one_line(done, f"cannot write the reports into {target}")
     assert done.stdout == ""  # refused before the run, not after it
     assert (tmp_path / "existing-file").read_text() == "keep me"
 

@@ -10,21 +10,19 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import jinja2
 import nbformat
 import pytest
-from conftest import ROOT, clean_env, mutate
+from conftest import ROOT, assert_one_line, mutate, run_cli
 from conftest import theme_page as find_theme_page
 
 from apidocs.core.blocks import INLINE_KINDS, kind_of
-from apidocs.core.settings import Settings
 from apidocs.entry.loader import load_cases
 from apidocs.runner import cassette as cassettes
 from apidocs.runner.capture import CaptureProxy
-from render import blocks, markers, preview, template, verified
+from render import blocks, markers, preview, template
 
 CASES = load_cases(page="api")  # the API page's (page/about_api.html)
 
@@ -37,8 +35,10 @@ def recorded(committed_cassettes) -> Path:
 
 
 @pytest.fixture(scope="module")
-def results(recorded):
-    return verified.replay(CASES, Settings(cassettes=recorded))
+def results(replayed) -> dict[str, list]:
+    """The api page's cases of the session's replay, case by case, as :func:`render.verified.replay`
+    gives them to render (every step passed: nothing cut short)."""
+    return {case.name: [r for r in replayed if r.case == case.name] for case in CASES}
 
 
 def python_run(results, case: str, step: str):
@@ -47,17 +47,7 @@ def python_run(results, case: str, step: str):
 
 
 def render_cli(*args: str, cassettes_dir: Path) -> subprocess.CompletedProcess:
-    env = clean_env()
-    return subprocess.run([sys.executable, "-m", "apidocs", "render", *args, "--cassettes", str(cassettes_dir)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-
-
-def one_line_error(done, code: int, *words: str) -> None:
-    assert done.returncode == code, done.stdout + done.stderr
-    assert "Traceback" not in done.stdout + done.stderr
-    assert done.stderr.count("\n") == 1, done.stderr
-    for word in words:
-        assert word in done.stderr
+    return run_cli("render", *args, "--cassettes", str(cassettes_dir))
 
 
 def pre_texts(page_html: str) -> list[str]:
@@ -108,13 +98,13 @@ def test_a_step_failing_in_replay_is_refused_naming_case_and_step(recorded, tmp_
     page = tmp_path / "about_api.html"
     shutil.copy(TEMPLATE, page)
     done = render_cli("--into", str(page), "--cases-dir", str(folder), cassettes_dir=recorded)
-    one_line_error(done, 2, "case1_metadata/get fails in replay")
+    assert_one_line(done, "case1_metadata/get fails in replay")
     assert page.read_bytes() == TEMPLATE.read_bytes()
 
 
 def test_missing_cassette_is_one_line(tmp_path):
     done = render_cli("--check", cassettes_dir=tmp_path)
-    one_line_error(done, 2, "missing cassette", "case1_metadata.yaml")
+    assert_one_line(done, "missing cassette", "case1_metadata.yaml")
 
 
 # ------------------------------------------------------------------ page, --check
@@ -244,7 +234,7 @@ def test_into_the_theme_page(recorded, theme_page, tmp_path):
     shutil.copy(theme_page, page)
     original = page.read_bytes()
     done = render_cli("--into", str(page), cassettes_dir=recorded)
-    one_line_error(done, 2, f"has no markers for {len(markers.find(TEMPLATE.read_text()))} block(s)")
+    assert_one_line(done, f"has no markers for {len(markers.find(TEMPLATE.read_text()))} block(s)")
     assert page.read_bytes() == original
 
     marked = mark(original.decode("utf-8"))
@@ -258,7 +248,7 @@ def test_into_the_theme_page(recorded, theme_page, tmp_path):
     assert render_cli("--into", str(page), "--check", cassettes_dir=recorded).returncode == 0
 
     page.write_text(marked + markers.begin("case1_metadata/get/curl") + markers.END, encoding="utf-8")
-    one_line_error(render_cli("--into", str(page), cassettes_dir=recorded), 2, "appears twice")
+    assert_one_line(render_cli("--into", str(page), cassettes_dir=recorded), "appears twice")
 
 
 # ------------------------------------------------------------------ notebook
@@ -313,5 +303,5 @@ def test_notebook_validates_and_runs_against_the_replay(recorded, results, tmp_p
 
 
 def test_notebook_refuses_to_mix_with_check(recorded, tmp_path):
-    one_line_error(render_cli("--notebook", str(tmp_path / "x.ipynb"), "--check", cassettes_dir=recorded), 2,
+    assert_one_line(render_cli("--notebook", str(tmp_path / "x.ipynb"), "--check", cassettes_dir=recorded),
                    "--notebook writes only the notebook")

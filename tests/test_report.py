@@ -12,12 +12,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import CASSETTES, ROOT, mutate_snippet, replay, run_cli
+from conftest import CASSETTES, mutate_snippet, replay, run_cli
 
 from apidocs.core.model import Snippet
 from apidocs.core.settings import Settings
@@ -36,8 +35,7 @@ def read_all(paths: list[Path]) -> str:
 
 
 def gate(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "apidocs", "report", str(folder)],
-                          cwd=ROOT, capture_output=True, text=True)
+    return run_cli("report", str(folder))
 
 
 def steps_checked(text: str) -> list[str]:

@@ -12,6 +12,7 @@
 | DOCS_CASSETTES        | the cassette folder (``--cassettes`` overrides it)              | cassettes/ |
 | DOCS_TIMEOUT          | seconds to wait for one HTTP answer                             | 30 |
 | DOCS_RETRY_AFTER_MAX  | longest wait honoured for a 429's Retry-After, seconds          | 30 |
+| DOCS_RETRIES          | how often a 429 is retried (after its Retry-After), 0 to 10      | 3 |
 | DOCS_INSTANCE_ENV     | the file live runs read defaults from                           | .instance/env |
 | DOCS_CACHE            | where render keeps rendered page blocks (render.cache)          | .apidocs-cache/ |
 | DOCS_PROJECT          | the docs project folder (``--project``; apidocs.core.project)   | from the cwd |
@@ -45,6 +46,9 @@ class ForwardPolicy:
     #: a read-only run: the proxy refuses to forward anything but GET, HEAD and OPTIONS.
     read_only: bool = False
 
+
+#: More retries than this would keep a nightly job waiting for a server that is not coming back.
+MAX_RETRIES = 10
 
 MODES = ("replay", "live", "record")
 #: role → the variable holding its token; snippets and actions use depositor and curator,
@@ -160,6 +164,8 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
             timeout=source.get("DOCS_TIMEOUT", validate.seconds, ForwardPolicy.timeout),
             max_retry_after=source.get("DOCS_RETRY_AFTER_MAX", partial(validate.seconds, allow_zero=True),
                                        ForwardPolicy.max_retry_after),
+            max_retries=source.get("DOCS_RETRIES", partial(validate.count, most=MAX_RETRIES),
+                                   ForwardPolicy.max_retries),
             read_only=read_only,
         ),
     )

@@ -63,6 +63,17 @@ def seconds(value: str, allow_zero: bool = False) -> float:
     return number
 
 
+def count(value: str, most: int) -> int:
+    """A whole number from 0 to ``most``."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise Invalid("not a whole number") from None
+    if not 0 <= number <= most:
+        raise Invalid(f"must be from 0 to {most}")
+    return number
+
+
 def flag(value: str) -> bool:
     """A yes/no setting: only the usual words count, anything else is an error, not "no"."""
     word = value.strip().lower()

@@ -171,8 +171,9 @@ class CaptureProxy:
         }
         exchange.response_body = response.content
         if response.status_code == 429:
+            retries = self.policy.max_retries
             exchange.error = (
-                f"rate limited (HTTP 429) after {self.policy.max_retries} retries"
+                f"rate limited (HTTP 429) after {retries} {'retry' if retries == 1 else 'retries'}"
                 f" (Retry-After: {response.headers.get('Retry-After', 'none')})"
             )
 
