@@ -29,21 +29,23 @@ CASSETTES = ROOT / "cassettes"
 APIDOCS = Path(sys.executable).parent / "apidocs"
 
 
-#: The render cache of the tests' runs, never the checkout's own .apidocs-cache/. The process
-#: that starts the session makes it and hands it to the xdist workers it starts (they inherit
-#: the variable), so that a page rendered from the same inputs is replayed once for all of them
-#: (render.cache keys an entry by the bytes of every input and writes it atomically); that
-#: process removes it when the session ends: no test leaves anything in the temp folder.
-_SHARED_CACHE = "APIDOCS_TEST_CACHE"
-_OWNS_CACHE = _SHARED_CACHE not in os.environ
-if _OWNS_CACHE:
-    os.environ[_SHARED_CACHE] = tempfile.mkdtemp(prefix="apidocs-test-cache-")
-TEST_CACHE = os.environ[_SHARED_CACHE]
+#: What the session's tests share across its xdist workers: the render cache of their runs
+#: (never the checkout's own .apidocs-cache/), so that a page rendered from the same inputs is
+#: replayed once for all of them (render.cache keys an entry by the bytes of every input and
+#: writes it atomically), and the theme wheels they download. The process that starts the
+#: session makes the folder and hands it to the workers it starts (they inherit the variable);
+#: that process removes it when the session ends: no test leaves anything in the temp folder.
+_SHARED = "APIDOCS_TEST_SHARED"
+_OWNS_SHARED = _SHARED not in os.environ
+if _OWNS_SHARED:
+    os.environ[_SHARED] = tempfile.mkdtemp(prefix="apidocs-test-")
+SHARED = Path(os.environ[_SHARED])
+TEST_CACHE = str(SHARED / "render-cache")
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    if _OWNS_CACHE:
-        shutil.rmtree(TEST_CACHE, ignore_errors=True)
+    if _OWNS_SHARED:
+        shutil.rmtree(SHARED, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -301,16 +303,33 @@ def installed_theme_file(relative: str, folder: Path) -> Path | None:
 
 
 def downloaded_theme_file(version: str, relative: str, folder: Path) -> Path | None:
-    """``relative`` out of invenio-theme-tuw ``version``'s wheel, downloaded into ``folder``."""
-    done = subprocess.run([sys.executable, "-m", "pip", "download", f"invenio-theme-tuw=={version}", "--no-deps",
-                           "--only-binary=:all:", "--python-version", "3.12", "-q", "-d", str(folder)],
-                          capture_output=True, text=True, timeout=300)
-    wheels = list(folder.glob("invenio_theme_tuw-*.whl"))
-    if done.returncode or not wheels:
+    """``relative`` out of invenio-theme-tuw ``version``'s wheel, extracted into ``folder``."""
+    wheel = theme_wheel(version)
+    if wheel is None:
         return None
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        name = next((n for n in wheel.namelist() if n.endswith("invenio_theme_tuw/" + relative)), None)
+    with zipfile.ZipFile(wheel) as archive:
+        name = next((n for n in archive.namelist() if n.endswith("invenio_theme_tuw/" + relative)), None)
         if name is None:
             return None
-        wheel.extract(name, folder)
+        archive.extract(name, folder)
     return folder / name
+
+
+def theme_wheel(version: str) -> Path | None:
+    """invenio-theme-tuw ``version``'s wheel (``pip download``), once a session for all its
+    workers: downloaded apart, then renamed into the shared folder (a worker that comes second
+    downloads again, but never reads half a file); None if pip cannot get it."""
+    shared = SHARED / "downloads" / version
+    found = sorted(shared.glob("invenio_theme_tuw-*.whl"))
+    if found:
+        return found[0]
+    with tempfile.TemporaryDirectory(dir=SHARED) as download:
+        done = subprocess.run([sys.executable, "-m", "pip", "download", f"invenio-theme-tuw=={version}", "--no-deps",
+                               "--only-binary=:all:", "--python-version", "3.12", "-q", "-d", download],
+                              capture_output=True, text=True, timeout=300)
+        wheels = sorted(Path(download).glob("invenio_theme_tuw-*.whl"))
+        if done.returncode or not wheels:
+            return None
+        shared.mkdir(parents=True, exist_ok=True)
+        os.replace(wheels[0], shared / wheels[0].name)
+    return shared / wheels[0].name
