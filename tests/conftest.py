@@ -70,15 +70,6 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
     return forked_cli.run([str(APIDOCS), *args], clean_env(**(env or {})), cwd, timeout)
 
 
-def run_command(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
-                timeout: float = 300) -> subprocess.CompletedProcess:
-    """``apidocs ARGS`` as the installed console script, in a process of its own: for what only
-    a real start proves (the script itself, signals from outside)."""
-    assert APIDOCS.is_file(), f"{APIDOCS} is not installed: run the tests with `make test`"
-    return subprocess.run([str(APIDOCS), *args], cwd=cwd, env=clean_env(**(env or {})),
-                          capture_output=True, text=True, timeout=timeout)
-
-
 def shown(path: Path) -> Path:
     """``path`` as the CLI (run in the checkout) names it: relative where it is inside the
     checkout (pytest's tmp_path is, in .pytest-tmp/), else as it is."""

@@ -5,8 +5,9 @@ writes; a new interpreter that imports the tool again (vcrpy, PyYAML, requests: 
 run) proves nothing there. multiprocessing's forkserver is started once per test process
 with the tool preloaded, and forks a single-threaded child per run: the child gets its own
 environment, working directory, stdout and stderr, and whatever a run changes (the ``cases``
-package, the language registry, signal handlers) dies with it. Tests about signals and the
-installed console script still start the real command (``conftest.run_command``).
+package, the language registry, signal handlers) dies with it. Tests about signals from
+outside (``test_exit_codes.py``, ``test_any_instance.py``), the console script's help
+(``test_readme.py``) and the installed wheel (``test_wheel.py``) start the real command.
 
 This module is imported by the forkserver, so it imports nothing of pytest.
 """
@@ -40,8 +41,8 @@ def child(argv: list[str], env: dict[str, str], cwd: str, out: str, err: str) ->
     for fd, path in ((1, out), (2, err)):
         with open(path, "wb") as file:
             os.dup2(file.fileno(), fd)
-    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the child
-    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # lives as long as the child
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
     try:
         code = main(argv[1:])
     except SystemExit as exc:  # argparse's usage errors and --help
