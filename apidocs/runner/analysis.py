@@ -184,25 +184,34 @@ def _checked(step, compared: bool, waiting: str = "") -> str:
 
 
 
-def meta_of(settings, reports: list[StepReport]) -> dict:
-    mode = getattr(settings, "mode", "replay")
+def meta_of(settings: Settings, reports: list[StepReport]) -> dict:
     counts = {o.value: sum(1 for r in reports if r.outcome is o) for o in Outcome}
     return {
-        "mode": mode,
-        "target": "committed cassettes" if mode == "replay" else getattr(settings, "api_url", ""),
-        "instance": getattr(settings, "instance_version", "") or "",
+        "mode": settings.mode,
+        "target": "committed cassettes" if settings.mode == "replay" else settings.api_url,
+        "instance": settings.instance_version,
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "counts": counts,
         "ok": counts[Outcome.PASSED] == len(reports) and bool(reports),
     }
 
 
+def stale_blocks_of(reports: list[StepReport]) -> list[str]:
+    """The page blocks the run found stale, each once, sorted."""
+    return sorted({b for r in reports for b in r.stale})
+
+
+def unverified_of(reports: list[StepReport]) -> list[str]:
+    """The page blocks of steps that did not run (an earlier step failed), each once, sorted."""
+    return sorted({b for r in reports for b in r.unverified})
+
+
 def summary(reports: list[StepReport], meta: dict) -> dict:
     return {
         **meta,
         "steps": len(reports),
-        "stale_blocks": sorted({b for r in reports for b in r.stale}),
-        "unverified_blocks": sorted({b for r in reports for b in r.unverified}),
+        "stale_blocks": stale_blocks_of(reports),
+        "unverified_blocks": unverified_of(reports),
         "failing": [
             {"step": r.id, "outcome": r.outcome, "stale": r.stale,
              "problems": [f"{lang.label}: {p}" for lang in r.languages for p in lang.problems]

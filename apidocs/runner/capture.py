@@ -201,12 +201,17 @@ def _not_in_cassette(exc: CannotOverwriteExistingCassetteException) -> str:
     if not closest:
         return f"request not in the cassette: {line} (nothing similar was recorded)"
     recorded, _, failed = closest[0]
-    differences = "; ".join(f"{name}: {_DIFFERENCES.get(name, _matcher_says)(request, recorded, message)}"
-                            for name, message in failed)
+    differences = "; ".join(f"{name}: {_difference(name, request, recorded, message)}" for name, message in failed)
     return f"request not in the cassette: {line} — closest recorded request differs in {differences}"
 
 
-def _query_difference(sent, recorded, _message) -> str:
+def _difference(name: str, sent, recorded, message) -> str:
+    """How a failed matcher's difference is said: vcrpy's own message, but for the query,
+    where it is not the clearest."""
+    return _query_difference(sent, recorded) if name == "query" else _matcher_says(message)
+
+
+def _query_difference(sent, recorded) -> str:
     """Only the parameters that differ, each in full (vcrpy's message prints both whole queries)."""
     was, now = dict(recorded.query), dict(sent.query)
     changed = [name for name in sorted(set(was) | set(now)) if was.get(name) != now.get(name)]
@@ -218,13 +223,9 @@ def _query_difference(sent, recorded, _message) -> str:
 SHOWN = 600
 
 
-def _matcher_says(_sent, _recorded, message) -> str:
+def _matcher_says(message) -> str:
     said = " ".join(str(message).split())
     return said if len(said) <= SHOWN else said[:SHOWN] + " …"
-
-
-#: How a failed matcher's difference is said, where vcrpy's own message is not the clearest.
-_DIFFERENCES = {"query": _query_difference}
 
 
 def _handler_for(proxy: CaptureProxy) -> type[BaseHTTPRequestHandler]:

@@ -14,12 +14,11 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 from urllib.parse import quote
 
 from apidocs.core.errors import ServerUnreachable
 from apidocs.core.files import write_atomically
-from apidocs.core.jsonpath import lookup
 from apidocs.core.languages import label
 from apidocs.core.model import Action, Case, Snippet, Step
 from apidocs.core.problems import Kind, Problem, only_data_missing
@@ -35,18 +34,16 @@ from apidocs.runner.compare import (
     view,
 )
 from apidocs.runner.execute import run_snippet
-from apidocs.runner.placeholders import action_body, fill, materialise, substitutions
+from apidocs.runner.placeholders import action_body, bound_values, fill, materialise, substitutions
 from apidocs.runner.preflight import require_disposable
 from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
 
 
 @dataclass
 class Chain:
-    """One language's run through a case: where it sends, whose tokens, what it bound, and
-    where it stopped."""
+    """One language's run through a case: whose tokens, what it bound, and where it stopped
+    (it sends to the capture proxy, ``proxy.base_url``, as every chain does)."""
 
-    #: the capture proxy's API URL, which every snippet of the chain is pointed at
-    api_url: str
     #: role → its token, for the roles the case uses
     tokens: dict[str, str]
     #: values the responses made (``record_id``, ``request_id``), for the next steps' fields
@@ -88,7 +85,7 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
             upstream = _open_cassette(case, settings, stack, tmp)
             proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
             tokens = {role: settings.token(role) for role in case.roles}
-            chains.update({lang: Chain(proxy.base_url, tokens) for lang in case.languages})
+            chains.update({lang: Chain(tokens) for lang in case.languages})
             try:
                 for step in case.steps:
                     started = time.monotonic()
@@ -166,7 +163,7 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
 
 def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: CaptureProxy,
                  settings: Settings, workdir: Path) -> StepRun:
-    run = StepRun(language, table=substitutions(case, chain.api_url, chain.tokens.get(step.role, ""), chain.bound))
+    run = StepRun(language, table=substitutions(case, proxy.base_url, chain.tokens.get(step.role, ""), chain.bound))
     text = materialise(step.texts[language], run.table)
     first = len(proxy.exchanges)
     run.process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
@@ -225,9 +222,8 @@ def _bind(bind: dict[str, str], exchange: Exchange, bound: dict) -> list[Problem
     if not bind:
         return []
     try:
-        document: Any = exchange.json()
-        for name, path in bind.items():
-            bound[name] = str(lookup(document, path))
+        # one by one: an id bound before a missing field stays, so its draft is still cleaned up
+        bound.update(bound_values(bind, exchange.json()))
     except (ValueError, KeyError) as exc:
         return [Problem(Kind.FIELD, f"cannot take the next step's id from the response: {exc} not found")]
     return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from apidocs.core.settings import ROLES, replay_token
+from apidocs.core.settings import ROLES, Settings, replay_token
 
 
 class Masker:
@@ -26,6 +26,5 @@ class Masker:
                       lambda m: m.group(1) + secret, text)
 
 
-def masker_for(settings) -> Masker:
-    tokens = dict(getattr(settings, "tokens", {}) or {})
-    return Masker([*tokens.values(), *(replay_token(role) for role in ROLES)])
+def masker_for(settings: Settings) -> Masker:
+    return Masker([*settings.tokens.values(), *(replay_token(role) for role in ROLES)])

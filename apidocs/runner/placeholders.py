@@ -8,7 +8,9 @@ a step (each in its own chain, with its own draft ids) can be compared.
 from __future__ import annotations
 
 import json
+from typing import Any, Iterator
 
+from apidocs.core.jsonpath import lookup
 from apidocs.core.model import API_URL, TOKEN, Action, Case
 
 
@@ -42,6 +44,14 @@ def fill(text: str, bound: dict[str, str]) -> str:
     for name, value in bound.items():
         text = text.replace("{" + name + "}", value)
     return text
+
+
+def bound_values(bind: dict[str, str], document: Any) -> Iterator[tuple[str, str]]:
+    """(name, value) for each binding of ``bind`` (``{"record_id": "id"}``), from the decoded
+    answer ``document``, in order. A missing field raises KeyError (naming it) when its turn
+    comes: the caller decides whether the values before it are kept."""
+    for name, path in bind.items():
+        yield name, str(lookup(document, path))
 
 
 def action_body(action: Action, bound: dict[str, str]) -> tuple[bytes, str]:

@@ -17,10 +17,9 @@ from typing import Callable, Iterable
 from apidocs.core import flows
 from apidocs.core.errors import ApidocsError
 from apidocs.core.fixtures import Fixture
-from apidocs.core.jsonpath import lookup
 from apidocs.core.model import Action
 from apidocs.runner.api import Api, ApiError
-from apidocs.runner.placeholders import action_body, fill
+from apidocs.runner.placeholders import action_body, bound_values, fill
 
 #: How long a published fixture may take to show in search (index refresh).
 SEARCH_WAIT = 30.0
@@ -81,8 +80,11 @@ def perform(api: Api, actions: Iterable[Action], tokens: dict[str, str], bound: 
         path = fill(action.path, bound)
         answer = api.call(action.method, path, tokens.get(action.role or ""), expect=(action.expect.status,),
                           data=body or None, headers={"Content-Type": content_type} if content_type else {})
+        if not action.bind:  # no answer to read (it may have no body)
+            continue
         try:
-            bound.update({name: str(lookup(answer.json(), field)) for name, field in action.bind.items()})
+            # all or nothing: a value is bound only when every field is there
+            bound.update(dict(bound_values(action.bind, answer.json())))
         except (ValueError, KeyError) as exc:  # not JSON, or not the field the next steps need
             raise ApiError(f"{action.method} {api.base_url}{path}: the answer holds no {exc}") from None
 

@@ -3,25 +3,27 @@ Markdown to read, HTML (a Jinja2 template, ``templates/report.html``), JUnit XML
 
 from __future__ import annotations
 
+import functools
 import html
 import xml.etree.ElementTree as ET
-from typing import Iterable
-
-import jinja2
+from typing import TYPE_CHECKING, Iterable
 
 from apidocs.core.languages import label, ordered
-from apidocs.runner.analysis import LanguageReport, StepReport, details, verdict
+from apidocs.runner.analysis import LanguageReport, StepReport, details, stale_blocks_of, unverified_of, verdict
 from apidocs.runner.results import Outcome
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def markdown(reports: list[StepReport], meta: dict) -> str:
     out = [f"# API page verification — {meta['mode']} run", "",
            f"- target: {meta['target']}" + (f" ({meta['instance']})" if meta["instance"] else ""),
            f"- date: {meta['date']}", f"- **{verdict(meta)}**", ""]
-    stale = sorted({b for r in reports for b in r.stale})
+    stale = stale_blocks_of(reports)
     if stale:
         out += ["## Page blocks that went stale", ""] + [f"- `{b}`" for b in stale] + [""]
-    unverified = sorted({b for r in reports for b in r.unverified})
+    unverified = unverified_of(reports)
     if unverified:
         out += ["## Page blocks not verified (an earlier step failed)", ""] + [f"- `{b}`" for b in unverified] + [""]
     out += _housekeeping_markdown(meta)
@@ -83,18 +85,23 @@ def _cell(lang: LanguageReport) -> str:
     return f"{mark} ({lang.got})" if lang.got.startswith("HTTP") else f"{mark}"
 
 
-#: The HTML report's template, a file of this package (``templates/report.html``). Every
-#: value it shows is escaped as :func:`html.escape` does (``&quot;``, as the Markdown and
-#: the masking of secrets in markup expect), not as MarkupSafe does (``&#34;``).
-_HTML = jinja2.Environment(loader=jinja2.PackageLoader("apidocs.runner", "templates"), keep_trailing_newline=True,
-                           finalize=lambda value: html.escape(str(value))).get_template("report.html")
+@functools.cache
+def _template() -> jinja2.Template:
+    """The HTML report's template, a file of this package (``templates/report.html``), built
+    on first use: importing this module (``apidocs report``) neither imports Jinja2 nor
+    compiles it. Every value it shows is escaped as :func:`html.escape` does (``&quot;``, as
+    the Markdown and the masking of secrets in markup expect), not as MarkupSafe does (``&#34;``)."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader("apidocs.runner", "templates"), keep_trailing_newline=True,
+                              finalize=lambda value: html.escape(str(value))).get_template("report.html")
 
 
 def html_report(reports: list[StepReport], meta: dict) -> str:
-    return _HTML.render(
+    return _template().render(
         meta=meta, verdict=verdict(meta), reports=reports, languages=_languages(reports), label=label,
         cells_of=_cells, details=details, housekeeping=_housekeeping(meta),
-        stale=sorted({b for r in reports for b in r.stale}),
+        stale=stale_blocks_of(reports),
         failing=[r for r in reports if r.outcome is not Outcome.PASSED],
         passed=[r for r in reports if r.outcome is Outcome.PASSED],
     )
