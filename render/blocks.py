@@ -214,8 +214,8 @@ def step_blocks(case: Case, result: StepResult | None, step: Step) -> dict[str, 
 def query_line(case: Case, step: Snippet, run: StepRun) -> str:
     """The "Query Parameters:" line, as markup: the names of the query parameters the
     verified request sent, in the order sent (``q``, ``sort``, and ``page``)."""
-    names = list(dict.fromkeys(name for name, _ in parse_qsl(urlsplit(run.response.path).query,
-                                                                keep_blank_values=True)))
+    query = urlsplit(_response(case, step, run).path).query
+    names = list(dict.fromkeys(name for name, _ in parse_qsl(query, keep_blank_values=True)))
     codes = [f"<code>{html.escape(name)}</code>" for name in names]
     if len(codes) < 3:
         return " and ".join(codes)

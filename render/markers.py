@@ -74,7 +74,7 @@ def find(text: str, where: str = "the template", known: Iterable[str] = ()) -> d
             open_block = (b.group(1), match.end(), line)
         elif _END.fullmatch(tag):
             if open_block is None:
-                last = max(blocks.values(), key=lambda b: b.start, default=None)
+                last = next(reversed(blocks.values()), None)  # blocks are added in scan order
                 after = f" (the block before it, {last.name!r} from line {last.line}, has ended)" if last else ""
                 raise MarkerError(f"{where}:{line}: end marker without a begin marker{after}")
             name, start, begin_line = open_block

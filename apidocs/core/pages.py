@@ -17,17 +17,23 @@ class Page:
     prefix: str
     #: our template of the page, in ``page/``
     template: str
-    #: the theme's template we stand in for, as the app looks it up: InvenioRDM's
-    #: ``APP_THEME = ["semantic-ui"]`` makes invenio-app try ``semantic-ui/<name>`` first in
-    #: every folder (the instance's ``templates/`` before the packages'), then ``<name>``;
-    #: the theme ships its page under the prefix, so ours must be there too
-    theme_template: str
-    #: where the app serves it (invenio-theme-tuw's view)
-    served_at: str
 
     @property
     def path(self) -> Path:
         return project.root() / "page" / self.template
+
+    @property
+    def theme_template(self) -> str:
+        """The theme's template we stand in for, as the app looks it up: InvenioRDM's
+        ``APP_THEME = ["semantic-ui"]`` makes invenio-app try ``semantic-ui/<name>`` first in
+        every folder (the instance's ``templates/`` before the packages'), then ``<name>``;
+        the theme ships its page under the prefix, so ours must be there too."""
+        return f"semantic-ui/invenio_theme_tuw/about/{self.name}.html"
+
+    @property
+    def served_at(self) -> str:
+        """Where the app serves it (invenio-theme-tuw's view)."""
+        return f"/tuw/about/{self.name}"
 
     @property
     def case_glob(self) -> str:
@@ -42,10 +48,8 @@ class Page:
 
 #: Every page, in the order runs and renders go through them.
 PAGES = {page.name: page for page in (
-    Page("api", prefix="case", template="about_api.html",
-         theme_template="semantic-ui/invenio_theme_tuw/about/api.html", served_at="/tuw/about/api"),
-    Page("damap", prefix="damap", template="damap.html",
-         theme_template="semantic-ui/invenio_theme_tuw/about/damap.html", served_at="/tuw/about/damap"),
+    Page("api", prefix="case", template="about_api.html"),
+    Page("damap", prefix="damap", template="damap.html"),
 )}
 
 

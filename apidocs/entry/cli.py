@@ -124,16 +124,16 @@ def list_cases() -> int:
     from apidocs.core import project
     from apidocs.core.blocks import blocks_of
     from apidocs.core.languages import language
-    from apidocs.entry.loader import load_cases
+    from apidocs.entry.loader import load_cases, snippet_folder, snippet_path
     from apidocs.entry.render_cli import shown
 
     for case in load_cases():
         print(f"{case.name}: {case.title}")
-        folder = Path(shown(project.cases() / "snippets" / case.name))
+        folder = Path(shown(snippet_folder(project.cases(), case.name)))
         for step in case.steps:
             print(f"  {step.name}{'' if isinstance(step, Snippet) else '  (runner action)'}")
             if isinstance(step, Snippet):
-                files = [str(folder / f"{step.name}{language(name).suffix}") for name in step.languages]
+                files = [str(snippet_path(folder, step.name, language(name))) for name in step.languages]
                 print(f"    snippets: {', '.join(files)}")
             if blocks := blocks_of(case.name, step):
                 print(f"    blocks:   {', '.join(block.name for block in blocks)}")
@@ -168,16 +168,15 @@ def preview(args: argparse.Namespace) -> int:
     every page's HTML before the one-line error."""
     from apidocs.core import project
     from apidocs.core.pages import PAGES
-    from render.preview import screenshot, screenshot_url, write_html
-    from render.preview import served_url as preview_url
+    from render.preview import screenshot, screenshot_url, served_url, write_html
 
     out = args.out or project.root() / "preview"
     app = None if args.template or args.no_screenshot else app_origin(args.app)
-    served = {page.name: preview_url(app, page) for page in PAGES.values()} if app else {}
-    if served and all(served.values()):
-        for name, url in served.items():
-            png = out / f"{PAGES[name].path.stem}.png"
-            out.mkdir(parents=True, exist_ok=True)
+    served = [(page, served_url(app, page)) for page in PAGES.values()] if app else []
+    if served and all(url for _, url in served):
+        out.mkdir(parents=True, exist_ok=True)
+        for page, url in served:
+            png = out / f"{page.path.stem}.png"
             screenshot_url(url, png)
             print(f"screenshot: {png} (served by {url})")
         return 0
@@ -351,14 +350,12 @@ def run_one(case, settings, ledger: Ledger, done: int, total: int) -> list[StepR
 
     print(f"{case.name}: {case.title}")
     results = []
-    clock = time.monotonic()
     try:
         for result in run_case(case, settings, ledger=ledger):
-            print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(result, time.monotonic() - clock), flush=True)
+            print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(result), flush=True)
             if not result.ok and not result.skipped:
                 print("\n".join(failure_details(result)), flush=True)
             results.append(result)
-            clock = time.monotonic()
     finally:  # also when the run stops: the drafts it could not delete are named
         print_notes(ledger)
     return results

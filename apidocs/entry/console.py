@@ -9,7 +9,7 @@ from apidocs.runner.results import Ledger, Outcome, StepResult
 MARKS = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.DATA: "DATA", Outcome.SKIPPED: "skip"}
 
 
-def step_line(result: StepResult, seconds: float) -> str:
+def step_line(result: StepResult) -> str:
     mark = MARKS[result.outcome]
     kind = "snippet" if isinstance(result.step, Snippet) else "action"
     stopped = [f"{label(lang)} (its chain stopped at {run.stopped_by})" for lang, run in result.runs.items()
@@ -18,7 +18,7 @@ def step_line(result: StepResult, seconds: float) -> str:
     if any(run.stand_in for run in result.runs.values()):
         note += "; no fixture here: its stand-in found a record"
     waiting = f"\n       {result.waiting}" if result.waiting else ""
-    return f"  {mark} {result.case} › {result.step.name} ({kind}, {seconds:.1f} s{note}){waiting}"
+    return f"  {mark} {result.case} › {result.step.name} ({kind}, {result.seconds:.1f} s{note}){waiting}"
 
 
 def failure_details(result: StepResult) -> list[str]:

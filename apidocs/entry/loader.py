@@ -75,11 +75,22 @@ def load_languages(folder: Path) -> None:
         _import(folder / "languages.py")
 
 
+def snippet_folder(cases: Path, case: str) -> Path:
+    """Where the snippet files of ``case`` are: ``<cases>/snippets/<case>/``."""
+    return cases / "snippets" / case
+
+
+def snippet_path(folder: Path, step: str, language: languages.Language) -> Path:
+    """The snippet file of ``step`` in ``language``, in its case's :func:`snippet_folder`:
+    ``<step><suffix>``."""
+    return folder / f"{step}{language.suffix}"
+
+
 def snippet_texts(folder: Path, step: Snippet) -> dict[str, str]:
     """``<step>.<suffix>`` of every registered language found in ``folder``, in registry order."""
     texts = {}
     for language in languages.REGISTRY.values():
-        path = folder / f"{step.name}{language.suffix}"
+        path = snippet_path(folder, step.name, language)
         if path.is_file():
             texts[language.name] = path.read_text(encoding="utf-8").rstrip("\n")
     return texts
@@ -113,7 +124,7 @@ def load_case(path: Path) -> Case:
         raise ApidocsError(f"{path} defines no CASE")
     if not case.steps:
         raise ApidocsError(f"{path}: {case.name} has no steps, so there is nothing to verify")
-    return with_texts(case, path.parent / "snippets" / case.name)
+    return with_texts(case, snippet_folder(path.parent, case.name))
 
 
 def _line_in(exc: BaseException, path: Path) -> int | None:

@@ -27,7 +27,7 @@ DIFF_LINES = 12
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What an update may change: each case's cassette (its bytes) and each page's blocks."""
+    """What an update may change: each recorded case's cassette (its bytes) and each page's blocks."""
 
     cassettes: dict[str, bytes | None]
     blocks: dict[str, dict[str, str]]  # page path → block name → its template source
@@ -36,15 +36,18 @@ class Snapshot:
 def update(args: argparse.Namespace, run: Run) -> int:
     """Record, render, verify; then say what changed (also when a later stage failed)."""
     from apidocs.core import project
-    from apidocs.entry.loader import load_pages, pick
+    from apidocs.entry.loader import load_cases, pick
     from apidocs.entry.options import load_settings
     from apidocs.entry.render_cli import main as render
 
     folder = args.cases_dir or project.cases()
-    cases = [case for page_cases in load_pages(folder).values() for case in page_cases]
+    cases = load_cases(folder=folder)
     replay = load_settings("replay", args)
     targets = pick(cases, args.cases) if args.cases else out_of_date(cases, replay)
-    before = snapshot(cases, replay.cassettes)
+    # only a recording writes cassettes (a replay never does): the targets', in page order
+    picked = {case.name for case in targets}
+    recorded = [case for case in cases if case.name in picked]
+    before = snapshot(recorded, replay.cassettes)
     code = 0
     if targets:
         names = [case.name for case in targets]
@@ -56,7 +59,7 @@ def update(args: argparse.Namespace, run: Run) -> int:
         code = render(_shared_options(args))
     if code == 0:
         code = run(_as(args, "verify", [], check_pages=True))
-    print_changes(before, snapshot(cases, replay.cassettes))
+    print_changes(before, snapshot(recorded, replay.cassettes))
     return code
 
 
@@ -95,6 +98,7 @@ def _shared_options(args: argparse.Namespace) -> list[str]:
 
 
 def snapshot(cases: list[Case], cassettes: Path) -> Snapshot:
+    """The cassettes of ``cases`` and the blocks of every page, as they are now."""
     from apidocs.core.pages import PAGES
     from apidocs.runner.cassette import path_for
     from render import markers
@@ -102,8 +106,9 @@ def snapshot(cases: list[Case], cassettes: Path) -> Snapshot:
     def read(path: Path) -> bytes | None:
         return path.read_bytes() if path.is_file() else None
 
+    paths = [path_for(cassettes, case.name) for case in cases]
     return Snapshot(
-        cassettes={str(path_for(cassettes, case.name)): read(path_for(cassettes, case.name)) for case in cases},
+        cassettes={str(path): read(path) for path in paths},
         blocks={str(page.path): markers.contents(page.path.read_text(encoding="utf-8"), str(page.path))
                 for page in PAGES.values() if page.path.is_file()},
     )
