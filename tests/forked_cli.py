@@ -14,6 +14,7 @@ This module is imported by the forkserver, so it imports nothing of pytest.
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 import os
 import subprocess
@@ -24,6 +25,22 @@ from pathlib import Path
 #: Imported once by the forkserver, so that no child imports them again.
 PRELOAD = ["forked_cli", "apidocs.entry.cli", "apidocs.entry.render_cli", "apidocs.runner.engine",
            "apidocs.runner.capture", "apidocs.runner.report", "render.page", "vcr", "yaml", "requests"]
+
+
+def _exists(name: str) -> bool:
+    """``name`` can be imported; its parent packages are imported to know (the forkserver
+    preloads them anyway), the module itself is not."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        return False
+
+
+# The forkserver skips a preload name it cannot import without a word (every run would then
+# import it again): a name that no longer exists is an error here.
+_missing = [name for name in PRELOAD if name != "forked_cli" and not _exists(name)]
+if _missing:
+    raise ImportError(f"forked_cli.PRELOAD names modules that do not exist: {', '.join(_missing)}")
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)
@@ -68,5 +85,5 @@ def run(argv: list[str], env: dict[str, str], cwd: Path, timeout: float) -> subp
 
 
 def _read(path: str) -> str:
-    with open(path, encoding="utf-8", errors="replace") as file:
+    with open(path, encoding="utf-8") as file:
         return file.read()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import requests
 import yaml
-from conftest import CASSETTES, POLL, run_cli
+from conftest import CASSETTES, LoopbackServer, run_cli
 
 from apidocs.core.errors import CassetteError, OutputError
 from apidocs.core.files import write_atomically
@@ -24,28 +22,20 @@ TOKEN = "s3cr3t-token-value-0123456789"
 def echo_server():
     """Answers like InvenioRDM does after a login: a cookie, ids, timestamps, and the token echoed."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = json.dumps({
-                "id": "ab12c-34de5", "created": "2026-11-25T17:01:02.123456+00:00",
-                "links": {"self": f"http://127.0.0.1:{self.server.server_address[1]}/api/records/ab12c-34de5"},
-                "echo": self.headers.get("Authorization"),
-                "bucket": "9f0e8d7c-6b5a-4c3d-9e1f-0a1b2c3d4e5f",
-            }).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Set-Cookie", "session=abcdef0123456789abcdef; HttpOnly")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(method, path, headers, body):
+        content = json.dumps({
+            "id": "ab12c-34de5", "created": "2026-11-25T17:01:02.123456+00:00",
+            "links": {"self": f"{origin}/api/records/ab12c-34de5"},
+            "echo": headers.get("Authorization"),
+            "bucket": "9f0e8d7c-6b5a-4c3d-9e1f-0a1b2c3d4e5f",
+        }).encode()
+        return 200, {"Content-Type": "application/json",
+                     "Set-Cookie": "session=abcdef0123456789abcdef; HttpOnly"}, content
 
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, args=(POLL,), daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    server = LoopbackServer(answer)
+    origin = server.url.removesuffix("/api")
+    yield origin
+    server.close()
 
 
 def test_recording_scrubs_secrets_and_normalises(echo_server, tmp_path):

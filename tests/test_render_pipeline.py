@@ -215,7 +215,7 @@ def mark_claims(text: str) -> str:
     Parameters between their markers."""
     for case in CASES:
         for step in case.snippets:
-            claim = f"{step.method} {step.endpoint}"
+            claim = blocks.endpoint_line(step)
             at = text.index(f"<code>{claim}</code>")
             text = (text[:at] + f"<code>{markers.begin(f'{case.name}/{step.name}/endpoint')}{claim}{markers.END}"
                     + text[at + len(f"<code>{claim}"):])

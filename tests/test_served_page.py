@@ -146,7 +146,7 @@ def test_every_copy_button_copies_the_verified_text(served, site, name, ln):
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_endpoint_lines_are_the_templates(served, site, name):
+def test_endpoint_lines_are_the_templates(served, name):
     # the template's Endpoint lines, as the app shows them: Jinja drops the markers (comments)
     wanted = [re.sub(r"\{#.*?#\}", "", line) for line in ENDPOINT.findall(PAGES[name].path.read_text(encoding="utf-8"))]
     for ln in LANGUAGES:
