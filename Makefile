@@ -47,7 +47,7 @@ instance-stop:  ## stop every service the instance started
 instance-reset:  ## stop the instance and wipe its data
 	bash instance/instance.sh reset
 
-render: $(STAMP)  ## write the page's blocks from the verified cases (replay) into page/about_api.html
+render: $(STAMP)  ## write the page's blocks from the verified cases (replay) into page/api.html
 	$(BIN)/apidocs render
 
 preview: $(STAMP)  ## screenshot each page as the instance serves it (preview/<page>.png); without an instance, through a stand-in base template

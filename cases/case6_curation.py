@@ -22,7 +22,6 @@ CASE = Case(
             expect=Expect(201, fields={"id": str, "type": str, "status": str},
                           checks=(equals("type", "rdm-curation"), equals("status", "submitted"))),
             bind={"request_id": "id"},
-            example=("id", "type", "title", "status", "receiver", "topic", "links.self"),
         ),
     ),
 )

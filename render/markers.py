@@ -93,6 +93,11 @@ def find(text: str, where: str = "the template", known: Iterable[str] = ()) -> d
     return blocks
 
 
+def without(text: str) -> str:
+    """``text`` with every marker comment taken out (the blocks' text left in place)."""
+    return _ANY.sub("", text)
+
+
 def contents(text: str, where: str = "the template") -> dict[str, str]:
     return {name: text[b.start:b.end] for name, b in find(text, where).items()}
 

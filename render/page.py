@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apidocs.core.files import write_atomically
-from render import markers
+from render import adopt, markers
 from render.errors import RenderError
 
 _BARE_LF = re.compile(r"(?<!\r)\n")
@@ -26,6 +26,8 @@ class Outcome:
     blocks: int
     #: the blocks whose text on disk is not what the verified cases produce
     stale: tuple[str, ...] = ()
+    #: the file had no markers: they were placed around the blocks it shows (:mod:`render.adopt`)
+    adopted: bool = False
 
 
 def line_ending(text: str) -> str:
@@ -49,22 +51,35 @@ def unified_diff(old: str, new: str, path: Path) -> str:
     ))
 
 
-def update(path: Path, contents: dict[str, str], check: bool = False) -> Outcome:
-    """Put the blocks' template source (``contents``) into ``path``: write it (atomically)
-    or, with ``check``, only compare."""
+def read(path: Path, what: str = "page template") -> str:
+    """A template's text, line endings as they are."""
     try:
         with open(path, encoding="utf-8", newline="") as page:  # newline="": line endings as they are
-            old = page.read()
+            return page.read()
     except FileNotFoundError:
-        raise RenderError(f"no page template at {path}") from None
+        raise RenderError(f"no {what} at {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RenderError(f"cannot read {path}: {exc}") from None
-    new = rendered(old, contents, str(path))
+
+
+def update(path: Path, contents: dict[str, str], check: bool = False, source: Path | None = None) -> Outcome:
+    """Put the blocks' template source (``contents``) into ``path``: write it (atomically)
+    or, with ``check``, only compare.
+
+    A file without markers is adopted first (:func:`render.adopt.adopt`); with ``source``
+    (a theme release's template), its text outside the blocks replaces ``path``'s.
+    """
+    old = read(path)
+    base = read(source, "theme template") if source else old
+    marked = adopt.adopt(base, contents, str(source or path))
+    new = rendered(marked, contents, str(source or path))
     changed = new != old
     if changed and not check:
         write_atomically(path, new)
     stale: tuple[str, ...] = ()
     if changed:  # which blocks differ (an unchanged page has none to name)
-        before, after = markers.contents(old, str(path)), markers.contents(new, str(path))
+        before = markers.contents(old, str(path)) if markers.find(old, str(path)) else {}
+        after = markers.contents(new, str(path))
         stale = tuple(name for name in after if before.get(name) != after[name])
-    return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(contents), stale)
+    return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(contents), stale,
+                   adopted=marked is not base)

@@ -7,7 +7,7 @@ the reader's page. The stand-in stays for a machine without an instance (the off
 tests and a quick look at a template while it is edited): it needs no app, no assets,
 no database, and renders the template from the working tree alone.
 
-    apidocs preview [--template page/about_api.html] [--out preview/] [--no-screenshot]
+    apidocs preview [--template page/api.html] [--out preview/] [--no-screenshot]
 
 Every page of ``apidocs.core.pages.PAGES`` by default, or the one ``--template``: each
 page's HTML is written first, then each screenshot (only they need Chromium).

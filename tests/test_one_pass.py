@@ -77,7 +77,7 @@ def test_one_pass_finds_a_stale_page(inputs):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "0 failed, 0 skipped" in done.stdout  # every step passed: the page is what is wrong
     assert CHANGED_CURL in done.stdout
-    assert "page/about_api.html differs from what the verified cases produce in 1 block(s)" \
+    assert "page/api.html differs from what the verified cases produce in 1 block(s)" \
            " (case1_metadata/get/curl)" in done.stderr
     assert blocks_line("damap", done.stdout), done.stdout
 
@@ -88,7 +88,7 @@ def test_one_pass_fails_a_failing_step_and_does_not_check_its_page(inputs):
     done = apidocs(inputs, "verify", "--check-pages")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL case1_metadata › get" in done.stdout
-    assert "page/about_api.html not checked: case1_metadata did not pass" in done.stdout
+    assert "page/api.html not checked: case1_metadata did not pass" in done.stdout
     assert blocks_line("damap", done.stdout), done.stdout
 
 
@@ -98,7 +98,7 @@ def test_a_subset_checks_only_the_pages_whose_cases_all_ran(inputs):
     done = apidocs(inputs, "verify", "--check-pages", *damap, "case2_search")
     assert done.returncode == 0, done.stdout + done.stderr  # ... but not all its cases ran: not checked
     api = len(load_cases(page="api"))
-    assert f"page/about_api.html not checked: {api - 1} of its {api} cases did not run" in done.stdout
+    assert f"page/api.html not checked: {api - 1} of its {api} cases did not run" in done.stdout
     assert blocks_line("damap", done.stdout), done.stdout
 
 

@@ -22,13 +22,13 @@ from render.preview import environment
 
 #: (page template, the claim as the page has it (a regex), the wrong claim, the block that must be named)
 WRONG_CLAIMS = [
-    ("about_api.html", re.escape("GET /api/records/{record_id}{#"), "GET /api/record/{record_id}{#",
+    ("api.html", re.escape("GET /api/records/{record_id}{#"), "GET /api/record/{record_id}{#",
      "case1_metadata/get/endpoint"),
-    ("about_api.html", re.escape("POST /api/records/{record_id}/draft/actions/publish"),
+    ("api.html", re.escape("POST /api/records/{record_id}/draft/actions/publish"),
      "PUT /api/records/{record_id}/draft/actions/publish", "case4_attach_file/publish/endpoint"),
-    ("about_api.html", r'(case1_metadata/get/token #\})\{\{ _\("No"\) \}\}', r'\1{% trans %}Yes{% endtrans %}',
+    ("api.html", r'(case1_metadata/get/token #\})\{\{ _\("No"\) \}\}', r'\1{% trans %}Yes{% endtrans %}',
      "case1_metadata/get/token"),
-    ("about_api.html", re.escape("<code>q</code>, <code>sort</code>, and <code>page</code>{#"),
+    ("api.html", re.escape("<code>q</code>, <code>sort</code>, and <code>page</code>{#"),
      "<code>q</code> and <code>page</code>{#", "case2_search/search/query"),
     ("damap.html", re.escape("POST /api/invenio_damap/damap/dmp/{dmp_id}"), "POST /api/invenio_damap/dmp/{dmp_id}",
      "damap2_link_record/link/endpoint"),
@@ -93,7 +93,7 @@ def test_a_german_catalogue_translates_the_rendered_claims(tmp_path, page):
         translations = Translations(mo)
     env: jinja2.Environment = environment(template(page))
     env.install_gettext_translations(translations, newstyle=True)
-    html = env.get_template(template(page).name).render()
-    assert "Token erforderlich: </strong>Ja — erstellen Sie einen <a href=" in html
+    html = re.sub(r"\s*(</?strong>)\s*", r"\1", env.get_template(template(page).name).render())  # the theme's layout
+    assert "Token erforderlich:</strong>Ja — erstellen Sie einen <a href=" in html
     if page == "api":
-        assert "Token erforderlich: </strong>Nein</p>" in html
+        assert "Token erforderlich:</strong>Nein</p>" in html

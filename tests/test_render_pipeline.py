@@ -12,19 +12,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import jinja2
 import nbformat
 import pytest
 from conftest import ROOT, assert_one_line, mutate, run_cli
-from conftest import theme_page as find_theme_page
 
-from apidocs.core.blocks import INLINE_KINDS, kind_of
+from apidocs.core.blocks import INLINE_KINDS
 from apidocs.entry.loader import load_cases
 from apidocs.runner import cassette as cassettes
 from apidocs.runner.capture import CaptureProxy
 from render import blocks, markers, preview, template
 
-CASES = load_cases(page="api")  # the API page's (page/about_api.html)
+CASES = load_cases(page="api")  # the API page's (page/api.html)
 
 TEMPLATE = template("api")
 
@@ -160,95 +158,6 @@ def test_rendered_page_shows_exactly_the_verified_texts(recorded, results, tmp_p
     api = preview.CONFIG["SITE_API_URL"]
     assert shown == [text.replace("{{ config.SITE_API_URL }}", api) for text in expected]
     assert "&" in "".join(expected)  # recorded text that HTML escapes (query strings) is shown as recorded
-
-
-# ------------------------------------------------------------------ --into the theme's own page
-@pytest.fixture(scope="module")
-def theme_page(tmp_path_factory) -> Path:
-    """The theme package's about_api.html, copied to a temp dir by each test that changes it."""
-    found = find_theme_page(tmp_path_factory.mktemp("theme"))
-    if found is None:
-        pytest.skip("invenio-theme-tuw is not at hand (set APIDOCS_THEME_PAGE, or allow pip download)")
-    return found
-
-
-#: Blocks our page has and the theme's seed page has not: the curation request's example response.
-ADDED = ("case6_curation/create-request/status", "case6_curation/create-request/response")
-
-
-def mark(text: str) -> str:
-    """Put our marker names into the theme's page, in page order, and add the blocks it lacks
-    from our page (what a one-time adoption does)."""
-    ours = TEMPLATE.read_text(encoding="utf-8")
-    names = [n for n in markers.find(ours) if n not in ADDED]
-    pre = iter(n for n in names if kind_of(n) not in INLINE_KINDS)
-    text, count = re.subn(r"(PREFORMATTED AREA TEXT BEGIN #+ #\}\n)(.*?)\n(\{#- #+ PREFORMATTED AREA TEXT END)",
-                          lambda m: f"{m[1]}{markers.begin(next(pre))}\n{m[2]}\n{markers.END}\n{m[3]}",
-                          text, flags=re.S)
-    assert count == 23
-    status = iter(n for n in names if n.endswith("/status"))
-    text = re.sub(r"\((HTTP 200 - OK)\)", lambda m: f"({markers.begin(next(status))}{m[1]}{markers.END})", text)
-    for parameter in ("q", "sort", "size", "page"):
-        begin = markers.begin(f"case2_search/param-{parameter}/inline")
-        text = re.sub(rf"<code>({parameter}=[^<]*)</code>",
-                      lambda m, begin=begin: f"<code>{begin}{m[1]}{markers.END}</code>", text)
-    text = mark_claims(text)
-    # the curation example (status line and response block), as our page has it, after the Python block
-    added = re.search(r"\n\n( *<p><strong>[^\n]*" + re.escape(markers.begin(ADDED[0])) + r".*?</div>\n)(?= *</li>)",
-                      ours, re.S)
-    anchor = re.search(r"print\(response\.json\(\)\)\n\{#- apidocs:end #\}\n.*?</div>\n",
-                       text[text.index("/curations/"):], re.S)
-    assert added and anchor, "our page or the theme's changed: update the adoption"
-    at = text.index("/curations/") + anchor.end()
-    return text[:at] + "\n" + added[1] + text[at:]
-
-
-_TOKEN_ANSWER = re.compile(r'(Token Required:"\) \}\} </strong>\s*)'
-                           r'(\{\{ _\("No"\) \}\}|\{%-? trans.*?endtrans %\})', re.S)
-
-
-_QUERY_LINE = re.compile(r'(Query Parameters:"\) \}\} </strong>)(.*?)(?=</p>)', re.S)
-
-
-def mark_claims(text: str) -> str:
-    """Each step's Endpoint line, the Token Required answer after it and the search's Query
-    Parameters between their markers."""
-    for case in CASES:
-        for step in case.snippets:
-            claim = blocks.endpoint_line(step)
-            at = text.index(f"<code>{claim}</code>")
-            text = (text[:at] + f"<code>{markers.begin(f'{case.name}/{step.name}/endpoint')}{claim}{markers.END}"
-                    + text[at + len(f"<code>{claim}"):])
-            answer = _TOKEN_ANSWER.search(text, at)
-            text = (text[:answer.start(2)] + markers.begin(f"{case.name}/{step.name}/token") + answer[2] + markers.END
-                    + text[answer.end():])
-            if step.shows_query:  # the search's Query Parameters line
-                query = _QUERY_LINE.search(text, at)
-                text = (text[:query.start(2)] + markers.begin(f"{case.name}/{step.name}/query") + query[2]
-                        + markers.END + text[query.end(2):])
-    return text
-
-
-def test_into_the_theme_page(recorded, theme_page, tmp_path):
-    page = tmp_path / "about_api.html"
-    shutil.copy(theme_page, page)
-    original = page.read_bytes()
-    done = render_cli("--into", str(page), cassettes_dir=recorded)
-    assert_one_line(done, f"has no markers for {len(markers.find(TEMPLATE.read_text()))} block(s)")
-    assert page.read_bytes() == original
-
-    marked = mark(original.decode("utf-8"))
-    page.write_text(marked, encoding="utf-8")
-    done = render_cli("--into", str(page), cassettes_dir=recorded)
-    assert done.returncode == 0, done.stderr
-    updated = page.read_text(encoding="utf-8")
-    assert strip_blocks(updated) == strip_blocks(marked) and updated != marked
-    assert 'curl -o example_dataset.csv "{{ config.SITE_API_URL }}' in updated and "curl -JO" not in updated
-    jinja2.Environment(extensions=["jinja2.ext.i18n"]).parse(updated)
-    assert render_cli("--into", str(page), "--check", cassettes_dir=recorded).returncode == 0
-
-    page.write_text(marked + markers.begin("case1_metadata/get/curl") + markers.END, encoding="utf-8")
-    assert_one_line(render_cli("--into", str(page), cassettes_dir=recorded), "appears twice")
 
 
 # ------------------------------------------------------------------ notebook

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from apidocs.core.blocks import INLINE_KINDS
+from apidocs.core.blocks import INLINE_KINDS, blocks_of
+from apidocs.entry.loader import load_cases
 from render import markers, preview, template
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -115,7 +116,9 @@ def test_every_block_is_visible_with_its_copy_button(built, browser):
     text = template("api").read_text(encoding="utf-8")
     names = [b.name for b in sorted(markers.find(text).values(), key=lambda b: b.start)
              if b.kind not in INLINE_KINDS]
-    assert len(found) == len(names) == 24  # the seed's 23 + the curation example response
+    catalogue = [block for case in load_cases(page="api") for step in case.steps for block in blocks_of(case.name, step)
+                 if block.kind not in INLINE_KINDS]
+    assert len(found) == len(names) == len(catalogue)
     for name, block in zip(names, found, strict=True):
         assert block["shown"] and block["width"] > 300 and block["height"] > 20, name
         assert block["text"], name

@@ -38,7 +38,7 @@ def test_a_case_without_a_usable_cassette_fails_alone(project_copy):
     verified = sum(len(case.steps) for case in load_cases() if case.name not in ("case3_upload", "case5_download"))
     assert f"{verified} passed, 0 failed, 0 skipped" in done.stdout
     assert "damap.html is up to date" in done.stdout  # a page whose cases all ran is still checked
-    assert "about_api.html not checked: 2 of its 6 cases did not run" in done.stdout
+    assert "api.html not checked: 2 of its 6 cases did not run" in done.stdout
 
 
 def test_verify_names_the_command_and_the_case_when_a_snippet_changed(project_copy):
@@ -70,7 +70,7 @@ def test_update_records_the_changed_case_and_renders_only_its_blocks(project_cop
     cassettes = files(project_copy / "cassettes")
     assert [name for name, data in files(ROOT / "cassettes").items() if cassettes[name] != data] == [
         "case2_search.yaml"]
-    for page in ("about_api.html", "damap.html"):
+    for page in ("api.html", "damap.html"):
         ours = markers.contents((ROOT / "page" / page).read_text(encoding="utf-8"))
         theirs = markers.contents((project_copy / "page" / page).read_text(encoding="utf-8"))
         changed = {name for name in ours if ours[name] != theirs[name]}

@@ -15,8 +15,11 @@ class Page:
     name: str
     #: its case scripts are ``<prefix><n>_*.py`` in the cases folder, in page order
     prefix: str
-    #: our template of the page, in ``page/``
-    template: str
+
+    @property
+    def template(self) -> str:
+        """Our template of the page, in ``page/``: named as the theme names its file."""
+        return f"{self.name}.html"
 
     @property
     def path(self) -> Path:
@@ -48,8 +51,8 @@ class Page:
 
 #: Every page, in the order runs and renders go through them.
 PAGES = {page.name: page for page in (
-    Page("api", prefix="case", template="about_api.html"),
-    Page("damap", prefix="damap", template="damap.html"),
+    Page("api", prefix="case"),
+    Page("damap", prefix="damap"),
 )}
 
 

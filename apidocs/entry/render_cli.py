@@ -1,7 +1,7 @@
 """``apidocs render``: the page's blocks from the verified cases.
 
     render                    replay every case, write the blocks into each page's template
-                              (page/about_api.html, page/damap.html); a page whose inputs
+                              (page/api.html, page/damap.html); a page whose inputs
                               are byte for byte those of an earlier render or verify
                               --check-pages takes its blocks from the cache (DOCS_CACHE)
     render --check            exit 1 with a unified diff when a block differs (writes nothing)
@@ -9,7 +9,12 @@
                               inputs (cases, cassettes, the tool's version; render.cache)
     render --page damap       only that page (api, damap)
     render --into PATH        the same, for an external copy of one page (a theme checkout;
-                              --page says which, default api)
+                              --page says which, default api); a file without markers is
+                              adopted first: a marker pair goes around every block it shows,
+                              nothing else changes (README, "Adopting a theme template")
+    render --from THEME.html  take the page's text outside the blocks from a theme release's
+                              template (e.g. invenio-theme-tuw's about/api.html), adopted,
+                              with the verified blocks, into page/<page>.html (or --into)
     render --notebook OUT     write a page's Python snippets as a Jupyter notebook (default: api)
 
 Exit codes: 0 done / up to date; 1 ``--check`` found a difference; 2 the page cannot be
@@ -44,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--page", choices=list(PAGES), default=None,
                         help="render only this page (default: every page; with --into or --notebook: api)")
     parser.add_argument("--into", type=Path, metavar="PATH", default=None,
-                        help="the page to update (default: its template in page/, e.g. page/about_api.html)")
+                        help="the page to update (default: its template in page/, e.g. page/api.html)")
+    parser.add_argument("--from", dest="source", type=Path, metavar="THEME.html", default=None,
+                        help="the theme's template to take the page's prose from (adopted; --page says which page)")
     parser.add_argument("--notebook", type=Path, metavar="OUT.ipynb", default=None,
                         help="write the notebook instead of the page")
     parser.add_argument("--api-url", default=None, metavar="URL",
@@ -71,13 +78,13 @@ def _run(args: argparse.Namespace) -> int:
     from apidocs.core import project
     from apidocs.core.pages import PAGES
 
-    if args.notebook and (args.check or args.into):
-        raise RenderError("--notebook writes only the notebook: use it without --check and --into")
+    if args.notebook and (args.check or args.into or args.source):
+        raise RenderError("--notebook writes only the notebook: use it without --check, --into and --from")
     if args.api_url and not args.notebook:
         raise RenderError("--api-url is for the notebook: use it with --notebook")
     settings = load_settings("replay", args)
     args.cases_dir = args.cases_dir or project.cases()
-    one_file = args.into or args.notebook
+    one_file = args.into or args.notebook or args.source
     pages = [args.page] if args.page else (["api"] if one_file else list(PAGES))
     if args.notebook:  # an output that cannot be written is found out before the replay
         check_file(args.notebook, "the notebook")
@@ -98,10 +105,13 @@ def _render_page(name: str, args: argparse.Namespace, settings, key: str | None)
     from render import page
 
     target = args.into or template(name)
-    outcome = page.update(target, _contents(name, args.cases_dir, settings, key), check=args.check)
+    outcome = page.update(target, _contents(name, args.cases_dir, settings, key), check=args.check,
+                          source=args.source)
     if args.check:
         return report_check(outcome, "render: ")
-    print(f"render: {shown(target)} {'updated' if outcome.changed else 'unchanged'} ({outcome.blocks} blocks)")
+    how = "adopted and updated" if outcome.adopted else "updated" if outcome.changed else "unchanged"
+    taken = f", its prose from {shown(args.source)}" if args.source else ""
+    print(f"render: {shown(target)} {how} ({outcome.blocks} blocks{taken})")
     return 0
 
 

@@ -1,0 +1,114 @@
+"""Adopting TU Wien's own template files (render --into / --from), from the theme's real wheels.
+
+The files are the releases' own: 2026.1.9's ``about/api.html`` and ``about/damap.html`` (the
+release the reference instance pins) and 2025.1.13's ``about_api.html``. Nothing here
+names a block: the blocks are the catalogue's, the prose is the theme's.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import jinja2
+import pytest
+from conftest import ROOT, assert_one_line, downloaded_theme_file, installed_theme_file, run_cli
+
+from apidocs.core.pages import PAGES
+from render import adopt, markers, template
+from render.preview import render_html
+
+#: (release, the page's file in it, our page)
+THEME_FILES = [("2026.1.9", "about/api.html", "api"), ("2026.1.9", "about/damap.html", "damap"),
+               ("2025.1.13", "about_api.html", "api")]
+PIN = re.search(r"^invenio-theme-tuw(?:\[[^\]]*\])?==(\S+)", (ROOT / "instance" / "requirements.txt").read_text(),
+                re.M | re.I)[1]
+
+
+def theme_file(version: str, relative: str, folder: Path) -> Path:
+    found = downloaded_theme_file(version, relative, folder)
+    if found is None:
+        pytest.skip(f"invenio-theme-tuw {version} cannot be downloaded")
+    return found
+
+
+def our_blocks(page: str) -> set[str]:
+    return set(markers.find(template(page).read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(("version", "relative", "page"), THEME_FILES)
+def test_adopting_a_theme_file_changes_nothing_outside_the_blocks(version, relative, page, tmp_path):
+    original = theme_file(version, relative, tmp_path / "wheel").read_text(encoding="utf-8")
+    copy = tmp_path / Path(relative).name
+    copy.write_text(original, encoding="utf-8")
+
+    done = run_cli("render", "--page", page, "--into", str(copy))
+    assert done.returncode == 0 and "adopted and updated" in done.stdout, done.stdout + done.stderr
+    adopted = copy.read_text(encoding="utf-8")
+    assert set(markers.find(adopted)) == our_blocks(page)
+    assert adopt.same_prose(adopted, original)  # TU's prose, comments, css and javascript blocks, byte for byte
+    jinja2.Environment(extensions=["jinja2.ext.i18n"]).parse(adopted)
+
+    assert run_cli("render", "--page", page, "--into", str(copy)).returncode == 0
+    assert copy.read_text(encoding="utf-8") == adopted  # again on its own output: nothing changes
+    assert run_cli("render", "--page", page, "--into", str(copy), "--check").returncode == 0
+
+
+@pytest.mark.parametrize(("version", "relative", "page"), THEME_FILES)
+def test_the_markers_alone_keep_the_html_and_the_text(version, relative, page, tmp_path):
+    """Marked but not yet rendered, the page reads as TU's does (each marker strips only
+    the whitespace the block's own first tag stripped), and unmarked it is TU's file."""
+    original = theme_file(version, relative, tmp_path / "wheel")
+    text = original.read_text(encoding="utf-8")
+    marked = adopt.adopt(text, markers.contents(template(page).read_text(encoding="utf-8")))
+    assert markers.without(marked) == text
+    (tmp_path / "marked").mkdir()
+    (tmp_path / "marked" / original.name).write_text(marked, encoding="utf-8")
+    assert render_html(tmp_path / "marked" / original.name) == render_html(original)
+
+
+def test_a_block_the_page_lacks_is_named_and_nothing_is_written(tmp_path):
+    original = theme_file("2026.1.9", "about/api.html", tmp_path / "wheel").read_text(encoding="utf-8")
+    in_order = list(markers.find(template("api").read_text(encoding="utf-8")))
+    query = next(name for name in in_order if name.endswith("/query"))
+    answer = next(name for name in in_order if name.endswith("/response"))  # the first Example Response's
+    cut = re.sub(r'<p><strong>\{\{ _\("Query Parameters:"\) \}\} </strong>.*?</p>', "", original, count=1)
+    cut = re.sub(r'<p><strong>\{\{ _\("Example Response"\) \}\} \(HTTP.*?PREFORMATTED AREA TEXT END', "", cut,
+                 count=1, flags=re.S)
+    page = tmp_path / "api.html"
+    page.write_text(cut, encoding="utf-8")
+
+    done = run_cli("render", "--page", "api", "--into", str(page))
+    assert_one_line(done, "cannot place", query, "Query Parameters:", answer)
+    assert page.read_text(encoding="utf-8") == cut
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_our_pages_are_the_pinned_releases_pages(page, tmp_path):
+    """page/ differs from the theme release instance/requirements.txt pins only inside its blocks."""
+    relative = f"about/{page}.html"
+    theirs = installed_theme_file(relative, tmp_path)
+    if theirs is None:
+        pytest.skip(f"invenio-theme-tuw {PIN} is not at hand")
+    ours = template(page).read_text(encoding="utf-8")
+    assert adopt.same_prose(ours, theirs.read_text(encoding="utf-8")), (
+        f"page/{page}.html differs from invenio-theme-tuw {PIN}'s {relative} outside its blocks: take the new"
+        f" prose in with `.venv/bin/apidocs render --page {page} --from {theirs}`")
+
+
+def test_a_theme_move_takes_the_new_prose_in_and_keeps_the_blocks(tmp_path):
+    old = theme_file("2025.1.13", "about_api.html", tmp_path / "old")
+    new = theme_file("2026.1.9", "about/api.html", tmp_path / "new")
+    page = tmp_path / "api.html"
+    shutil.copy(old, page)
+    assert run_cli("render", "--page", "api", "--into", str(page)).returncode == 0
+    before = page.read_text(encoding="utf-8")
+    assert not adopt.same_prose(before, new.read_text(encoding="utf-8"))  # the pin moved: the test above fails
+
+    done = run_cli("render", "--page", "api", "--into", str(page), "--from", str(new))
+    assert done.returncode == 0, done.stderr
+    after = page.read_text(encoding="utf-8")
+    assert adopt.same_prose(after, new.read_text(encoding="utf-8"))
+    assert "SPDX-License-Identifier: MIT" in after and "{{ webpack['invenio-theme-tuw-about.css'] }}" in after
+    assert markers.contents(after) == markers.contents(before)
