@@ -28,6 +28,8 @@ class Outcome:
     stale: tuple[str, ...] = ()
     #: the file had no markers: they were placed around the blocks it shows (:mod:`render.adopt`)
     adopted: bool = False
+    #: the page as rendered (what was written, or with ``check`` what would be)
+    text: str = ""
 
 
 def line_ending(text: str) -> str:
@@ -82,4 +84,4 @@ def update(path: Path, contents: dict[str, str], check: bool = False, source: Pa
         after = markers.contents(new, str(path))
         stale = tuple(name for name in after if before.get(name) != after[name])
     return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(contents), stale,
-                   adopted=marked is not base)
+                   adopted=marked is not base, text=new)

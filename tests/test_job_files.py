@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import venv
 import xml.etree.ElementTree as ET
@@ -22,9 +23,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, installed_theme_file
 
+from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
+from render import markers, theme
 
 GITLAB_CI_LOCAL = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "gitlab-ci-local"
 TOKENS = ("DOCS_API_TOKEN", "DOCS_CURATOR_TOKEN", "DOCS_ADMIN_TOKEN")
@@ -40,14 +43,32 @@ def image(tmp_path_factory) -> dict[str, str]:
     return {"PATH": f"{folder / 'bin'}:/usr/local/bin:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root")}
 
 
-def theme_repository(folder: Path, job_file: str, place: str) -> Path:
-    """A git repository holding only ``job_file`` at ``place``: the maintainer's first commit."""
-    (folder / place).parent.mkdir(parents=True, exist_ok=True)
-    (folder / place).write_bytes((ROOT / job_file).read_bytes())
-    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=ci", "-c", "user.email=ci@example.invalid",
-                                                   "commit", "-qm", "api docs job"]):
-        subprocess.run(["git", *command], cwd=folder, check=True, capture_output=True)
+def theme_repository(folder: Path, job_file: str, place: str, files: dict[str, bytes] | None = None) -> Path:
+    """A git repository holding ``job_file`` at ``place`` (and ``files``, path → bytes):
+    the maintainer's first commit."""
+    for path, data in {place: (ROOT / job_file).read_bytes(), **(files or {})}.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    git(folder, "init", "-q")
+    commit(folder, "api docs job")
     return folder
+
+
+def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", ".")
+    git(repo, "-c", "user.name=ci", "-c", "user.email=ci@example.invalid", "commit", "-qm", message)
+
+
+def released_theme_files(folder: Path) -> dict[str, bytes]:
+    """The theme's own about/<page>.html of the release instance/requirements.txt pins, at the wheel's paths."""
+    found = {page.name: installed_theme_file(f"about/{page.name}.html", folder) for page in PAGES.values()}
+    if None in found.values():
+        pytest.skip("the pinned invenio-theme-tuw release is not at hand")
+    return {str(theme.theme_file(PAGES[name])): path.read_bytes() for name, path in found.items()}
 
 
 def every_step(read_only: bool = False) -> set[tuple[str, str]]:
@@ -87,7 +108,8 @@ def test_the_gitlab_staging_job_passes_and_leaves_junit_with_every_step(tmp_path
     done = gitlab_job(repo, "api-docs-drift", pipeline_variables(instance_env), image)
     assert done.returncode == 0 and "PASS  api-docs-drift" in done.stdout, done.stdout[-6000:] + done.stderr
     assert junit_steps(repo / "reports" / "junit.xml") == every_step()
-    assert "OK — 35 passed" in done.stdout
+    assert f"OK — {len(every_step())} passed" in done.stdout
+    assert "holds no theme templates" in done.stdout and "checked our pages only" in done.stdout
     assert_no_token(instance_env, done.stdout, *(p.read_text() for p in (repo / "reports").iterdir()))
 
 
@@ -100,6 +122,38 @@ def test_the_gitlab_production_job_reads_only_without_a_token(tmp_path, image, i
     assert junit_steps(repo / "reports" / "junit.xml") == every_step(read_only=True)
     assert "read-only" in done.stdout and "left out" in done.stdout
     assert_no_token(instance_env, done.stdout)
+
+
+def test_the_gitlab_job_checks_the_theme_repositorys_own_files(tmp_path, image, instance_env):
+    """TU's files as the release ships them: the first night fails with a patch, the night
+    after `git apply` is green, and a block edited by hand fails it again, named."""
+    files = released_theme_files(tmp_path / "wheel")
+    repo = theme_repository(tmp_path / "theme", "ci/gitlab-ci.yml", ".gitlab-ci.yml", files)
+    variables = pipeline_variables(instance_env)
+
+    first = gitlab_job(repo, "api-docs-drift", variables, image)
+    assert first.returncode != 0 and "FAIL  api-docs-drift" in first.stdout, first.stdout[-6000:]
+    assert all(f"{path} was never adopted" in first.stdout for path in files), first.stdout[-6000:]
+    patch = repo / "reports" / "theme.patch"
+    assert "git apply" in first.stdout and patch.is_file()
+    git(repo, "apply", str(patch))
+    shutil.rmtree(repo / "reports")
+    commit(repo, "the verified API pages")
+
+    second = gitlab_job(repo, "api-docs-drift", variables, image)
+    assert second.returncode == 0 and "PASS  api-docs-drift" in second.stdout, second.stdout[-6000:]
+    assert not patch.exists()
+
+    api = repo / theme.theme_file(PAGES["api"])
+    text = api.read_text(encoding="utf-8")
+    block = next(span for span in markers.find(text).values() if span.kind == "curl")
+    api.write_text(text[:block.start] + text[block.start:block.end].replace("curl", "curl -s", 1) + text[block.end:],
+                   encoding="utf-8")
+    commit(repo, "a hand edit")
+    third = gitlab_job(repo, "api-docs-drift", variables, image)
+    assert third.returncode != 0, third.stdout[-6000:]
+    assert f"differs from the verified page in 1 block(s) ({block.name})" in third.stdout, third.stdout[-6000:]
+    assert "curl -s" in patch.read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ GitHub's workflow, step by step
@@ -128,7 +182,9 @@ def run_github_job(job: dict, workspace: Path, context: dict[str, dict[str, str]
             ran.append((name, -1))
             continue
         uses = step.get("uses", "")
-        if uses.startswith("actions/checkout"):
+        if uses.startswith("actions/checkout") and "with" not in step:
+            code = 0  # the repository the workflow runs in: the workspace is it
+        elif uses.startswith("actions/checkout"):
             target = workspace / step["with"]["path"]
             code = subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{ROOT}", str(target)]).returncode
         elif uses:  # setup-python: the clean venv; upload-artifact: GitHub's own
@@ -151,4 +207,4 @@ def test_the_github_workflow_steps_pass_in_order(tmp_path, image, instance_env, 
     assert all(code == 0 for _, code in ran), ran
     assert junit_steps(tmp_path / "reports" / "junit.xml") == every_step(read_only)
     if not read_only:
-        assert "35 passed" in (tmp_path / "step-summary.md").read_text()
+        assert f"{len(every_step())} passed" in (tmp_path / "step-summary.md").read_text()

@@ -15,6 +15,12 @@
     render --from THEME.html  take the page's text outside the blocks from a theme release's
                               template (e.g. invenio-theme-tuw's about/api.html), adopted,
                               with the verified blocks, into page/<page>.html (or --into)
+    render --check --theme-repo DIR [--patch FILE]
+                              also check a theme repository's own files (the wheel's layout:
+                              invenio_theme_tuw/theme/templates/semantic-ui/invenio_theme_tuw/
+                              about/<page>.html) against the verified pages, and write FILE, a
+                              `git apply`-able patch at DIR's root that makes each the verified
+                              page (the nightly job; without theme files: our pages only)
     render --notebook OUT     write a page's Python snippets as a Jupyter notebook (default: api)
 
 Exit codes: 0 done / up to date; 1 ``--check`` found a difference; 2 the page cannot be
@@ -52,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the page to update (default: its template in page/, e.g. page/api.html)")
     parser.add_argument("--from", dest="source", type=Path, metavar="THEME.html", default=None,
                         help="the theme's template to take the page's prose from (adopted; --page says which page)")
+    parser.add_argument("--theme-repo", type=Path, metavar="DIR", default=None,
+                        help="with --check: also check the theme repository's own template files at DIR")
+    parser.add_argument("--patch", type=Path, metavar="FILE", default=None,
+                        help="with --theme-repo: write the patch that makes each theme file the verified page here"
+                             " (removed when every file is; default: print it)")
     parser.add_argument("--notebook", type=Path, metavar="OUT.ipynb", default=None,
                         help="write the notebook instead of the page")
     parser.add_argument("--api-url", default=None, metavar="URL",
@@ -82,6 +93,10 @@ def _run(args: argparse.Namespace) -> int:
         raise RenderError("--notebook writes only the notebook: use it without --check, --into and --from")
     if args.api_url and not args.notebook:
         raise RenderError("--api-url is for the notebook: use it with --notebook")
+    if args.theme_repo and not args.check or args.theme_repo and (args.into or args.source):
+        raise RenderError("--theme-repo only checks: use it with --check, without --into and --from")
+    if args.patch and not args.theme_repo:
+        raise RenderError("--patch is the theme files' patch: use it with --check --theme-repo DIR")
     settings = load_settings("replay", args)
     args.cases_dir = args.cases_dir or project.cases()
     one_file = args.into or args.notebook or args.source
@@ -91,12 +106,50 @@ def _run(args: argparse.Namespace) -> int:
     elif not args.check:
         for name in [args.into] if args.into else [template(p) for p in pages]:
             check_file(name, "the page")
+    elif args.patch:
+        check_file(args.patch, "the patch")
     if args.notebook:
         return _write_notebook(pages[0], args, settings)
     from render import cache
 
     keys = {} if args.no_cache else cache.keys(pages, args.cases_dir, settings.cassettes)
-    return max(_render_page(name, args, settings, keys.get(name)) for name in pages)
+    code = max(_render_page(name, args, settings, keys.get(name)) for name in pages)
+    if args.theme_repo:
+        code = max(code, _check_theme(args.theme_repo, args.patch, pages, args, settings, keys))
+    return code
+
+
+def _check_theme(repository: Path, patch: Path | None, pages: list[str], args: argparse.Namespace, settings,
+                 keys: dict[str, str | None]) -> int:
+    """Check the theme repository's own files of ``pages``; the patch that fixes them (1), or none (0)."""
+    from apidocs.core.files import write_atomically
+    from apidocs.core.pages import PAGES
+    from render import page, theme
+
+    files = theme.found(repository, [PAGES[name] for name in pages])
+    if not files:
+        print(f"render: {shown(repository)} holds no theme templates ({theme.TEMPLATES}/"
+              f"{PAGES[pages[0]].theme_template.rsplit('/', 1)[0]}/*.html): checked our pages only")
+    hunks = []
+    for name, relative in files.items():
+        path = repository / relative
+        outcome = page.update(path, _contents(name, args.cases_dir, settings, keys.get(name)), check=True)
+        if not outcome.changed:
+            print(f"render: {relative} is the verified page ({outcome.blocks} blocks)")
+            continue
+        why = ("was never adopted: it has no markers" if outcome.adopted
+               else f"differs from the verified page in {len(outcome.stale)} block(s) ({', '.join(outcome.stale)})")
+        print(f"render: {relative} {why}", file=sys.stderr)
+        hunks.append(theme.git_diff(page.read(path), outcome.text, relative))
+    if patch is None:
+        sys.stdout.write("".join(hunks))
+    elif hunks:
+        write_atomically(patch, "".join(hunks))
+        print(f"render: wrote {shown(patch)}: `git apply {shown(patch)}` at {shown(repository)} makes"
+              f" {len(hunks)} file(s) the verified page(s)", file=sys.stderr)
+    else:
+        patch.unlink(missing_ok=True)  # a patch from an earlier run would fail the report
+    return 1 if hunks else 0
 
 
 def _render_page(name: str, args: argparse.Namespace, settings, key: str | None) -> int:

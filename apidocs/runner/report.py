@@ -26,6 +26,9 @@ from apidocs.runner.masking import masker_for
 from apidocs.runner.writers import html_report, junit, markdown
 
 FILES = ("junit.xml", "report.md", "report.html", "summary.json")
+#: left beside the reports by ``apidocs render --check --theme-repo DIR --patch``: what makes
+#: the theme repository's own files the verified pages (absent when they are)
+THEME_PATCH = "theme.patch"
 
 
 @dataclass(frozen=True)
@@ -83,4 +86,18 @@ def saved_verdict(directory: Path) -> tuple[list[str], bool]:
         lines = [verdict(data)] + [f"stale: {name}" for name in data.get("stale_blocks", [])]
     except (ValueError, KeyError, TypeError) as exc:
         raise ApidocsError(f"{path}: not a report summary ({type(exc).__name__}: {exc})") from None
-    return lines, bool(data.get("ok"))
+    theme = theme_verdict(directory / THEME_PATCH)
+    return lines + ([theme] if theme else []), bool(data.get("ok")) and theme is None
+
+
+def theme_verdict(patch: Path) -> str | None:
+    """The line that fails the report when the theme's own files are not the verified pages, or None."""
+    try:
+        text = patch.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ApidocsError(f"cannot read {patch}: {exc}") from None
+    files = [line.split(" b/", 1)[1] for line in text.splitlines() if line.startswith("diff --git ")]
+    return (f"ACTION NEEDED — {len(files)} file(s) of the theme repository are not the verified pages"
+            f" ({', '.join(files)}): run `git apply {patch}` at the repository's root and commit (ci/README.md)")
