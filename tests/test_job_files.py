@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import venv
 import xml.etree.ElementTree as ET
@@ -61,6 +60,11 @@ def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
 def commit(repo: Path, message: str) -> None:
     git(repo, "add", ".")
     git(repo, "-c", "user.name=ci", "-c", "user.email=ci@example.invalid", "commit", "-qm", message)
+
+
+def next_night(repo: Path) -> None:
+    """What a runner's fresh checkout leaves out: the last job's clone and reports (shell executor)."""
+    git(repo, "clean", "-ffdxq")
 
 
 def released_theme_files(folder: Path) -> dict[str, bytes]:
@@ -138,7 +142,7 @@ def test_the_gitlab_job_checks_the_theme_repositorys_own_files(tmp_path, image, 
     patch = repo / "reports" / "theme.patch"
     assert "git apply" in first.stdout and patch.is_file()
     git(repo, "apply", str(patch))
-    shutil.rmtree(repo / "reports")
+    next_night(repo)
     commit(repo, "the verified API pages")
 
     second = gitlab_job(repo, "api-docs-drift", variables, image)
@@ -150,6 +154,7 @@ def test_the_gitlab_job_checks_the_theme_repositorys_own_files(tmp_path, image, 
     block = next(span for span in markers.find(text).values() if span.kind == "curl")
     api.write_text(text[:block.start] + text[block.start:block.end].replace("curl", "curl -s", 1) + text[block.end:],
                    encoding="utf-8")
+    next_night(repo)
     commit(repo, "a hand edit")
     third = gitlab_job(repo, "api-docs-drift", variables, image)
     assert third.returncode != 0, third.stdout[-6000:]
