@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, assert_one_line, downloaded_theme_file, installed_theme_file, run_cli
 
 from apidocs.core.pages import PAGES
-from render import adopt, markers, template
+from render import adopt, findings, markers, template
 from render.preview import render_html
 
 #: (release, the page's file in it, our page)
@@ -112,3 +112,22 @@ def test_a_theme_move_takes_the_new_prose_in_and_keeps_the_blocks(tmp_path):
     assert adopt.same_prose(after, new.read_text(encoding="utf-8"))
     assert "SPDX-License-Identifier: MIT" in after and "{{ webpack['invenio-theme-tuw-about.css'] }}" in after
     assert markers.contents(after) == markers.contents(before)
+
+
+# ------------------------------------------------------------------ the theme's own faults, reported
+def test_the_theme_files_faults_are_found_outside_the_blocks_only(tmp_path):
+    theirs = theme_file("2026.1.9", "about/damap.html", tmp_path / "wheel").read_text(encoding="utf-8")
+    literal = [number for number, line in enumerate(theirs.splitlines(), start=1) if 'data-tooltip="Copy' in line]
+    assert literal, "the release's DAMAP page has no untranslatable tooltip any more: drop this finding"
+    assert [f.line for f in findings.theme_findings(theirs, "damap.html")
+            if "tooltip" in f.problem] == literal
+    inside = markers.begin("x/y/curl") + '<button data-tooltip="Copy">' + markers.END
+    assert findings.theme_findings(inside, "page.html") == []
+
+
+def test_lint_reports_the_theme_findings_and_passes():
+    done = run_cli("lint")
+    assert done.returncode == 0, done.stdout + done.stderr
+    expected = findings.summary(findings.theme_findings(template("damap").read_text(encoding="utf-8"),
+                                                        "page/damap.html"))
+    assert expected and all(line in done.stdout for line in expected)

@@ -174,3 +174,23 @@ def test_copied_snippets_work_when_pasted(served, site, cases_copy, request):
         env = {key: value for key, value in instance_env.items() if key.startswith("DOCS_")}
         done = run_cli("live", "--cases-dir", str(cases_copy), env=env, timeout=900)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+STYLESHEET = re.compile(r'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"|<link[^>]*href="([^"]+\.css)"')
+
+
+def stylesheets(url: str) -> list[str]:
+    answer = requests.get(url, timeout=30)
+    assert answer.status_code == 200, url
+    return sorted({a or b for a, b in STYLESHEET.findall(answer.text)})
+
+
+@pytest.mark.parametrize("page", list(PAGES.values()), ids=list(PAGES))
+def test_each_page_loads_the_stylesheets_of_the_themes_own_about_pages(page, instance_env):
+    """Our pages are the release's: each loads what TU's untouched about page (served by the
+    same app from the theme's own template) loads, the about pages' stylesheet included."""
+    origin = instance_env["DOCS_API_URL"].removesuffix("/api")
+    theirs = stylesheets(f"{origin}/tuw/about")
+    assert any("invenio-theme-tuw-about" in href for href in theirs)
+    assert stylesheets(origin + page.served_at) == theirs
+    assert all(requests.get(origin + href, timeout=30).status_code == 200 for href in theirs)
