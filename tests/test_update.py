@@ -4,12 +4,20 @@ fails alone while the others are still verified."""
 
 from __future__ import annotations
 
+import copy
+import time
 from pathlib import Path
 
 import pytest
+import requests
 from conftest import ROOT, assert_one_line, mutate_snippet, run_cli, shown
 
+from apidocs.core import flows
+from apidocs.core.fixtures import MARKER, declared, foreign_records
 from apidocs.entry.loader import load_cases
+from apidocs.runner import cassette as cassettes
+from apidocs.runner import provision
+from apidocs.runner.api import Api
 from render import markers
 
 #: Case 2's query, as a maintainer might change it: it still finds the same records.
@@ -77,3 +85,59 @@ def test_update_records_the_changed_case_and_renders_only_its_blocks(project_cop
         assert changed <= {f"case2_search/search/{kind}" for kind in ("curl", "python", "response")}, changed
         assert {"case2_search/search/curl", "case2_search/search/python"} <= changed or page == "damap.html"
     assert run_cli("verify", "--check-pages", "--project", str(project_copy)).returncode == 0
+
+
+def _found(api_url: str, record_id: str) -> bool:
+    answer = requests.get(f"{api_url}/records", params={"q": f'id:"{record_id}"'}, timeout=30)
+    return any(hit["id"] == record_id for hit in answer.json()["hits"]["hits"])
+
+
+def _searchable(api_url: str, record_id: str, present: bool) -> None:
+    """Wait until search finds ``record_id`` (or no longer does): the index refreshes after a change."""
+    deadline = time.monotonic() + 30
+    while _found(api_url, record_id) != present:
+        assert time.monotonic() < deadline, f"search never {'found' if present else 'lost'} {record_id}"
+        time.sleep(0.5)
+
+
+@pytest.mark.live
+def test_update_refuses_an_example_showing_records_that_are_not_ours(project_copy, instance_env):
+    """Someone else's published record matches the search example: `apidocs update` must not
+    put it on the page; it says why, and the cassette and the page stay as they were."""
+    cases = project_copy / "cases"
+    search = next(case for case in load_cases(folder=cases) if any(s.example and s.shows_query for s in case.snippets))
+    fixture = next(f for f in declared(cases) if "climate" in f.keywords)  # what the search example finds
+    metadata = fixture.metadata()
+    metadata["metadata"]["subjects"] = [{"subject": keyword} for keyword in fixture.keywords]  # no marker
+    metadata["metadata"]["title"] = f"{fixture.title} (someone else's)"
+    api = Api(instance_env["DOCS_API_URL"])
+    tokens = {"depositor": instance_env["DOCS_API_TOKEN"], "curator": instance_env["DOCS_CURATOR_TOKEN"]}
+    bound: dict[str, str] = {}
+    provision.perform(api, flows.publish(metadata, fixture.file, fixture.csv.encode()), tokens, bound)
+    try:
+        _searchable(instance_env["DOCS_API_URL"], bound["record_id"], present=True)
+        before = files(project_copy / "cassettes") | files(project_copy / "page")
+        done = run_cli("update", search.name, "--project", str(project_copy), env=instance_env)
+        output = done.stdout + done.stderr
+        assert done.returncode == 1, output
+        assert "not fixtures of the verified API docs" in output and bound["record_id"] in output, output
+        assert "NOT recorded" in output
+        assert files(project_copy / "cassettes") | files(project_copy / "page") == before
+    finally:
+        api.call("DELETE", f"/records/{bound['record_id']}/delete", instance_env["DOCS_ADMIN_TOKEN"], expect=(204,),
+                 json={"note": "a test's stranger record"})
+        _searchable(instance_env["DOCS_API_URL"], bound["record_id"], present=False)
+
+
+def test_only_fixtures_are_in_the_committed_examples_and_a_stranger_is_named():
+    """Every record a committed cassette shows in a search is a fixture; one without the
+    marker subject is named (``id 'title'``) as the recording guard names it."""
+    answers = [recorded.json() for path in sorted((ROOT / "cassettes").glob("*.yaml"))
+               for recorded in cassettes.load_interactions(path)
+               if recorded.status == 200 and recorded.body.startswith(b"{")]
+    searches = [body for body in answers if isinstance(body.get("hits"), dict)]
+    assert searches and all(foreign_records(body) == [] for body in searches)
+    body = copy.deepcopy(next(body for body in searches if body["hits"]["hits"]))
+    stranger = body["hits"]["hits"][-1]
+    stranger["metadata"]["subjects"] = [s for s in stranger["metadata"]["subjects"] if MARKER not in s["subject"]]
+    assert foreign_records(body) == [f"{stranger['id']} {stranger['metadata']['title']!r}"]

@@ -102,6 +102,7 @@ _CONCERNS: dict[Kind, tuple[str, ...]] = {
     Kind.EXAMPLE: (RESPONSE,),
     Kind.HEADER: (HEADERS,),
     Kind.DATA: (),  # the instance lacks data: no block is wrong
+    Kind.FOREIGN: (),  # the instance holds other records: the recording is refused, the page stays
 }
 
 

@@ -22,6 +22,7 @@ import functools
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from apidocs.core.errors import ApidocsError
 
@@ -70,6 +71,23 @@ class Fixture:
 def marker_query(marker: str) -> str:
     """The search query that finds exactly the records carrying ``marker``."""
     return f'metadata.subjects.subject.keyword:"{marker}"'
+
+
+def is_fixture(record: Any) -> bool:
+    """True for a record (a response's JSON) that carries our marker subject."""
+    subjects = (record.get("metadata") or {}).get("subjects") or [] if isinstance(record, dict) else []
+    return any(isinstance(s, dict) and s.get("subject") == MARKER for s in subjects)
+
+
+def foreign_records(body: Any) -> list[str]:
+    """The published records an answer shows that are not our fixtures (``id 'title'``): a
+    search's hits, or the published record itself. Drafts a run made are its own."""
+    if not isinstance(body, dict):
+        return []
+    hits = (body.get("hits") or {}).get("hits") if isinstance(body.get("hits"), dict) else None
+    shown = hits if isinstance(hits, list) else [body] if body.get("is_published") is True else []
+    return [f"{record.get('id')} {(record.get('metadata') or {}).get('title')!r}" for record in shown
+            if isinstance(record, dict) and not is_fixture(record)]
 
 
 @functools.cache

@@ -41,6 +41,9 @@ class Kind(enum.Enum):
     EXAMPLE = "example"
     #: (drift) a response header the page shows is gone or changed
     HEADER = "header"
+    #: (record) the example response shows records that are not our fixtures: recorded, they
+    #: would put other people's data on the page, so the cassette is kept as it was
+    FOREIGN = "foreign"
 
 
 @dataclass(frozen=True)

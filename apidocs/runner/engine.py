@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from apidocs.core.errors import ServerUnreachable
 from apidocs.core.files import write_atomically
+from apidocs.core.fixtures import MARKER, foreign_records
 from apidocs.core.languages import label
 from apidocs.core.model import Action, Case, Snippet, Step
 from apidocs.core.problems import Kind, Problem, only_data_missing
@@ -181,6 +182,8 @@ def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: 
         run.waiting = step.upstream.waiting(run.response.status)
     else:
         run.problems += response_problems(run.response, step.expect, chain.bound)
+    if settings.mode == "record" and step.example is not None and not run.problems:
+        run.problems += foreign_problems(run.response)
     if run.process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
         run.problems.append(Problem(Kind.REQUEST,
                                     f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}"))
@@ -189,6 +192,22 @@ def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: 
     if not run.problems:
         run.problems += _bind(step.bind, run.response, chain.bound)
     return run
+
+
+def foreign_problems(exchange: Exchange) -> list[Problem]:
+    """A recording whose example shows records that are not our fixtures is refused: the
+    page would show other people's data (and change with it on every re-record)."""
+    try:
+        foreign = foreign_records(exchange.json())
+    except ValueError:
+        return []
+    if not foreign:
+        return []
+    return [Problem(Kind.FOREIGN,
+                    f"the example response shows {len(foreign)} record(s) that are not fixtures of the verified API"
+                    f" docs (no {MARKER!r} subject): {', '.join(foreign[:5])}{' …' if len(foreign) > 5 else ''};"
+                    " recorded, they would be on the page: narrow the snippet's query to the fixtures, or remove"
+                    " those records from the instance")]
 
 
 def _saved_file_problems(run: StepRun, name: str) -> list[Problem]:
