@@ -25,6 +25,9 @@ Pure functions: text in, text out.
 
 from __future__ import annotations
 
+import difflib
+import enum
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
@@ -68,14 +71,21 @@ class AdoptError(MarkerError):
     """A block of the page has no place in the template (exit 2, the file is left as it is)."""
 
 
+class Prose(enum.Enum):
+    """How our page's text outside the blocks stands to a theme release's."""
+
+    SAME = "same"  # the release's, byte for byte
+    AHEAD = "ahead"  # the release's with text added (a new case's section): none of it changed
+    CHANGED = "changed"  # some of the release's text is changed or gone: take the release's prose in
+
+
 def adopt(text: str, contents: Mapping[str, str], where: str = "the template") -> str:
     """``text`` with a marker pair around each block of ``contents`` (name → template
     source, the names in page order); a template that already has markers is returned
     as it is (its markers are :func:`markers.replace`'s to check)."""
     if markers.find(text, where):
         return text
-    spans = locate(text, contents, where)
-    return mark(text, spans)
+    return mark(text, locate(text, contents, where))
 
 
 def locate(text: str, contents: Mapping[str, str], where: str = "the template") -> list[Span]:
@@ -116,12 +126,33 @@ def outside(text: str, where: str = "the template") -> list[str]:
     return pieces
 
 
-def same_prose(marked: str, theirs: str, where: str = "the template") -> bool:
-    """True when ``marked`` (a template with markers) differs from ``theirs`` (the theme's
-    file, with or without markers) only inside its blocks: ``theirs`` is ``marked``'s text
-    outside the blocks, in order, with anything in the blocks' places."""
-    pattern = "(?:.*?)".join(re.escape(piece) for piece in outside(marked, where))
-    return re.fullmatch(pattern, markers.without(theirs), re.S) is not None
+#: How many of our cases a release may lack (new cases not in it yet) for :func:`compare_prose` to find them.
+NEW_CASES_AT_MOST = 2
+
+
+def compare_prose(ours: str, theirs: str, where: str = "the template") -> tuple[Prose, list[str]]:
+    """How ``ours`` (a page with markers) differs from ``theirs`` (a release's file, marked or
+    not) outside the blocks, and the lines ours adds.
+
+    The release's file is adopted with our blocks; where it has no place for some cases'
+    blocks (new cases, not released yet), it is adopted without them, trying the fewest
+    cases left out first (the blocks are placed by position, so which ones matters)."""
+    contents = markers.contents(ours, where)
+    mine = "".join(outside(ours, where)).splitlines(keepends=True)
+    cases = list(dict.fromkeys(_case(name) for name in contents))
+    for size in range(NEW_CASES_AT_MOST + 1):
+        for left_out in itertools.combinations(cases, size):
+            kept = {name: text for name, text in contents.items() if _case(name) not in left_out}
+            try:
+                release = "".join(outside(adopt(theirs, kept, where), where)).splitlines(keepends=True)
+            except AdoptError:
+                continue
+            operations = difflib.SequenceMatcher(None, release, mine, autojunk=False).get_opcodes()
+            if any(tag in ("replace", "delete") for tag, *_ in operations):
+                continue
+            added = [line for tag, _, _, start, end in operations if tag == "insert" for line in mine[start:end]]
+            return (Prose.AHEAD if added else Prose.SAME), added
+    return Prose.CHANGED, []
 
 
 # ------------------------------------------------------------------ markers that keep the HTML

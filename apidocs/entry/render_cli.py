@@ -124,7 +124,7 @@ def _check_theme(repository: Path, patch: Path | None, pages: list[str], args: a
     """Check the theme repository's own files of ``pages``; the patch that fixes them (1), or none (0)."""
     from apidocs.core.files import write_atomically
     from apidocs.core.pages import PAGES
-    from render import page, theme
+    from render import adopt, page, theme
 
     files = theme.found(repository, [PAGES[name] for name in pages])
     if not files:
@@ -133,7 +133,18 @@ def _check_theme(repository: Path, patch: Path | None, pages: list[str], args: a
     hunks = []
     for name, relative in files.items():
         path = repository / relative
-        outcome = page.update(path, _contents(name, args.cases_dir, settings, keys.get(name)), check=True)
+        contents = _contents(name, args.cases_dir, settings, keys.get(name))
+        try:
+            outcome = page.update(path, contents, check=True)
+        except adopt.AdoptError:  # our page may be ahead: a new case's section, not in the theme yet
+            ours = page.update(template(name), contents, check=True).text
+            prose, added = adopt.compare_prose(ours, page.read(path))
+            if prose is not adopt.Prose.AHEAD:
+                raise
+            print(f"render: {relative} lacks the section(s) our page adds ({len(added)} line(s), a case not in"
+                  " the theme yet): the patch adds them", file=sys.stderr)
+            hunks.append(theme.git_diff(page.read(path), ours, relative))
+            continue
         if not outcome.changed:
             print(f"render: {relative} is the verified page ({outcome.blocks} blocks)")
             continue
