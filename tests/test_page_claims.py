@@ -13,46 +13,47 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.support import Translations
-from conftest import assert_one_line, mutate, run_cli
+from conftest import assert_one_line, run_cli
 from test_damap_page import THEME_MESSAGES
 from test_render_strings import SEED_MESSAGES
 
-from render import template
+from apidocs.core.pages import PAGES
+from render import markers, template
+from render.blocks import TOKEN_ANSWERS
 from render.preview import environment
 
-#: (page template, the claim as the page has it (a regex), the wrong claim, the block that must be named)
-WRONG_CLAIMS = [
-    ("api.html", re.escape("GET /api/records/{record_id}{#"), "GET /api/record/{record_id}{#",
-     "case1_metadata/get/endpoint"),
-    ("api.html", re.escape("POST /api/records/{record_id}/draft/actions/publish"),
-     "PUT /api/records/{record_id}/draft/actions/publish", "case4_attach_file/publish/endpoint"),
-    ("api.html", r'(case1_metadata/get/token #\})\{\{ _\("No"\) \}\}', r'\1{% trans %}Yes{% endtrans %}',
-     "case1_metadata/get/token"),
-    ("api.html", re.escape("<code>q</code>, <code>sort</code>, and <code>page</code>{#"),
-     "<code>q</code> and <code>page</code>{#", "case2_search/search/query"),
-    ("damap.html", re.escape("POST /api/invenio_damap/damap/dmp/{dmp_id}"), "POST /api/invenio_damap/dmp/{dmp_id}",
-     "damap2_link_record/link/endpoint"),
-    ("damap.html", re.escape("GET /api/invenio_damap/damap/dmp{#"), "POST /api/invenio_damap/damap/dmp{#",
-     "damap1_fetch_dmps/list/endpoint"),
-    ("damap.html", r"(damap1_fetch_dmps/list/token #\})\{% trans.*?endtrans %\}", r'\1{{ _("No") }}',
-     "damap1_fetch_dmps/list/token"),
-]
+#: How a maintainer might get each claim wrong, from the claim the page has.
+WRONG = {
+    "endpoint": lambda claim: ("PUT" if not claim.startswith("PUT") else "GET") + claim[claim.index(" "):],
+    "token": lambda claim: TOKEN_ANSWERS[claim == TOKEN_ANSWERS[False]],
+    "query": lambda claim: claim + ", <code>extra</code>",
+}
+
+
+def wrong_claims(page: str) -> dict[str, str]:
+    """The first block of each claim kind on ``page``, with a wrong claim in it."""
+    firsts: dict[str, str] = {}
+    for name, span in markers.find(template(page).read_text(encoding="utf-8")).items():
+        firsts.setdefault(span.kind, name)
+    contents = markers.contents(template(page).read_text(encoding="utf-8"))
+    return {name: WRONG[kind](contents[name]) for kind, name in firsts.items() if kind in WRONG}
 
 
 def test_every_wrong_claim_fails_verify_naming_its_block(project_copy):
-    """Every wrong claim at once, in a copy of both pages: one verify run (a replay of every
+    """Every wrong claim at once, in a copy of every page: one verify run (a replay of every
     case) must name each claim's block, and its diff must put back each claim the case makes."""
-    before = {}
-    for page, right, wrong, _ in WRONG_CLAIMS:
-        path = project_copy / "page" / page
-        before.setdefault(page, path.read_text(encoding="utf-8"))
-        mutate(path, right, wrong)
+    before, wrong = {}, {}
+    for page in PAGES.values():
+        path = project_copy / "page" / page.template
+        before[page.template] = text = path.read_text(encoding="utf-8")
+        wrong[page.template] = wrong_claims(page.name)
+        path.write_text(markers.replace(text, {**markers.contents(text), **wrong[page.template]}), encoding="utf-8")
+    assert all(len(claims) >= 2 for claims in wrong.values())
     done = run_cli("verify", "--check-pages", "--project", str(project_copy))
     assert_one_line(done, code=1)
-    for page, *_, block in WRONG_CLAIMS:
-        count = sum(1 for claim in WRONG_CLAIMS if claim[0] == page)
+    for page, claims in wrong.items():
         stale = next(line for line in done.stderr.splitlines() if f"page/{page} differs" in line)
-        assert f"in {count} block(s) (" in stale and block in stale, done.stderr
+        assert f"in {len(claims)} block(s) (" in stale and all(name in stale for name in claims), done.stderr
     removed = {line[1:] for line in done.stdout.splitlines() if line.startswith("-") and not line.startswith("---")}
     added = {line[1:] for line in done.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")}
     now = {line for page in before for line in (project_copy / "page" / page).read_text(encoding="utf-8").splitlines()}

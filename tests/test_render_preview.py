@@ -8,12 +8,14 @@ import struct
 import subprocess
 import tempfile
 import time
+from html import unescape
 from pathlib import Path
 
 import pytest
 import requests
 
 from apidocs.core.blocks import INLINE_KINDS, blocks_of
+from apidocs.core.model import API_URL
 from apidocs.entry.loader import load_cases
 from render import markers, preview, template
 
@@ -124,8 +126,8 @@ def test_every_block_is_visible_with_its_copy_button(built, browser):
         assert block["text"], name
         button = block["button"]
         assert button and button["width"] > 10 and button["height"] > 10 and button["onTop"] and button["inside"], name
-    first = found[0]["text"]
-    assert first == 'curl "https://researchdata.tuwien.ac.at/api/records/abcde-12345"'
+    shown = markers.contents(text)[names[0]].strip().replace(API_URL, preview.CONFIG["SITE_API_URL"])
+    assert found[0]["text"] == unescape(shown)
 
 
 def test_preview_renders_i18n_and_links(built):
