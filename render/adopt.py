@@ -30,7 +30,7 @@ import enum
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from apidocs.core.blocks import (
     ENDPOINT,
@@ -130,29 +130,50 @@ def outside(text: str, where: str = "the template") -> list[str]:
 NEW_CASES_AT_MOST = 2
 
 
-def compare_prose(ours: str, theirs: str, where: str = "the template") -> tuple[Prose, list[str]]:
-    """How ``ours`` (a page with markers) differs from ``theirs`` (a release's file, marked or
-    not) outside the blocks, and the lines ours adds.
+@dataclass(frozen=True)
+class ProseComparison:
+    """How our page stands to a release's file: the verdict, the lines ours adds, and the
+    cases whose blocks the release has no place for (new cases, not released yet)."""
 
-    The release's file is adopted with our blocks; where it has no place for some cases'
-    blocks (new cases, not released yet), it is adopted without them, trying the fewest
-    cases left out first (the blocks are placed by position, so which ones matters)."""
-    contents = markers.contents(ours, where)
-    mine = "".join(outside(ours, where)).splitlines(keepends=True)
+    prose: Prose
+    added: tuple[str, ...] = ()
+    new_cases: tuple[str, ...] = ()
+
+
+Fitting = tuple[tuple[str, ...], str]
+
+
+def fittings(theirs: str, contents: Mapping[str, str], where: str = "the template") -> Iterator[Fitting]:
+    """Each way ``theirs`` takes our blocks, the fewest cases left out first (new cases, not
+    released yet, have no place in it): the cases left out, and the file adopted without them.
+    The blocks are placed by position, so which cases are left out matters."""
     cases = list(dict.fromkeys(_case(name) for name in contents))
     for size in range(NEW_CASES_AT_MOST + 1):
         for left_out in itertools.combinations(cases, size):
-            kept = {name: text for name, text in contents.items() if _case(name) not in left_out}
             try:
-                release = "".join(outside(adopt(theirs, kept, where), where)).splitlines(keepends=True)
+                yield left_out, adopt(theirs, {n: t for n, t in contents.items() if _case(n) not in left_out}, where)
             except AdoptError:
                 continue
-            operations = difflib.SequenceMatcher(None, release, mine, autojunk=False).get_opcodes()
-            if any(tag in ("replace", "delete") for tag, *_ in operations):
-                continue
-            added = [line for tag, _, _, start, end in operations if tag == "insert" for line in mine[start:end]]
-            return (Prose.AHEAD if added else Prose.SAME), added
-    return Prose.CHANGED, []
+
+
+def new_cases(theirs: str, contents: Mapping[str, str], where: str = "the template") -> tuple[str, ...]:
+    """The cases of ``contents`` that ``theirs`` has no place for (the fewest that let it be adopted)."""
+    return next((left_out for left_out, _ in fittings(theirs, contents, where)), ())
+
+
+def compare_prose(ours: str, theirs: str, where: str = "the template") -> ProseComparison:
+    """How ``ours`` (a page with markers) differs from ``theirs`` (a release's file, marked or
+    not) outside the blocks: the release's file adopted with our blocks, leaving out the
+    new cases it has no place for, then compared line by line."""
+    mine = "".join(outside(ours, where)).splitlines(keepends=True)
+    for left_out, marked in fittings(theirs, markers.contents(ours, where), where):
+        release = "".join(outside(marked, where)).splitlines(keepends=True)
+        operations = difflib.SequenceMatcher(None, release, mine, autojunk=False).get_opcodes()
+        if any(tag in ("replace", "delete") for tag, *_ in operations):
+            continue
+        added = tuple(line for tag, _, _, start, end in operations if tag == "insert" for line in mine[start:end])
+        return ProseComparison(Prose.AHEAD if added else Prose.SAME, added, left_out)
+    return ProseComparison(Prose.CHANGED)
 
 
 # ------------------------------------------------------------------ markers that keep the HTML

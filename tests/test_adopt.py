@@ -33,8 +33,25 @@ def theme_file(version: str, relative: str, folder: Path) -> Path:
     return found
 
 
-def our_blocks(page: str) -> set[str]:
-    return set(markers.find(template(page).read_text(encoding="utf-8")))
+def our_blocks(page: str, leaving_out: tuple[str, ...] = ()) -> set[str]:
+    return {name for name in markers.find(template(page).read_text(encoding="utf-8"))
+            if name.split("/")[0] not in leaving_out}
+
+
+def new_cases(page: str, release: str) -> tuple[str, ...]:
+    """The cases our page shows and the release does not yet (none, until a case is added)."""
+    return adopt.new_cases(release, markers.contents(template(page).read_text(encoding="utf-8")))
+
+
+def released_cases(page: str, release: str, folder: Path) -> list[str]:
+    """``--cases-dir`` for the cases the release shows: a copy of the cases without the new ones."""
+    new = new_cases(page, release)
+    if not new:
+        return []
+    shutil.copytree(ROOT / "cases", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in new:
+        (folder / f"{name}.py").unlink()
+    return ["--cases-dir", str(folder)]
 
 
 @pytest.mark.parametrize(("version", "relative", "page"), THEME_FILES)
@@ -43,17 +60,18 @@ def test_adopting_a_theme_file_changes_nothing_outside_the_blocks(version, relat
     copy = tmp_path / Path(relative).name
     copy.write_text(original, encoding="utf-8")
 
-    done = run_cli("render", "--page", page, "--into", str(copy))
+    cases = released_cases(page, original, tmp_path / "cases")
+    done = run_cli("render", "--page", page, "--into", str(copy), *cases)
     assert done.returncode == 0 and "adopted and updated" in done.stdout, done.stdout + done.stderr
     adopted = copy.read_text(encoding="utf-8")
-    assert set(markers.find(adopted)) == our_blocks(page)
+    assert set(markers.find(adopted)) == our_blocks(page, new_cases(page, original))
     # TU's prose, comments, css and javascript blocks, byte for byte
-    assert adopt.compare_prose(adopted, original) == (adopt.Prose.SAME, [])
+    assert adopt.compare_prose(adopted, original) == adopt.ProseComparison(adopt.Prose.SAME)
     jinja2.Environment(extensions=["jinja2.ext.i18n"]).parse(adopted)
 
-    assert run_cli("render", "--page", page, "--into", str(copy)).returncode == 0
+    assert run_cli("render", "--page", page, "--into", str(copy), *cases).returncode == 0
     assert copy.read_text(encoding="utf-8") == adopted  # again on its own output: nothing changes
-    assert run_cli("render", "--page", page, "--into", str(copy), "--check").returncode == 0
+    assert run_cli("render", "--page", page, "--into", str(copy), "--check", *cases).returncode == 0
 
 
 @pytest.mark.parametrize(("version", "relative", "page"), THEME_FILES)
@@ -62,7 +80,9 @@ def test_the_markers_alone_keep_the_html_and_the_text(version, relative, page, t
     the whitespace the block's own first tag stripped), and unmarked it is TU's file."""
     original = theme_file(version, relative, tmp_path / "wheel")
     text = original.read_text(encoding="utf-8")
-    marked = adopt.adopt(text, markers.contents(template(page).read_text(encoding="utf-8")))
+    new = new_cases(page, text)
+    ours = markers.contents(template(page).read_text(encoding="utf-8"))
+    marked = adopt.adopt(text, {name: body for name, body in ours.items() if name.split("/")[0] not in new})
     assert markers.without(marked) == text
     (tmp_path / "marked").mkdir()
     (tmp_path / "marked" / original.name).write_text(marked, encoding="utf-8")
@@ -93,12 +113,12 @@ def test_our_pages_are_the_pinned_releases_pages(page, tmp_path):
     if theirs is None:
         pytest.skip(f"invenio-theme-tuw {PIN} is not at hand")
     ours = template(page).read_text(encoding="utf-8")
-    prose, added = adopt.compare_prose(ours, theirs.read_text(encoding="utf-8"))
-    assert prose is not adopt.Prose.CHANGED, (
+    compared = adopt.compare_prose(ours, theirs.read_text(encoding="utf-8"))
+    assert compared.prose is not adopt.Prose.CHANGED, (
         f"page/{page}.html differs from invenio-theme-tuw {PIN}'s {relative} outside its blocks: take the new"
         f" prose in with `.venv/bin/apidocs render --page {page} --from {theirs}`")
-    if added:  # a new case's section, not in the release yet: the nightly job's patch carries it to the theme
-        print(f"page/{page}.html is ahead of invenio-theme-tuw {PIN}: it adds {len(added)} line(s)")
+    if compared.added:  # a new case's section, not released yet: the nightly job's patch carries it to the theme
+        print(f"page/{page}.html is ahead of invenio-theme-tuw {PIN}: {', '.join(compared.new_cases)}")
 
 
 def test_a_theme_move_takes_the_new_prose_in_and_keeps_the_blocks(tmp_path):
@@ -106,15 +126,16 @@ def test_a_theme_move_takes_the_new_prose_in_and_keeps_the_blocks(tmp_path):
     new = theme_file("2026.1.9", "about/api.html", tmp_path / "new")
     page = tmp_path / "api.html"
     shutil.copy(old, page)
-    assert run_cli("render", "--page", "api", "--into", str(page)).returncode == 0
+    cases = released_cases("api", old.read_text(encoding="utf-8"), tmp_path / "cases")
+    assert run_cli("render", "--page", "api", "--into", str(page), *cases).returncode == 0
     before = page.read_text(encoding="utf-8")
     # the pin moved: the test above fails
-    assert adopt.compare_prose(before, new.read_text(encoding="utf-8"))[0] is adopt.Prose.CHANGED
+    assert adopt.compare_prose(before, new.read_text(encoding="utf-8")).prose is adopt.Prose.CHANGED
 
-    done = run_cli("render", "--page", "api", "--into", str(page), "--from", str(new))
+    done = run_cli("render", "--page", "api", "--into", str(page), "--from", str(new), *cases)
     assert done.returncode == 0, done.stderr
     after = page.read_text(encoding="utf-8")
-    assert adopt.compare_prose(after, new.read_text(encoding="utf-8")) == (adopt.Prose.SAME, [])
+    assert adopt.compare_prose(after, new.read_text(encoding="utf-8")).prose is adopt.Prose.SAME
     assert "SPDX-License-Identifier: MIT" in after and "{{ webpack['invenio-theme-tuw-about.css'] }}" in after
     assert markers.contents(after) == markers.contents(before)
 
@@ -127,11 +148,12 @@ def test_a_section_our_page_adds_is_ahead_and_a_changed_word_is_not(tmp_path):
     end = ours.rindex("\n", 0, ours.index("<h3", ours.index('<h3 id="case1"') + 1)) + 1  # the 2nd case's heading
     section = ('    <h3 id="case1b">{{ _("A new case") }}</h3>\n    <p><strong>{{ _("Endpoint:") }} </strong><code>'
                + markers.begin("case1b_new/get/endpoint") + "GET /api/x" + markers.END + "</code></p>\n")
-    prose, added = adopt.compare_prose(ours[:end] + section + ours[end:], theirs)
-    assert prose is adopt.Prose.AHEAD and "".join(added) == markers.without(section).replace("GET /api/x", "")
+    compared = adopt.compare_prose(ours[:end] + section + ours[end:], theirs)
+    assert compared.prose is adopt.Prose.AHEAD and "case1b_new" in compared.new_cases
+    assert markers.without(section).replace("GET /api/x", "") in "".join(compared.added)
     word = re.search(r"User Story:", ours)
     changed = ours[:word.start()] + "User story:" + ours[word.end():]
-    assert adopt.compare_prose(changed, theirs)[0] is adopt.Prose.CHANGED
+    assert adopt.compare_prose(changed, theirs).prose is adopt.Prose.CHANGED
 
 
 # ------------------------------------------------------------------ the theme's own faults, reported

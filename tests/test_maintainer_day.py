@@ -3,7 +3,8 @@
 
 - a snippet changed (README's own example: ``size=5`` added to the search) and
   `apidocs update` against the reference instance;
-- a case added following README's "Adding a case" (the skeleton pasted from README).
+- a case added following README's "Adding a case" (the skeleton pasted from README); the
+  nightly job's patch then carries its section into the theme's file.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, installed_theme_file, run_cli
 
+from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
+from render import theme
 
 pytestmark = pytest.mark.live
 
@@ -63,7 +66,7 @@ def test_a_snippet_change_and_its_update_keep_make_test_green(tmp_path, instance
 
 
 NEW_CASE = '''\
-"""Case {number} - List a record's versions (added following README's "Adding a case")."""
+"""List a record's versions (added following README's "Adding a case")."""
 
 from apidocs.core.model import Case, Expect, Snippet
 from cases.common import FIND_RECORD
@@ -104,19 +107,41 @@ def test_a_case_added_following_readme_keeps_make_test_green(tmp_path, instance_
     copy = checkout_copy(tmp_path / "checkout")
     skeleton, step = readme_skeleton((copy / "README.md").read_text(encoding="utf-8"))
     name = step.split("/")[0]
-    number = int(re.match(r"case(\d+)_", name)[1])
-    assert number == len(load_cases(page="api", folder=copy / "cases")) + 1, "README's example is not the next case"
-    (copy / "cases" / f"{name}.py").write_text(NEW_CASE.format(name=name, number=number))
+    assert int(re.match(r"case(\d+)_", name)[1]) == len(load_cases(page="api", folder=copy / "cases")) + 1
+    (copy / "cases" / f"{name}.py").write_text(NEW_CASE.format(name=name))
     (copy / "cases" / "snippets" / name).mkdir()
     for suffix, text in SNIPPETS.items():
         (copy / "cases" / "snippets" / name / f"{step.split('/')[1]}.{suffix}").write_text(text)
-    # the skeleton goes after the last case, before the heading that follows it
+    # the skeleton goes after the last numbered case, before the next <h2>; its title
+    # joins the list of cases at the top, and K is its place there
     page = copy / "page" / "api.html"
     text = page.read_text(encoding="utf-8")
-    last_end = text.rindex("apidocs:end")
-    heading = text.rindex("\n", 0, text.index("<h2", last_end)) + 1
-    page.write_text(text[:heading] + skeleton + "\n" + text[heading:], encoding="utf-8")
+    listed = re.search(r"set api_cases_text = \[\n(.*?)\n(\s*)\]", text, re.S)
+    number = listed[1].count("\n") + 2
+    case = load_cases(folder=copy / "cases", names=[name])[0]
+    section = (skeleton.replace("TITLE", case.title).replace("STORY", case.story)
+               .replace('"caseK"', f'"case{number}"').replace("Case K", f"Case {number}"))
+    text = text[:listed.end(1)] + f'\n{listed[2]}  "{case.title}",' + text[listed.end(1):]
+    last_case = list(re.finditer(r'<h3 id="case\d+"', text))[-1]
+    heading = text.rindex("\n", 0, text.index("<h2", last_case.end())) + 1
+    page.write_text(text[:heading] + section + "\n" + text[heading:], encoding="utf-8")
 
     done = run_cli("update", name, "--project", str(copy), env=instance_env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert_green(make_test(copy))
+    # the nightly job in the theme repository: TU's released file lacks the new case; the
+    # patch carries its section there, and the file is then the verified page
+    repo = tmp_path / "theme"
+    theirs = installed_theme_file("about/api.html", tmp_path / "wheel")
+    if theirs is None:
+        pytest.skip("the pinned invenio-theme-tuw release is not at hand")
+    target = repo / theme.theme_file(PAGES["api"])
+    target.parent.mkdir(parents=True)
+    shutil.copy(theirs, target)
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    patch = tmp_path / "theme.patch"
+    checked = run_cli("render", "--check", "--theme-repo", str(repo), "--patch", str(patch), "--page", "api",
+                      "--project", str(copy))
+    assert checked.returncode == 1 and f"lacks what our page adds for {name}" in checked.stderr, checked.stderr
+    subprocess.run(["git", "apply", str(patch)], cwd=repo, check=True)
+    assert target.read_text(encoding="utf-8") == page.read_text(encoding="utf-8")

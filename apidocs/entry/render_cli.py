@@ -138,11 +138,11 @@ def _check_theme(repository: Path, patch: Path | None, pages: list[str], args: a
             outcome = page.update(path, contents, check=True)
         except adopt.AdoptError:  # our page may be ahead: a new case's section, not in the theme yet
             ours = page.update(template(name), contents, check=True).text
-            prose, added = adopt.compare_prose(ours, page.read(path))
-            if prose is not adopt.Prose.AHEAD:
+            compared = adopt.compare_prose(ours, page.read(path))
+            if compared.prose is not adopt.Prose.AHEAD:
                 raise
-            print(f"render: {relative} lacks the section(s) our page adds ({len(added)} line(s), a case not in"
-                  " the theme yet): the patch adds them", file=sys.stderr)
+            print(f"render: {relative} lacks what our page adds for {', '.join(compared.new_cases)}"
+                  f" ({len(compared.added)} line(s)): the patch adds it", file=sys.stderr)
             hunks.append(theme.git_diff(page.read(path), ours, relative))
             continue
         if not outcome.changed:
