@@ -5,6 +5,7 @@ fails alone while the others are still verified."""
 from __future__ import annotations
 
 import copy
+import re
 import time
 from pathlib import Path
 
@@ -14,14 +15,19 @@ from conftest import ROOT, assert_one_line, mutate_snippet, run_cli, shown
 
 from apidocs.core import flows
 from apidocs.core.fixtures import MARKER, declared, foreign_records
+from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
 from apidocs.runner import cassette as cassettes
 from apidocs.runner import provision
 from apidocs.runner.api import Api
 from render import markers
 
-#: Case 2's query, as a maintainer might change it: it still finds the same records.
-OLD_QUERY, NEW_QUERY = "climate AND metadata", "metadata.title:climate AND metadata"
+#: The search step (the one that lists its query parameters) and its case.
+SEARCH_CASE = next(case for case in load_cases() if any(step.shows_query for step in case.snippets))
+SEARCH = next(step for step in SEARCH_CASE.snippets if step.shows_query)
+#: Its query, and that query as a maintainer might narrow it: it still finds the same records.
+OLD_QUERY = re.search(r'"q": "([^"]+)"', SEARCH.texts["python"])[1]
+NEW_QUERY = f"metadata.title:{OLD_QUERY}"
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -51,40 +57,42 @@ def test_a_case_without_a_usable_cassette_fails_alone(project_copy):
 
 
 def test_verify_names_the_command_and_the_case_when_a_snippet_changed(project_copy):
-    mutate_snippet(project_copy / "cases", "case2_search", "search", OLD_QUERY, NEW_QUERY)
-    done = run_cli("verify", "case2_search", "--project", str(project_copy))
+    mutate_snippet(project_copy / "cases", SEARCH_CASE.name, SEARCH.name, re.escape(OLD_QUERY), NEW_QUERY)
+    done = run_cli("verify", SEARCH_CASE.name, "--project", str(project_copy))
     assert done.returncode == 1, done.stdout + done.stderr
     # the difference in full: the one parameter that changed, sent and recorded
-    assert (f"differs in query: q sent '{NEW_QUERY}.publication_date:[2023-01-01 TO 2025-12-31]',"
-            f" recorded '{OLD_QUERY}.publication_date:[2023-01-01 TO 2025-12-31]'") in done.stdout
-    assert "Run `apidocs update case2_search` against an instance" in done.stdout
+    assert f"differs in query: q sent '{NEW_QUERY}', recorded '{OLD_QUERY}'" in done.stdout
+    assert f"Run `apidocs update {SEARCH_CASE.name}` against an instance" in done.stdout
 
 
 def test_update_without_an_instance_names_the_cases_and_changes_nothing(project_copy):
-    mutate_snippet(project_copy / "cases", "case2_search", "search", OLD_QUERY, NEW_QUERY)
-    (project_copy / "cassettes" / "case5_download.yaml").unlink()
+    mutate_snippet(project_copy / "cases", SEARCH_CASE.name, SEARCH.name, re.escape(OLD_QUERY), NEW_QUERY)
+    other = next(case for case in load_cases() if case.name != SEARCH_CASE.name)
+    (project_copy / "cassettes" / f"{other.name}.yaml").unlink()
     before = files(project_copy)
     done = run_cli("update", "--project", str(project_copy))
-    assert_one_line(done, "needs recording: case2_search case5_download; cannot record: DOCS_API_URL is not set")
+    names = " ".join(case.name for case in load_cases() if case.name in (SEARCH_CASE.name, other.name))
+    assert_one_line(done, f"needs recording: {names}; cannot record: DOCS_API_URL is not set")
     assert files(project_copy) == before
 
 
 @pytest.mark.live
 def test_update_records_the_changed_case_and_renders_only_its_blocks(project_copy, instance_env):
-    mutate_snippet(project_copy / "cases", "case2_search", "search", OLD_QUERY, NEW_QUERY)
-    done = run_cli("update", "case2_search", "--project", str(project_copy), env=instance_env)
+    mutate_snippet(project_copy / "cases", SEARCH_CASE.name, SEARCH.name, re.escape(OLD_QUERY), NEW_QUERY)
+    done = run_cli("update", SEARCH_CASE.name, "--project", str(project_copy), env=instance_env)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"changed: {shown(project_copy / 'cassettes' / 'case2_search.yaml')}" in done.stdout
+    assert f"changed: {shown(project_copy / 'cassettes' / f'{SEARCH_CASE.name}.yaml')}" in done.stdout
     assert f'+  --data-urlencode "q={NEW_QUERY}' in done.stdout  # the block's short diff
     cassettes = files(project_copy / "cassettes")
     assert [name for name, data in files(ROOT / "cassettes").items() if cassettes[name] != data] == [
-        "case2_search.yaml"]
-    for page in ("api.html", "damap.html"):
-        ours = markers.contents((ROOT / "page" / page).read_text(encoding="utf-8"))
-        theirs = markers.contents((project_copy / "page" / page).read_text(encoding="utf-8"))
+        f"{SEARCH_CASE.name}.yaml"]
+    step = f"{SEARCH_CASE.name}/{SEARCH.name}"
+    for page in PAGES.values():
+        ours = markers.contents(page.path.read_text(encoding="utf-8"))
+        theirs = markers.contents((project_copy / "page" / page.template).read_text(encoding="utf-8"))
         changed = {name for name in ours if ours[name] != theirs[name]}
-        assert changed <= {f"case2_search/search/{kind}" for kind in ("curl", "python", "response")}, changed
-        assert {"case2_search/search/curl", "case2_search/search/python"} <= changed or page == "damap.html"
+        assert changed <= {f"{step}/{kind}" for kind in ("curl", "python", "response")}, changed
+        assert {f"{step}/curl", f"{step}/python"} <= changed or not any(n.startswith(step) for n in ours)
     assert run_cli("verify", "--check-pages", "--project", str(project_copy)).returncode == 0
 
 
