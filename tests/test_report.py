@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import CASSETTES, mutate_snippet, replay, run_cli
+from conftest import CASSETTES, mutate, mutate_snippet, replay, run_cli
 
-from apidocs.core.model import Snippet
+from apidocs.core.blocks import QUERY, kind_of
+from apidocs.core.languages import language as language_named
+from apidocs.core.model import API_URL, Snippet
 from apidocs.core.settings import Settings
 from apidocs.entry import cli
 from apidocs.entry.loader import load_cases
@@ -100,6 +103,25 @@ def test_failing_step_names_case_step_language_request_and_hides_tokens(cases_co
     assert not any(token in read_all(paths) for token in REPLAY_TOKENS)
     assert cli.main(["report", str(tmp_path)]) == 1
     assert gate(tmp_path).stdout.startswith("ACTION NEEDED — ")
+
+
+#: The snippet step changed below: the first that lists its query parameters on the page.
+QUERY_CASE, QUERY_STEP = next((c, s) for c in CASES for s in c.snippets if s.shows_query)
+
+
+@pytest.mark.parametrize("changed", QUERY_STEP.languages)
+def test_a_snippet_changed_in_one_language_makes_only_that_languages_blocks_stale(changed, cases_copy, tmp_path):
+    """Only one language's snippet file sends another query: its request is not in the
+    cassette, and it differs from the other languages' (a mismatch). Neither makes the
+    other languages' snippet blocks stale: only its own, and the query line it changes."""
+    snippet = cases_copy / "snippets" / QUERY_CASE.name / f"{QUERY_STEP.name}{language_named(changed).suffix}"
+    mutate(snippet, rf'({re.escape(API_URL)}[^"?\s]*)"', r'\1?changed-by-a-test=1"')
+    results = replay([QUERY_CASE.name], cases_copy)
+    write_reports(tmp_path, results, Settings(mode="replay", cassettes=CASSETTES))
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["stale_blocks"], summary
+    assert {kind_of(block) for block in summary["stale_blocks"]} == {changed, QUERY}
+    assert {entry["step"] for entry in summary["failing"] if entry["stale"]} == {f"{QUERY_CASE.name}/{QUERY_STEP.name}"}
 
 
 def test_drift_without_failure_fails_the_gate(tmp_path):
