@@ -17,14 +17,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import CASSETTES, mutate, mutate_snippet, replay, run_cli
+from conftest import CASSETTES, RecordedInstance, mutate, mutate_snippet, replay, run_cli
 
 from apidocs.core.blocks import QUERY, kind_of
+from apidocs.core.jsonpath import lookup
 from apidocs.core.languages import language as language_named
 from apidocs.core.model import API_URL, Snippet
 from apidocs.core.settings import Settings
 from apidocs.entry import cli
 from apidocs.entry.loader import load_cases
+from apidocs.runner.drift import recorded_exchanges
 from apidocs.runner.engine import run_case
 from apidocs.runner.masking import Masker
 from apidocs.runner.report import write_reports
@@ -122,6 +124,31 @@ def test_a_snippet_changed_in_one_language_makes_only_that_languages_blocks_stal
     assert summary["stale_blocks"], summary
     assert {kind_of(block) for block in summary["stale_blocks"]} == {changed, QUERY}
     assert {entry["step"] for entry in summary["failing"] if entry["stale"]} == {f"{QUERY_CASE.name}/{QUERY_STEP.name}"}
+
+
+def test_the_console_and_the_reports_agree_on_a_drifted_step(tmp_path):
+    """A live run against an instance whose answer moved away from its recording (a field the
+    page's example shows is gone, the documented fields all there): the console marks the
+    step DRIFT and counts as the reports do."""
+    case, step, path = next((c, s, p) for c in CASES if not c.needs_token for s in c.snippets for p in s.example or ()
+                            if "*" not in p and not any(f == p or f.startswith(p + ".") for f in s.expect.fields))
+    recorded = recorded_exchanges(CASSETTES / f"{case.name}.yaml", case.steps, case.languages)
+    parent, _, leaf = path.rpartition(".")
+    edits = {recorded[(step.name, language)].path: lambda answer: lookup(answer, parent).pop(leaf)
+             for language in step.languages}
+    server = RecordedInstance([CASSETTES / f"{case.name}.yaml"], edits)
+    try:
+        done = run_cli("live", case.name, "--report", str(tmp_path), env={"DOCS_API_URL": server.url})
+    finally:
+        server.close()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"DRIFT {case.name} › {step.name}" in done.stdout, done.stdout
+    gate = run_cli("report", str(tmp_path))
+    assert gate.returncode == 1
+    counts = gate.stdout.splitlines()[0].removeprefix("ACTION NEEDED — ")
+    assert f"{len(case.steps) - 1} passed, 0 failed, 1 drifted, 0 skipped" == counts
+    assert any(line.startswith(f"{counts} in ") for line in done.stdout.splitlines()), done.stdout
+    assert json.loads((tmp_path / "summary.json").read_text())["failing"][0]["outcome"] == "drift"
 
 
 def test_drift_without_failure_fails_the_gate(tmp_path):

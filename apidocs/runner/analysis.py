@@ -16,12 +16,11 @@ from apidocs.core.languages import label
 from apidocs.core.model import Action, Snippet
 from apidocs.core.problems import Problem
 from apidocs.core.settings import Settings
-from apidocs.runner.drift import Finding, FindingKind, StepDrift, run_drift
+from apidocs.runner.drift import DriftFinder, Finding, FindingKind, StepDrift
 from apidocs.runner.results import Ledger, Outcome, StepResult
 
 DATA_NOTE = ("data missing, not drift: the instance lacks records this check relies on;"
              " run `apidocs provision` against it (cases/fixtures.toml declares them)")
-
 
 
 @dataclass
@@ -58,70 +57,99 @@ class StepReport:
     note: str = ""
     unverified: list[str] = field(default_factory=list)  # blocks of a step that did not run
     seconds: float = 0.0  # how long the step took
+    #: an action's stand-in ran, because the target lacks the fixtures
+    stand_in: bool = False
+    #: what of the documented answer waits for an upstream server ("" when nothing does)
+    waiting: str = ""
 
     @property
     def id(self) -> str:
         return f"{self.case}/{self.step}"
 
 
+@dataclass
+class Analysis:
+    """What a run means, one step at a time, as each step finishes: the console prints each
+    :class:`StepReport` as it comes and the reports are written from the same list
+    (:attr:`reports`), so both say the same outcome, drift included. In a live run, drift
+    is compared with the recorded records only where the run found the fixtures
+    (``fixtures_missing`` empty)."""
+
+    settings: Settings
+    fixtures_missing: tuple[str, ...] = ()
+    #: every step analysed so far, in run order
+    reports: list[StepReport] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        live = self.settings.mode == "live"
+        self._drift = DriftFinder(Path(self.settings.cassettes), not self.fixtures_missing) if live else None
+
+    def step(self, result: StepResult) -> StepReport:
+        """The report of ``result``, the next step of the run; kept in :attr:`reports`."""
+        drifts = {found.language: found for found in self._drift.step(result)} if self._drift else {}
+        report = _step_report(result, drifts, self.settings.mode == "live")
+        self.reports.append(report)
+        return report
+
+
 def analyse(results: list[StepResult], settings: Settings, ledger: Ledger | None = None) -> list[StepReport]:
-    """One :class:`StepReport` a step, drift included in a live run (against the recorded
-    records only where the run found the fixtures: ``ledger``)."""
-    live = settings.mode == "live"
-    same_records = not (ledger.fixtures_missing if ledger else ())
-    drifts: dict = run_drift(results, Path(settings.cassettes), same_records) if live else {}
-    reports = []
-    for result in results:
-        step = result.step
-        languages = []
-        stale: dict[str, None] = {}
-        data = result.data_missing  # the instance lacks data: not the page's fault, nothing stale
-        for language in result.runs:
-            run = result.runs[language]
-            found: StepDrift | None = drifts.get((result.case, step.name, language))
-            report = LanguageReport(
-                language=language,
-                request=_request_lines(run),
-                expected=f"HTTP {step.expect.status}",
-                got=_got(run),
-                recorded=f"HTTP {found.recorded.status}" if found and found.recorded else "",
-                problems=list(run.problems),
-                drift=found.drift if found and not data else [],
-                context=found.context if found and not data else [],
-                stopped_by=run.stopped_by,
-            )
-            languages.append(report)
-            for problem in run.problems:
-                stale.update(dict.fromkeys(stale_blocks(result.case, step, problem, language)))
-            for finding in report.drift:
-                stale.update(dict.fromkeys(finding.blocks))
-        for problem in result.problems:
-            stale.update(dict.fromkeys(stale_blocks(result.case, step, problem)))
-        has_drift = any(lang.drift for lang in languages)
-        outcome = Outcome.DRIFT if result.outcome is Outcome.PASSED and has_drift else result.outcome
-        note = ""
-        if isinstance(step, Action) and not step.inline and outcome in (Outcome.FAILED, Outcome.DRIFT):
-            note = "a runner action the page does not show: the steps after it in this case were not verified"
-        if outcome is Outcome.DATA:
-            note = DATA_NOTE
-        unpaired = _unpaired(drifts, result) if live and not result.skipped else ""
-        # an upstream server (DAMAP) answered on one side only: nothing was compared
-        upstream = next((f.sentence() for lang in languages for f in lang.context
-                         if f.kind is FindingKind.UPSTREAM), "")
-        reports.append(StepReport(
-            case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
-            outcome=outcome, languages=languages, problems=list(result.problems), stale=list(stale),
-            checked=_joined(_checked(step, live and not (unpaired or upstream), result.waiting), unpaired),
-            note=_joined(note, unpaired, upstream),
-            unverified=[b.name for b in blocks_of(result.case, step)] if outcome is Outcome.SKIPPED else [],
-            seconds=result.seconds,
-        ))
-    return reports
+    """One :class:`StepReport` a step of a run that is over (:class:`Analysis`)."""
+    analysis = Analysis(settings, ledger.fixtures_missing if ledger else ())
+    return [analysis.step(result) for result in results]
 
 
-def _unpaired(drifts: dict, result) -> str:
+def _step_report(result: StepResult, drifts: dict[str, StepDrift], live: bool) -> StepReport:
+    """What one step's result means, with its drift (by language; live runs only)."""
+    step = result.step
+    languages = []
+    stale: dict[str, None] = {}
+    data = result.data_missing  # the instance lacks data: not the page's fault, nothing stale
+    for name, run in result.runs.items():
+        found = drifts.get(name)
+        report = LanguageReport(
+            language=name,
+            request=_request_lines(run),
+            expected=f"HTTP {step.expect.status}",
+            got=_got(run),
+            recorded=f"HTTP {found.recorded.status}" if found and found.recorded else "",
+            problems=list(run.problems),
+            drift=found.drift if found and not data else [],
+            context=found.context if found and not data else [],
+            stopped_by=run.stopped_by,
+        )
+        languages.append(report)
+        for problem in run.problems:
+            stale.update(dict.fromkeys(stale_blocks(result.case, step, problem, name)))
+        for finding in report.drift:
+            stale.update(dict.fromkeys(finding.blocks))
+    for problem in result.problems:
+        stale.update(dict.fromkeys(stale_blocks(result.case, step, problem)))
+    has_drift = any(lang.drift for lang in languages)
+    outcome = Outcome.DRIFT if result.outcome is Outcome.PASSED and has_drift else result.outcome
+    note = ""
+    if isinstance(step, Action) and not step.inline and outcome in (Outcome.FAILED, Outcome.DRIFT):
+        note = "a runner action the page does not show: the steps after it in this case were not verified"
+    if outcome is Outcome.DATA:
+        note = DATA_NOTE
+    unpaired = _unpaired(drifts, result) if live and not result.skipped else ""
+    # an upstream server (DAMAP) answered on one side only: nothing was compared
+    upstream = next((f.sentence() for lang in languages for f in lang.context
+                     if f.kind is FindingKind.UPSTREAM), "")
+    return StepReport(
+        case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
+        outcome=outcome, languages=languages, problems=list(result.problems), stale=list(stale),
+        checked=_joined(_checked(step, live and not (unpaired or upstream), result.waiting), unpaired),
+        note=_joined(note, unpaired, upstream),
+        unverified=[b.name for b in blocks_of(result.case, step)] if outcome is Outcome.SKIPPED else [],
+        seconds=result.seconds,
+        stand_in=any(run.stand_in for run in result.runs.values()),
+        waiting=result.waiting,
+    )
+
+
+def _unpaired(drifts: dict[str, StepDrift], result: StepResult) -> str:
     """Why a live step was compared with no recorded answer ("" when every language was)."""
-    found = [drifts.get((result.case, result.step.name, language)) for language in result.runs]
+    found = [drifts.get(language) for language in result.runs]
     if all(f is not None and f.recorded is not None for f in found):
         return ""
     why = next((f.unpaired for f in found if f is not None and f.unpaired), "")
@@ -184,8 +212,23 @@ def _checked(step, compared: bool, waiting: str = "") -> str:
 
 
 
+def tally(reports: list[StepReport]) -> dict[Outcome, int]:
+    """How many steps had each outcome: the one count the console and every report show."""
+    return {outcome: sum(1 for r in reports if r.outcome is outcome) for outcome in Outcome}
+
+
+def counts_line(counts: dict) -> str:
+    """``5 passed, 1 failed, 2 drifted, 4 skipped`` (and data missing, when any): the console's
+    last line and the report's verdict. ``counts``: :func:`tally`'s, or as summary.json holds it."""
+    line = (f"{counts[Outcome.PASSED]} passed, {counts[Outcome.FAILED]} failed, {counts[Outcome.DRIFT]} drifted,"
+            f" {counts[Outcome.SKIPPED]} skipped")
+    if counts.get(Outcome.DATA):
+        line += f", {counts[Outcome.DATA]} data missing (run `apidocs provision`)"
+    return line
+
+
 def meta_of(settings: Settings, reports: list[StepReport]) -> dict:
-    counts = {o.value: sum(1 for r in reports if r.outcome is o) for o in Outcome}
+    counts = tally(reports)
     return {
         "mode": settings.mode,
         "target": "committed cassettes" if settings.mode == "replay" else settings.api_url,
@@ -223,12 +266,7 @@ def summary(reports: list[StepReport], meta: dict) -> dict:
 
 
 def verdict(meta: dict) -> str:
-    c = meta["counts"]
-    line = (f"{c[Outcome.PASSED]} passed, {c[Outcome.FAILED]} failed, {c[Outcome.DRIFT]} drifted,"
-            f" {c[Outcome.SKIPPED]} skipped")
-    if c.get(Outcome.DATA):
-        line += f", {c[Outcome.DATA]} data missing (run `apidocs provision`)"
-    return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + line
+    return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + counts_line(meta["counts"])
 
 
 def details(report: StepReport) -> list[str]:
