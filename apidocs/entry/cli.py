@@ -2,11 +2,11 @@
 provision the records the examples rely on.
 
 Exit codes: 0 every step passed; 1 a step failed (its case, step, language, request and
-the difference are printed), found data missing or, in a live run, drifted from its
-recording; 2 the run could not start or go on (a bad setting or input, a missing cassette
-or token, an unknown case, an instance that does not answer, before or during the run) —
-always one line, never a traceback; 128+N when stopped by signal N (130 Ctrl-C, 143
-SIGTERM), after clean-up.
+the difference are printed, with its snippet files, stale page blocks and the next
+command), found data missing or, in a live run, drifted from its recording; 2 the run
+could not start or go on (a bad setting or input, a missing cassette or token, an unknown
+case, an instance that does not answer, before or during the run) — always one line,
+never a traceback; 128+N when stopped by signal N (130 Ctrl-C, 143 SIGTERM), after clean-up.
 """
 
 from __future__ import annotations
@@ -123,8 +123,8 @@ def list_cases() -> int:
     edit a snippet, and which markers its page needs."""
     from apidocs.core import project
     from apidocs.core.blocks import blocks_of
-    from apidocs.core.languages import language
-    from apidocs.entry.loader import load_cases, snippet_folder, snippet_path
+    from apidocs.core.languages import language, snippet_folder, snippet_path
+    from apidocs.entry.loader import load_cases
     from apidocs.entry.render_cli import shown
 
     for case in load_cases():
@@ -247,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
     from apidocs.core.files import check_folder
     from apidocs.entry.loader import load_pages, pick
     from apidocs.entry.online import prepare
+    from apidocs.entry.render_cli import shown
     from apidocs.runner.analysis import Analysis, counts_line, tally
     from apidocs.runner.results import Ledger, Outcome
 
@@ -273,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
     results: list[StepResult] = []
     ledger = Ledger(fixtures_missing=missing)
     # each step's outcome, drift included, as the console prints it and the reports write it
-    analysis = Analysis(settings, missing)
+    analysis = Analysis(settings, missing, Path(shown(folder)))
     started = time.monotonic()
     total = sum(len(case.steps) for case in cases)
     broken: dict[str, str] = {}  # case → why its cassette could not be used: the others still run

@@ -1,9 +1,9 @@
 """How results read in a terminal: one line a step, with the outcome the reports give it
-(drift included), and, where a step failed or drifted, what went wrong."""
+(drift included), and, where a step failed or drifted, what went wrong and what to do."""
 
 from __future__ import annotations
 
-from apidocs.runner.analysis import StepReport
+from apidocs.runner.analysis import StepReport, todo
 from apidocs.runner.results import Ledger, Outcome
 
 #: Each outcome's mark, the reports' outcome in four letters (drift's five: its word, as the reports say it)
@@ -24,7 +24,8 @@ def step_line(report: StepReport) -> str:
 
 
 def failure_details(report: StepReport) -> list[str]:
-    """Name each language that failed or drifted, the request it sent and each difference found."""
+    """Name each language that failed or drifted, the request it sent and each difference
+    found; then the snippet files, the stale page blocks and the next command."""
     lines = []
     for lang in report.languages:
         if not (lang.problems or lang.drift):
@@ -33,7 +34,7 @@ def failure_details(report: StepReport) -> list[str]:
         lines += [f"         - {problem}" for problem in lang.problems]
         lines += [f"         - drift: {finding.sentence()}" for finding in lang.drift]
     lines += [f"       - {problem}" for problem in report.problems]
-    return lines
+    return lines + [f"       {line}" for line in todo(report)]
 
 
 def print_notes(ledger: Ledger) -> None:

@@ -166,12 +166,13 @@ class CaseFile(pytest.File):
         try:
             if self._results is None:
                 from apidocs.entry.console import print_notes
+                from apidocs.entry.render_cli import shown
                 from apidocs.runner.analysis import Analysis
                 from apidocs.runner.engine import run_case
                 from apidocs.runner.results import Ledger
 
                 if state.analysis is None:
-                    state.analysis = Analysis(state.settings, state.fixtures_missing)
+                    state.analysis = Analysis(state.settings, state.fixtures_missing, Path(shown(self.path.parent)))
                 ledger = Ledger(fixtures_missing=state.fixtures_missing)
                 results = run_case(self.case, state.settings, ledger=ledger)
                 self._results = (state.analysis.step(result) for result in results)

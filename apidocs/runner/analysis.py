@@ -7,20 +7,50 @@ turn this into files."""
 from __future__ import annotations
 
 import datetime
+import enum
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from apidocs.core.blocks import blocks_of, stale_blocks
-from apidocs.core.languages import label
+from apidocs.core.languages import label, language, ordered, snippet_folder, snippet_path
 from apidocs.core.model import Action, Snippet
-from apidocs.core.problems import Problem
+from apidocs.core.problems import Kind, Problem
 from apidocs.core.settings import Settings
 from apidocs.runner.drift import DriftFinder, Finding, FindingKind, StepDrift
 from apidocs.runner.results import Ledger, Outcome, StepResult
 
 DATA_NOTE = ("data missing, not drift: the instance lacks records this check relies on;"
              " run `apidocs provision` against it (cases/fixtures.toml declares them)")
+
+
+class NextStep(enum.Enum):
+    """What a maintainer does about a step that failed or drifted (:func:`next_command` says how)."""
+
+    #: the snippet or the case changed since the recording (replay: a request not in the
+    #: cassette, a failing check), or says what the page should not: record the case again
+    #: from the reference instance
+    UPDATE = "update"
+    #: a live instance answers otherwise than its recording: the instance changed, and the
+    #: recording must come from an instance on its release
+    RERECORD = "re-record"
+
+
+def next_step(outcome: Outcome, mode: str) -> NextStep | None:
+    """What to do about a step of a ``mode`` run with ``outcome``; None when there is nothing
+    to do about the step itself (it passed, its data is missing, an earlier step stopped it)."""
+    if outcome not in (Outcome.FAILED, Outcome.DRIFT):
+        return None
+    return NextStep.RERECORD if mode == "live" else NextStep.UPDATE
+
+
+def next_command(step: NextStep, case: str) -> str:
+    """The next command for ``step`` of case ``case``, as the console and every report say it."""
+    if step is NextStep.RERECORD:
+        return (f"staging changed: re-record against an instance on the same release (instance/requirements.txt):"
+                f" pin the release it runs there, `make instance`, then `apidocs update {case}`")
+    return (f"`apidocs update {case}` against the reference instance: it records the case again from its"
+            " snippet files as they are now, renders the pages and verifies")
 
 
 @dataclass
@@ -57,6 +87,10 @@ class StepReport:
     note: str = ""
     unverified: list[str] = field(default_factory=list)  # blocks of a step that did not run
     seconds: float = 0.0  # how long the step took
+    #: the snippet files of the languages whose runs failed or drifted (cases/snippets/<case>/<step><suffix>)
+    snippets: list[str] = field(default_factory=list)
+    #: what to do about it (None: it passed, its data is missing, or an earlier step stopped it)
+    next: NextStep | None = None
     #: an action's stand-in ran, because the target lacks the fixtures
     stand_in: bool = False
     #: what of the documented answer waits for an upstream server ("" when nothing does)
@@ -73,10 +107,11 @@ class Analysis:
     :class:`StepReport` as it comes and the reports are written from the same list
     (:attr:`reports`), so both say the same outcome, drift included. In a live run, drift
     is compared with the recorded records only where the run found the fixtures
-    (``fixtures_missing`` empty)."""
+    (``fixtures_missing`` empty); ``cases``: the cases folder, as the snippet files are named."""
 
     settings: Settings
     fixtures_missing: tuple[str, ...] = ()
+    cases: Path = Path("cases")
     #: every step analysed so far, in run order
     reports: list[StepReport] = field(default_factory=list)
 
@@ -87,19 +122,21 @@ class Analysis:
     def step(self, result: StepResult) -> StepReport:
         """The report of ``result``, the next step of the run; kept in :attr:`reports`."""
         drifts = {found.language: found for found in self._drift.step(result)} if self._drift else {}
-        report = _step_report(result, drifts, self.settings.mode == "live")
+        report = _step_report(result, drifts, self.settings.mode, self.cases)
         self.reports.append(report)
         return report
 
 
-def analyse(results: list[StepResult], settings: Settings, ledger: Ledger | None = None) -> list[StepReport]:
+def analyse(results: list[StepResult], settings: Settings, ledger: Ledger | None = None,
+            cases: Path = Path("cases")) -> list[StepReport]:
     """One :class:`StepReport` a step of a run that is over (:class:`Analysis`)."""
-    analysis = Analysis(settings, ledger.fixtures_missing if ledger else ())
+    analysis = Analysis(settings, ledger.fixtures_missing if ledger else (), cases)
     return [analysis.step(result) for result in results]
 
 
-def _step_report(result: StepResult, drifts: dict[str, StepDrift], live: bool) -> StepReport:
+def _step_report(result: StepResult, drifts: dict[str, StepDrift], mode: str, cases: Path) -> StepReport:
     """What one step's result means, with its drift (by language; live runs only)."""
+    live = mode == "live"
     step = result.step
     languages = []
     stale: dict[str, None] = {}
@@ -135,6 +172,7 @@ def _step_report(result: StepResult, drifts: dict[str, StepDrift], live: bool) -
     # an upstream server (DAMAP) answered on one side only: nothing was compared
     upstream = next((f.sentence() for lang in languages for f in lang.context
                      if f.kind is FindingKind.UPSTREAM), "")
+    todo = next_step(outcome, mode)
     return StepReport(
         case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
         outcome=outcome, languages=languages, problems=list(result.problems), stale=list(stale),
@@ -142,14 +180,28 @@ def _step_report(result: StepResult, drifts: dict[str, StepDrift], live: bool) -
         note=_joined(note, unpaired, upstream),
         unverified=[b.name for b in blocks_of(result.case, step)] if outcome is Outcome.SKIPPED else [],
         seconds=result.seconds,
+        snippets=_snippet_files(result, languages, cases) if todo else [],
+        next=todo,
         stand_in=any(run.stand_in for run in result.runs.values()),
         waiting=result.waiting,
     )
 
 
+def _snippet_files(result: StepResult, languages: list[LanguageReport], cases: Path) -> list[str]:
+    """The snippet files of the languages whose runs failed or drifted, or that a problem
+    across languages concerns (a mismatch: the language that changed), in registry order."""
+    if not isinstance(result.step, Snippet):
+        return []
+    concerned = {lang.language for lang in languages
+                 if lang.drift or any(p.kind is not Kind.DATA for p in lang.problems)}
+    concerned |= {name for problem in result.problems for name in problem.languages}
+    folder = snippet_folder(cases, result.case)
+    return [str(snippet_path(folder, result.step.name, language(name))) for name in ordered(concerned)]
+
+
 def _unpaired(drifts: dict[str, StepDrift], result: StepResult) -> str:
     """Why a live step was compared with no recorded answer ("" when every language was)."""
-    found = [drifts.get(language) for language in result.runs]
+    found = [drifts.get(name) for name in result.runs]
     if all(f is not None and f.recorded is not None for f in found):
         return ""
     why = next((f.unpaired for f in found if f is not None and f.unpaired), "")
@@ -200,7 +252,7 @@ def _checked(step, compared: bool, waiting: str = "") -> str:
     if waiting:  # the answer comes from an upstream server that did not answer (DAMAP): say what waits
         parts = [f"{waiting} ({' and '.join(parts)})"]
     if isinstance(step, Snippet):
-        shown = ", ".join(label(language) for language in step.languages)
+        shown = ", ".join(label(name) for name in step.languages)
         parts.insert(0, f"{shown} ran as shown and sent the same request, to the Endpoint line")
         if step.saves:
             parts.append(f"saved {step.saves} with the response's bytes")
@@ -259,7 +311,8 @@ def summary(reports: list[StepReport], meta: dict) -> dict:
             {"step": r.id, "outcome": r.outcome, "stale": r.stale,
              "problems": [f"{lang.label}: {p}" for lang in r.languages for p in lang.problems]
                          + [p.message for p in r.problems],
-             "drift": sorted({f"{lang.label}: {f.sentence()}" for lang in r.languages for f in lang.drift})}
+             "drift": sorted({f"{lang.label}: {f.sentence()}" for lang in r.languages for f in lang.drift}),
+             "snippets": r.snippets, "next": next_command(r.next, r.case) if r.next else ""}
             for r in reports if r.outcome is not Outcome.PASSED
         ],
     }
@@ -267,6 +320,14 @@ def summary(reports: list[StepReport], meta: dict) -> dict:
 
 def verdict(meta: dict) -> str:
     return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + counts_line(meta["counts"])
+
+
+def todo(report: StepReport) -> list[str]:
+    """What to do about a step that failed or drifted, in plain lines (the console's and
+    JUnit's): the snippet files to look at, the page blocks that went stale, the next command."""
+    lines = [f"snippets: {', '.join(report.snippets)}"] if report.snippets else []
+    lines += [f"stale blocks: {', '.join(report.stale)}"] if report.stale else []
+    return lines + ([f"next: {next_command(report.next, report.case)}"] if report.next else [])
 
 
 def details(report: StepReport) -> list[str]:

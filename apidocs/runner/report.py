@@ -84,7 +84,9 @@ def saved_verdict(directory: Path) -> tuple[list[str], bool]:
         raise ApidocsError(f"no {path}: did the run write its report (--report {directory})?")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        lines = [verdict(data)] + [f"stale: {name}" for name in data.get("stale_blocks", [])]
+        lines = ([verdict(data)] + [f"stale: {name}" for name in data.get("stale_blocks", [])]
+                 + [f"next for {entry['step']} ({entry['outcome']}): {entry['next']}"
+                    for entry in data.get("failing", []) if entry.get("next")])
     except (ValueError, KeyError, TypeError) as exc:
         raise ApidocsError(f"{path}: not a report summary ({type(exc).__name__}: {exc})") from None
     theme = theme_verdict(directory / THEME_PATCH)
