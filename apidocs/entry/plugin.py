@@ -151,7 +151,7 @@ class CaseFile(pytest.File):
         from apidocs.entry.loader import load_case
 
         self.case = load_case(self.path)
-        self._results: "Iterator[StepReport] | None" = None
+        self._reports: "Iterator[StepReport] | None" = None
         self._stopped = ""
         for step in self.case.steps:
             item = StepItem.from_parent(self, name=step.name)
@@ -164,7 +164,7 @@ class CaseFile(pytest.File):
             raise ApidocsError(f"not run: {self._stopped}")
         state = self.config.stash[STATE]
         try:
-            if self._results is None:
+            if self._reports is None:
                 from apidocs.entry.console import print_notes
                 from apidocs.entry.render_cli import shown
                 from apidocs.runner.analysis import Analysis
@@ -175,10 +175,10 @@ class CaseFile(pytest.File):
                     state.analysis = Analysis(state.settings, state.fixtures_missing, Path(shown(self.path.parent)))
                 ledger = Ledger(fixtures_missing=state.fixtures_missing)
                 results = run_case(self.case, state.settings, ledger=ledger)
-                self._results = (state.analysis.step(result) for result in results)
+                self._reports = (state.analysis.step(result) for result in results)
                 self.addfinalizer(lambda: print_notes(ledger))  # after the clean-up (finalizers run last first)
                 self.addfinalizer(results.close)  # clean-up runs even after a failure
-            for report in self._results:
+            for report in self._reports:
                 if report.step == name:
                     return report
             raise ApidocsError(f"{self.case.name} ended before its step {name}")
@@ -196,11 +196,11 @@ class StepFailed(Exception):
 
 class StepItem(pytest.Item):
     def runtest(self) -> None:
+        from apidocs.runner.results import Outcome
+
         state = self.config.stash[STATE]
         state.steps_run += 1
         report = self.parent.report_for(self.name)
-        from apidocs.runner.results import Outcome
-
         if report.outcome is Outcome.SKIPPED:
             pytest.skip("not verified in every language: an earlier step of this case failed")
         if report.outcome is not Outcome.PASSED:  # failed, drifted from its recording, or its data missing
