@@ -17,7 +17,8 @@ import urllib.request
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import forked_cli
 import pytest
@@ -186,6 +187,48 @@ def faulty_server():
     server = FaultyServer()
     yield server
     server.close()
+
+
+#: What the housekeeping requests of a live run (preflight, the fixture check) get from a
+#: healthy InvenioRDM that holds every fixture: a search result with one hit.
+HEALTHY_SEARCH = (200, {"Content-Type": "application/json"},
+                  json.dumps({"hits": {"hits": [{"id": "abcde-12345"}], "total": 1}}).encode())
+
+
+def request_key(method: str, path: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """A request as a recording matches it: method, path and query, however each was encoded."""
+    parts = urlsplit(path)
+    return method.upper(), unquote(parts.path), tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+
+
+class RecordedInstance(LoopbackServer):
+    """An InvenioRDM that answers as the cassettes recorded it, offline: each request gets the
+    recorded answer to the same method, path and query, and housekeeping requests the answer
+    of a healthy instance with every fixture. ``edits``: recorded path → a change made to that
+    JSON answer on its way out, as an upgraded instance would answer (drift)."""
+
+    def __init__(self, cassettes: Iterable[Path], edits: dict[str, Callable[[Any], None]] | None = None) -> None:
+        from apidocs.runner.cassette import load_interactions
+
+        self.answers = {}
+        for cassette in cassettes:
+            for recorded in load_interactions(cassette):
+                self.answers.setdefault(request_key(recorded.method, recorded.path), recorded)
+        self.edits = edits or {}
+        super().__init__(lambda method, path, headers, body: self.answer(method, path, headers))
+
+    def answer(self, method: str, path: str, headers: dict[str, str]) -> tuple[int, dict, bytes]:
+        if headers.get("User-Agent", "").startswith("apidocs-housekeeping"):
+            return HEALTHY_SEARCH
+        recorded = self.answers.get(request_key(method, path))
+        if recorded is None:
+            return 404, {"Content-Type": "application/json"}, b'{"status": 404, "message": "not recorded"}'
+        body = recorded.body
+        if recorded.path in self.edits:
+            document = json.loads(body)
+            self.edits[recorded.path](document)
+            body = json.dumps(document).encode()
+        return recorded.status, recorded.headers, body
 
 
 # ------------------------------------------------------------------ the committed cassettes

@@ -133,7 +133,7 @@ def test_without_fixtures_data_is_missing_then_provision_creates_them_once(insta
 
     everything = run_cli("live", env=instance_env)
     assert everything.returncode == 0, everything.stdout + everything.stderr
-    assert " 0 failed, 0 skipped" in everything.stdout
+    assert " 0 failed, 0 drifted, 0 skipped" in everything.stdout
     assert "data missing" not in everything.stdout
 
 
@@ -167,7 +167,7 @@ def test_read_only_without_a_token_verifies_every_read_step_and_writes_nothing(i
     assert "read-only" in done.stdout
     for case in ("case3_upload", "case4_attach_file", "case6_curation"):
         assert f"left out (read-only run, needs a token): {case}" in done.stdout
-    assert "10 passed, 0 failed, 0 skipped" in done.stdout
+    assert "10 passed, 0 failed, 0 drifted, 0 skipped" in done.stdout
     left_out = json.loads((tmp_path / "summary.json").read_text())["left_out"]
     assert "case4_attach_file/publish" in left_out and "case3_upload/create" in left_out
     assert forwarder.methods["GET"] > 0

@@ -75,7 +75,7 @@ def test_one_pass_finds_a_stale_page(inputs):
     mutate(inputs["cases"] / CURL_SNIPPET, *CURL_FAIL)
     done = apidocs(inputs, "verify", "--check-pages")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "0 failed, 0 skipped" in done.stdout  # every step passed: the page is what is wrong
+    assert "0 failed, 0 drifted, 0 skipped" in done.stdout  # every step passed: the page is what is wrong
     assert CHANGED_CURL in done.stdout
     assert "page/api.html differs from what the verified cases produce in 1 block(s)" \
            " (case1_metadata/get/curl)" in done.stderr

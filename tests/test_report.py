@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import CASSETTES, mutate_snippet, replay, run_cli
+from conftest import CASSETTES, RecordedInstance, mutate, mutate_snippet, replay, run_cli, shown
 
-from apidocs.core.model import Snippet
+from apidocs.core.blocks import QUERY, kind_of
+from apidocs.core.jsonpath import lookup
+from apidocs.core.languages import language as language_named
+from apidocs.core.languages import snippet_folder, snippet_path
+from apidocs.core.model import API_URL, Snippet
 from apidocs.core.settings import Settings
 from apidocs.entry import cli
 from apidocs.entry.loader import load_cases
+from apidocs.runner.analysis import NextStep, next_command
+from apidocs.runner.drift import recorded_exchanges
 from apidocs.runner.engine import run_case
 from apidocs.runner.masking import Masker
 from apidocs.runner.report import write_reports
@@ -100,6 +107,79 @@ def test_failing_step_names_case_step_language_request_and_hides_tokens(cases_co
     assert not any(token in read_all(paths) for token in REPLAY_TOKENS)
     assert cli.main(["report", str(tmp_path)]) == 1
     assert gate(tmp_path).stdout.startswith("ACTION NEEDED — ")
+
+
+#: The snippet step changed below: the first that lists its query parameters on the page.
+QUERY_CASE, QUERY_STEP = next((c, s) for c in CASES for s in c.snippets if s.shows_query)
+
+
+@pytest.mark.parametrize("changed", QUERY_STEP.languages)
+def test_a_snippet_changed_in_one_language_makes_only_that_languages_blocks_stale(changed, cases_copy, tmp_path):
+    """Only one language's snippet file sends another query: its request is not in the
+    cassette, and it differs from the other languages' (a mismatch). Neither makes the
+    other languages' snippet blocks stale: only its own, and the query line it changes;
+    the console and the report name that file alone and `apidocs update` as the next command."""
+    snippet = cases_copy / "snippets" / QUERY_CASE.name / f"{QUERY_STEP.name}{language_named(changed).suffix}"
+    mutate(snippet, rf'({re.escape(API_URL)}[^"?\s]*)"', r'\1?changed-by-a-test=1"')
+    done = run_cli("verify", QUERY_CASE.name, "--cases-dir", str(cases_copy), "--report", str(tmp_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["stale_blocks"], summary
+    assert {kind_of(block) for block in summary["stale_blocks"]} == {changed, QUERY}
+    [failed] = [entry for entry in summary["failing"] if entry["stale"]]
+    assert failed["step"] == f"{QUERY_CASE.name}/{QUERY_STEP.name}"
+    assert failed["snippets"] == [str(shown(snippet))]
+    assert failed["next"] == next_command(NextStep.UPDATE, QUERY_CASE.name)
+    assert f"`apidocs update {QUERY_CASE.name}` against the reference instance" in failed["next"]
+    for line in (f"snippets: {shown(snippet)}", f"stale blocks: {', '.join(failed['stale'])}",
+                 f"next: {failed['next']}"):
+        assert line in done.stdout, done.stdout
+
+
+def test_the_console_and_the_reports_agree_on_a_drifted_step_and_say_what_to_do(tmp_path):
+    """A live run against an instance whose answer moved away from its recording (a field the
+    page's example shows is gone, the documented fields all there): the console marks the
+    step DRIFT and counts as the reports do; the console, every report and `apidocs report`
+    name its snippet files, its stale block and the next command."""
+    case, step, path = next((c, s, p) for c in CASES if not c.needs_token for s in c.snippets for p in s.example or ()
+                            if "*" not in p and not any(f == p or f.startswith(p + ".") for f in s.expect.fields))
+    recorded = recorded_exchanges(CASSETTES / f"{case.name}.yaml", case.steps, case.languages)
+    parent, _, leaf = path.rpartition(".")
+    edits = {recorded[(step.name, language)].path: lambda answer: lookup(answer, parent).pop(leaf)
+             for language in step.languages}
+    server = RecordedInstance([CASSETTES / f"{case.name}.yaml"], edits)
+    try:
+        done = run_cli("live", case.name, "--report", str(tmp_path), env={"DOCS_API_URL": server.url})
+    finally:
+        server.close()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"DRIFT {case.name} › {step.name}" in done.stdout, done.stdout
+    gate = run_cli("report", str(tmp_path))
+    assert gate.returncode == 1
+    counts = gate.stdout.splitlines()[0].removeprefix("ACTION NEEDED — ")
+    assert f"{len(case.steps) - 1} passed, 0 failed, 1 drifted, 0 skipped" == counts
+    assert any(line.startswith(f"{counts} in ") for line in done.stdout.splitlines()), done.stdout
+
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    [drifted] = summary["failing"]
+    files = [str(snippet_path(snippet_folder(Path("cases"), case.name), step.name, language_named(name)))
+             for name in step.languages]
+    assert drifted["outcome"] == "drift" and drifted["snippets"] == files and drifted["stale"]
+    assert drifted["next"] == next_command(NextStep.RERECORD, case.name)
+    assert drifted["next"].startswith("staging changed: re-record against an instance on the same release"
+                                      " (instance/requirements.txt)")
+    for line in (f"snippets: {', '.join(files)}", f"stale blocks: {', '.join(drifted['stale'])}",
+                 f"next: {drifted['next']}"):
+        assert line in done.stdout, done.stdout
+    markdown = (tmp_path / "report.md").read_text()
+    assert f"Snippets: {', '.join(f'`{name}`' for name in files)}" in markdown
+    assert f"Next: {drifted['next']}" in markdown
+    html = (tmp_path / "report.html").read_text()
+    assert all(f"<code>{name}</code>" in html for name in files) and "staging changed: re-record" in html
+    failure = ET.parse(tmp_path / "junit.xml").getroot().find(f".//testcase[@name='{step.name}']/failure")
+    assert failure.get("type") == "drift" and drifted["next"] in failure.get("message")
+    assert f"snippets: {', '.join(files)}" in failure.text
+    assert f"next for {case.name}/{step.name} (drift): {drifted['next']}" in gate.stdout
 
 
 def test_drift_without_failure_fails_the_gate(tmp_path):

@@ -74,7 +74,7 @@ def test_node_snippets_run_and_send_what_python_and_curl_send(with_node, tmp_pat
     done = run_cli("verify", *snippets, "--cases-dir", str(folder), "--report", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     steps = sum(1 for line in done.stdout.splitlines() if line.startswith("["))
-    assert f"{steps} passed, 0 failed, 0 skipped" in done.stdout
+    assert f"{steps} passed, 0 failed, 0 drifted, 0 skipped" in done.stdout
     report = (tmp_path / "report.md").read_text()
     assert "| case | step | kind | Python | cURL | Node.js | outcome |" in report
     assert "Python, cURL, Node.js ran as shown" in report

@@ -51,7 +51,7 @@ def test_a_case_without_a_usable_cassette_fails_alone(project_copy):
     for case in others:
         assert f"ok   {case.name} › {case.steps[-1].name}" in done.stdout, done.stdout
     verified = sum(len(case.steps) for case in others)
-    assert f"{verified} passed, 0 failed, 0 skipped" in done.stdout
+    assert f"{verified} passed, 0 failed, 0 drifted, 0 skipped" in done.stdout
     assert "damap.html is up to date" in done.stdout  # a page whose cases all ran is still checked
     assert f"api.html not checked: 2 of its {len(api)} cases did not run" in done.stdout
 

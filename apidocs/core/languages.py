@@ -63,6 +63,17 @@ def label(name: str) -> str:
     return REGISTRY[name].label if name in REGISTRY else name
 
 
+def snippet_folder(cases: Path, case: str) -> Path:
+    """Where the snippet files of ``case`` are: ``<cases>/snippets/<case>/``."""
+    return cases / "snippets" / case
+
+
+def snippet_path(folder: Path, step: str, language: Language) -> Path:
+    """The snippet file of ``step`` in ``language``, in its case's :func:`snippet_folder`:
+    ``<step><suffix>``."""
+    return folder / f"{step}{language.suffix}"
+
+
 def ordered(names) -> list[str]:
     """``names`` in the registry's order (unknown names last)."""
     order = list(REGISTRY)

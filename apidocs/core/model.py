@@ -28,10 +28,20 @@ TOKEN = "{your-access-token}"
 Bindings = dict[str, str]
 
 
-#: A semantic check of a response: returns None when fine, else a sentence saying what is
-#: wrong (a documented effect that failed), or a :class:`apidocs.core.problems.Problem` such as
-#: :func:`apidocs.core.problems.data_missing`.
-Check = Callable[[Any, Bindings], "str | Problem | None"]
+@dataclass(frozen=True)
+class Sent:
+    """What a check knows of the request its response answers: the query parameters the
+    request actually sent (a message names those, not the ones the case documents: a
+    changed snippet may send others), and the values earlier steps bound."""
+
+    query: dict[str, str] = field(default_factory=dict)
+    bindings: Bindings = field(default_factory=dict)
+
+
+#: A semantic check of a response and the request that got it: returns None when fine, else
+#: a sentence saying what is wrong (a documented effect that failed), or a
+#: :class:`apidocs.core.problems.Problem` such as :func:`apidocs.core.problems.data_missing`.
+Check = Callable[[Any, Sent], "str | Problem | None"]
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 provision the records the examples rely on.
 
 Exit codes: 0 every step passed; 1 a step failed (its case, step, language, request and
-the difference are printed) or, with --report, drifted from its recording (or found data
-missing); 2 the run could not start or go on (a bad setting or input, a missing cassette
-or token, an unknown case, an instance that does not answer, before or during the run) —
-always one line, never a traceback; 128+N when stopped by signal N (130 Ctrl-C, 143
-SIGTERM), after clean-up.
+the difference are printed, with its snippet files, stale page blocks and the next
+command), found data missing or, in a live run, drifted from its recording; 2 the run
+could not start or go on (a bad setting or input, a missing cassette or token, an unknown
+case, an instance that does not answer, before or during the run) — always one line,
+never a traceback; 128+N when stopped by signal N (130 Ctrl-C, 143 SIGTERM), after clean-up.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from apidocs.core.model import Case, Snippet
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
+    from apidocs.runner.analysis import Analysis
     from apidocs.runner.results import Ledger, StepResult
 
 MODES_HELP = {
@@ -123,8 +123,8 @@ def list_cases() -> int:
     edit a snippet, and which markers its page needs."""
     from apidocs.core import project
     from apidocs.core.blocks import blocks_of
-    from apidocs.core.languages import language
-    from apidocs.entry.loader import load_cases, snippet_folder, snippet_path
+    from apidocs.core.languages import language, snippet_folder, snippet_path
+    from apidocs.entry.loader import load_cases
     from apidocs.entry.render_cli import shown
 
     for case in load_cases():
@@ -247,6 +247,8 @@ def run(args: argparse.Namespace) -> int:
     from apidocs.core.files import check_folder
     from apidocs.entry.loader import load_pages, pick
     from apidocs.entry.online import prepare
+    from apidocs.entry.render_cli import shown
+    from apidocs.runner.analysis import Analysis, counts_line, tally
     from apidocs.runner.results import Ledger, Outcome
 
     settings = load_settings(MODE_OF[args.command], args, read_only=getattr(args, "read_only", False))
@@ -271,29 +273,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"  left out (read-only run, needs a token): {case.name} › {', '.join(s.name for s in case.steps)}")
     results: list[StepResult] = []
     ledger = Ledger(fixtures_missing=missing)
+    # each step's outcome, drift included, as the console prints it and the reports write it
+    analysis = Analysis(settings, missing, Path(shown(folder)))
     started = time.monotonic()
     total = sum(len(case.steps) for case in cases)
     broken: dict[str, str] = {}  # case → why its cassette could not be used: the others still run
     for case in cases:
         try:
-            results += run_one(case, settings, ledger, done=len(results), total=total)
+            results += run_one(case, settings, ledger, analysis, done=len(results), total=total)
         except CassetteError as exc:
             broken[case.name] = str(exc)
             print(f"  NOT RUN {case.name}: {exc}")
     print_ledger(ledger, settings)
-    clean = True  # drift (a live answer unlike its recording) is found by the report
     if args.report:
         from apidocs.runner.report import build_reports, save_reports
 
-        reports = build_reports(results, settings, ledger=ledger, left_out=left_out)
-        for path in save_reports(args.report, reports):
+        for path in save_reports(args.report, build_reports(analysis.reports, settings, ledger, left_out)):
             print(f"report: {path}")
-        clean = reports.ok
     stale = check_pages(pages, results, keys, settings) if keys else 0
-    count = Counter(result.outcome for result in results)
-    missing = f", {count[Outcome.DATA]} data missing" if count[Outcome.DATA] else ""
-    print(f"{count[Outcome.PASSED]} passed, {count[Outcome.FAILED]} failed, {count[Outcome.SKIPPED]} skipped{missing}"
-          f" in {time.monotonic() - started:.1f} s")
+    count = tally(analysis.reports)
+    print(f"{counts_line(count)} in {time.monotonic() - started:.1f} s")
     if count[Outcome.DATA]:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
               " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
@@ -302,7 +301,7 @@ def run(args: argparse.Namespace) -> int:
     if broken:
         raise CassetteError(f"{len(broken)} case(s) could not run (the other cases did): "
                             + "; ".join(f"{name}: {why}" for name, why in broken.items()))
-    return 1 if count[Outcome.PASSED] < len(results) or stale or not clean else 0
+    return 1 if count[Outcome.PASSED] < len(results) or stale else 0
 
 
 def needs_recording(results: list[StepResult]) -> list[str]:
@@ -356,18 +355,20 @@ def print_ledger(ledger: Ledger, settings) -> None:
               f" {', '.join(ledger.left_behind)} (set DOCS_ADMIN_TOKEN to remove them)")
 
 
-def run_one(case, settings, ledger: Ledger, done: int, total: int) -> list[StepResult]:
-    """Run one case, printing each step as it finishes, counted against the whole run."""
-    from apidocs.entry.console import failure_details, print_notes, step_line
+def run_one(case, settings, ledger: Ledger, analysis: Analysis, done: int, total: int) -> list[StepResult]:
+    """Run one case, printing each step as it finishes (its outcome as ``analysis`` finds it,
+    drift included), counted against the whole run."""
+    from apidocs.entry.console import EXPLAINED, failure_details, print_notes, step_line
     from apidocs.runner.engine import run_case
 
     print(f"{case.name}: {case.title}")
     results = []
     try:
         for result in run_case(case, settings, ledger=ledger):
-            print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(result), flush=True)
-            if not result.ok and not result.skipped:
-                print("\n".join(failure_details(result)), flush=True)
+            report = analysis.step(result)
+            print(f"[{done + len(results) + 1:>2}/{total}]" + step_line(report), flush=True)
+            if report.outcome in EXPLAINED:
+                print("\n".join(failure_details(report)), flush=True)
             results.append(result)
     finally:  # also when the run stops: the drafts it could not delete are named
         print_notes(ledger)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from apidocs.core import languages, project
 from apidocs.core.errors import ApidocsError
+from apidocs.core.languages import snippet_folder, snippet_path
 from apidocs.core.model import Case, Snippet
 from apidocs.core.pages import PAGES
 
@@ -73,17 +74,6 @@ def load_languages(folder: Path) -> None:
     """A cases folder may add languages: its ``languages.py`` calls :func:`apidocs.core.languages.register`."""
     if (folder / "languages.py").is_file():
         _import(folder / "languages.py")
-
-
-def snippet_folder(cases: Path, case: str) -> Path:
-    """Where the snippet files of ``case`` are: ``<cases>/snippets/<case>/``."""
-    return cases / "snippets" / case
-
-
-def snippet_path(folder: Path, step: str, language: languages.Language) -> Path:
-    """The snippet file of ``step`` in ``language``, in its case's :func:`snippet_folder`:
-    ``<step><suffix>``."""
-    return folder / f"{step}{language.suffix}"
 
 
 def snippet_texts(folder: Path, step: Snippet) -> dict[str, str]:

@@ -10,11 +10,11 @@ Mode: ``--apidocs-mode=replay|live|record``; else pytest-recording's ``--record-
 (``all``/``rewrite`` record); else ``$DOCS_MODE``; else replay. Settings are read and
 checked once, when the steps are collected.
 
-Exit codes, as the CLI's: 0 every step passed; 1 a step failed, or every step run was
-skipped; 2 the run could not start or go on (a bad setting, a missing cassette, the
-server unreachable: the session stops at once), also when the case folder holds no case;
-128+N when stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). Drafts are deleted
-in every case.
+Exit codes, as the CLI's: 0 every step passed; 1 a step failed (or, live, drifted from
+its recording), or every step run was skipped; 2 the run could not start or go on (a bad
+setting, a missing cassette, the server unreachable: the session stops at once), also
+when the case folder holds no case; 128+N when stopped by signal N (130 Ctrl-C, 143
+SIGTERM, 129 SIGHUP). Drafts are deleted in every case.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from apidocs.core.settings import MODES, Settings, load
 from apidocs.entry.online import prepare
 
 if TYPE_CHECKING:
-    from apidocs.runner.results import StepResult
+    from apidocs.runner.analysis import Analysis, StepReport
 
 # The engine (and vcrpy with it) is imported when a case runs, not when pytest loads
 # plugins: pytest-recording must register vcrpy for assertion rewriting first.
@@ -47,6 +47,8 @@ class Session:
     #: the fixtures a live run did not find on the target (each case's Ledger carries them)
     fixtures_missing: tuple[str, ...] = ()
     could_not_run: str = ""  # the first error that stopped a case (exit 2)
+    #: each step's outcome, drift included, as the CLI's console finds it (made when the first case runs)
+    analysis: "Analysis | None" = None
     steps_run: int = 0
     steps_passed: int = 0
     #: SIGTERM/SIGHUP raise Interrupted while steps run (apidocs.core.errors.catch_signals); the
@@ -149,31 +151,36 @@ class CaseFile(pytest.File):
         from apidocs.entry.loader import load_case
 
         self.case = load_case(self.path)
-        self._results: "Iterator[StepResult] | None" = None
+        self._reports: "Iterator[StepReport] | None" = None
         self._stopped = ""
         for step in self.case.steps:
             item = StepItem.from_parent(self, name=step.name)
             item.add_marker(pytest.mark.apidocs(self.case.name, step.name))
             yield item
 
-    def result_for(self, name: str) -> "StepResult":
-        """Step ``name``'s result, running the case up to it (the steps before it too)."""
+    def report_for(self, name: str) -> "StepReport":
+        """Step ``name``'s result, analysed, running the case up to it (the steps before it too)."""
         if self._stopped:
             raise ApidocsError(f"not run: {self._stopped}")
         state = self.config.stash[STATE]
         try:
-            if self._results is None:
+            if self._reports is None:
                 from apidocs.entry.console import print_notes
+                from apidocs.entry.render_cli import shown
+                from apidocs.runner.analysis import Analysis
                 from apidocs.runner.engine import run_case
                 from apidocs.runner.results import Ledger
 
+                if state.analysis is None:
+                    state.analysis = Analysis(state.settings, state.fixtures_missing, Path(shown(self.path.parent)))
                 ledger = Ledger(fixtures_missing=state.fixtures_missing)
-                self._results = run_case(self.case, state.settings, ledger=ledger)
+                results = run_case(self.case, state.settings, ledger=ledger)
+                self._reports = (state.analysis.step(result) for result in results)
                 self.addfinalizer(lambda: print_notes(ledger))  # after the clean-up (finalizers run last first)
-                self.addfinalizer(self._results.close)  # clean-up runs even after a failure
-            for result in self._results:
-                if result.step.name == name:
-                    return result
+                self.addfinalizer(results.close)  # clean-up runs even after a failure
+            for report in self._reports:
+                if report.step == name:
+                    return report
             raise ApidocsError(f"{self.case.name} ended before its step {name}")
         except ApidocsError as exc:
             self._stopped = str(exc)
@@ -189,15 +196,17 @@ class StepFailed(Exception):
 
 class StepItem(pytest.Item):
     def runtest(self) -> None:
+        from apidocs.runner.results import Outcome
+
         state = self.config.stash[STATE]
         state.steps_run += 1
-        result = self.parent.result_for(self.name)
-        if result.skipped:
+        report = self.parent.report_for(self.name)
+        if report.outcome is Outcome.SKIPPED:
             pytest.skip("not verified in every language: an earlier step of this case failed")
-        if not result.ok:
+        if report.outcome is not Outcome.PASSED:  # failed, drifted from its recording, or its data missing
             from apidocs.entry.console import failure_details
 
-            raise StepFailed("\n".join(failure_details(result)))
+            raise StepFailed("\n".join(failure_details(report)))
         state.steps_passed += 1
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo, style=None) -> str:

@@ -7,21 +7,50 @@ turn this into files."""
 from __future__ import annotations
 
 import datetime
+import enum
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from apidocs.core.blocks import blocks_of, stale_blocks
-from apidocs.core.languages import label
+from apidocs.core.languages import label, language, ordered, snippet_folder, snippet_path
 from apidocs.core.model import Action, Snippet
-from apidocs.core.problems import Problem
+from apidocs.core.problems import Kind, Problem
 from apidocs.core.settings import Settings
-from apidocs.runner.drift import Finding, FindingKind, StepDrift, run_drift
+from apidocs.runner.drift import DriftFinder, Finding, FindingKind, StepDrift
 from apidocs.runner.results import Ledger, Outcome, StepResult
 
 DATA_NOTE = ("data missing, not drift: the instance lacks records this check relies on;"
              " run `apidocs provision` against it (cases/fixtures.toml declares them)")
 
+
+class NextStep(enum.Enum):
+    """What a maintainer does about a step that failed or drifted (:func:`next_command` says how)."""
+
+    #: the snippet or the case changed since the recording (replay: a request not in the
+    #: cassette, a failing check), or says what the page should not: record the case again
+    #: from the reference instance
+    UPDATE = "update"
+    #: a live instance answers otherwise than its recording: the instance changed, and the
+    #: recording must come from an instance on its release
+    RERECORD = "re-record"
+
+
+def next_step(outcome: Outcome, mode: str) -> NextStep | None:
+    """What to do about a step of a ``mode`` run with ``outcome``; None when there is nothing
+    to do about the step itself (it passed, its data is missing, an earlier step stopped it)."""
+    if outcome not in (Outcome.FAILED, Outcome.DRIFT):
+        return None
+    return NextStep.RERECORD if mode == "live" else NextStep.UPDATE
+
+
+def next_command(step: NextStep, case: str) -> str:
+    """The next command for ``step`` of case ``case``, as the console and every report say it."""
+    if step is NextStep.RERECORD:
+        return (f"staging changed: re-record against an instance on the same release (instance/requirements.txt):"
+                f" pin the release it runs there, `make instance`, then `apidocs update {case}`")
+    return (f"`apidocs update {case}` against the reference instance: it records the case again from its"
+            " snippet files as they are now, renders the pages and verifies")
 
 
 @dataclass
@@ -58,70 +87,121 @@ class StepReport:
     note: str = ""
     unverified: list[str] = field(default_factory=list)  # blocks of a step that did not run
     seconds: float = 0.0  # how long the step took
+    #: the snippet files of the languages whose runs failed or drifted (cases/snippets/<case>/<step><suffix>)
+    snippets: list[str] = field(default_factory=list)
+    #: what to do about it (None: it passed, its data is missing, or an earlier step stopped it)
+    next: NextStep | None = None
+    #: an action's stand-in ran, because the target lacks the fixtures
+    stand_in: bool = False
+    #: what of the documented answer waits for an upstream server ("" when nothing does)
+    waiting: str = ""
 
     @property
     def id(self) -> str:
         return f"{self.case}/{self.step}"
 
 
-def analyse(results: list[StepResult], settings: Settings, ledger: Ledger | None = None) -> list[StepReport]:
-    """One :class:`StepReport` a step, drift included in a live run (against the recorded
-    records only where the run found the fixtures: ``ledger``)."""
-    live = settings.mode == "live"
-    same_records = not (ledger.fixtures_missing if ledger else ())
-    drifts: dict = run_drift(results, Path(settings.cassettes), same_records) if live else {}
-    reports = []
-    for result in results:
-        step = result.step
-        languages = []
-        stale: dict[str, None] = {}
-        data = result.data_missing  # the instance lacks data: not the page's fault, nothing stale
-        for language in result.runs:
-            run = result.runs[language]
-            found: StepDrift | None = drifts.get((result.case, step.name, language))
-            report = LanguageReport(
-                language=language,
-                request=_request_lines(run),
-                expected=f"HTTP {step.expect.status}",
-                got=_got(run),
-                recorded=f"HTTP {found.recorded.status}" if found and found.recorded else "",
-                problems=list(run.problems),
-                drift=found.drift if found and not data else [],
-                context=found.context if found and not data else [],
-                stopped_by=run.stopped_by,
-            )
-            languages.append(report)
-            for problem in run.problems:
-                stale.update(dict.fromkeys(stale_blocks(result.case, step, problem, language)))
-            for finding in report.drift:
-                stale.update(dict.fromkeys(finding.blocks))
-        for problem in result.problems:
-            stale.update(dict.fromkeys(stale_blocks(result.case, step, problem)))
-        has_drift = any(lang.drift for lang in languages)
-        outcome = Outcome.DRIFT if result.outcome is Outcome.PASSED and has_drift else result.outcome
-        note = ""
-        if isinstance(step, Action) and not step.inline and outcome in (Outcome.FAILED, Outcome.DRIFT):
-            note = "a runner action the page does not show: the steps after it in this case were not verified"
-        if outcome is Outcome.DATA:
-            note = DATA_NOTE
-        unpaired = _unpaired(drifts, result) if live and not result.skipped else ""
-        # an upstream server (DAMAP) answered on one side only: nothing was compared
-        upstream = next((f.sentence() for lang in languages for f in lang.context
-                         if f.kind is FindingKind.UPSTREAM), "")
-        reports.append(StepReport(
-            case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
-            outcome=outcome, languages=languages, problems=list(result.problems), stale=list(stale),
-            checked=_joined(_checked(step, live and not (unpaired or upstream), result.waiting), unpaired),
-            note=_joined(note, unpaired, upstream),
-            unverified=[b.name for b in blocks_of(result.case, step)] if outcome is Outcome.SKIPPED else [],
-            seconds=result.seconds,
-        ))
-    return reports
+@dataclass
+class Analysis:
+    """What a run means, one step at a time, as each step finishes: the console prints each
+    :class:`StepReport` as it comes and the reports are written from the same list
+    (:attr:`reports`), so both say the same outcome, drift included. In a live run, drift
+    is compared with the recorded records only where the run found the fixtures
+    (``fixtures_missing`` empty); ``cases``: the cases folder, as the snippet files are named."""
+
+    settings: Settings
+    fixtures_missing: tuple[str, ...] = ()
+    cases: Path = Path("cases")
+    #: every step analysed so far, in run order
+    reports: list[StepReport] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        live = self.settings.mode == "live"
+        self._drift = DriftFinder(Path(self.settings.cassettes), not self.fixtures_missing) if live else None
+
+    def step(self, result: StepResult) -> StepReport:
+        """The report of ``result``, the next step of the run; kept in :attr:`reports`."""
+        drifts = {found.language: found for found in self._drift.step(result)} if self._drift else {}
+        report = _step_report(result, drifts, self.settings.mode, self.cases)
+        self.reports.append(report)
+        return report
 
 
-def _unpaired(drifts: dict, result) -> str:
+def analyse(results: list[StepResult], settings: Settings, ledger: Ledger | None = None,
+            cases: Path = Path("cases")) -> list[StepReport]:
+    """One :class:`StepReport` a step of a run that is over (:class:`Analysis`)."""
+    analysis = Analysis(settings, ledger.fixtures_missing if ledger else (), cases)
+    return [analysis.step(result) for result in results]
+
+
+def _step_report(result: StepResult, drifts: dict[str, StepDrift], mode: str, cases: Path) -> StepReport:
+    """What one step's result means, with its drift (by language; live runs only)."""
+    live = mode == "live"
+    step = result.step
+    languages = []
+    stale: dict[str, None] = {}
+    data = result.data_missing  # the instance lacks data: not the page's fault, nothing stale
+    for name, run in result.runs.items():
+        found = drifts.get(name)
+        report = LanguageReport(
+            language=name,
+            request=_request_lines(run),
+            expected=f"HTTP {step.expect.status}",
+            got=_got(run),
+            recorded=f"HTTP {found.recorded.status}" if found and found.recorded else "",
+            problems=list(run.problems),
+            drift=found.drift if found and not data else [],
+            context=found.context if found and not data else [],
+            stopped_by=run.stopped_by,
+        )
+        languages.append(report)
+        for problem in run.problems:
+            stale.update(dict.fromkeys(stale_blocks(result.case, step, problem, name)))
+        for finding in report.drift:
+            stale.update(dict.fromkeys(finding.blocks))
+    for problem in result.problems:
+        stale.update(dict.fromkeys(stale_blocks(result.case, step, problem)))
+    has_drift = any(lang.drift for lang in languages)
+    outcome = Outcome.DRIFT if result.outcome is Outcome.PASSED and has_drift else result.outcome
+    note = ""
+    if isinstance(step, Action) and not step.inline and outcome in (Outcome.FAILED, Outcome.DRIFT):
+        note = "a runner action the page does not show: the steps after it in this case were not verified"
+    if outcome is Outcome.DATA:
+        note = DATA_NOTE
+    unpaired = _unpaired(drifts, result) if live and not result.skipped else ""
+    # an upstream server (DAMAP) answered on one side only: nothing was compared
+    upstream = next((f.sentence() for lang in languages for f in lang.context
+                     if f.kind is FindingKind.UPSTREAM), "")
+    todo = next_step(outcome, mode)
+    return StepReport(
+        case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
+        outcome=outcome, languages=languages, problems=list(result.problems), stale=list(stale),
+        checked=_joined(_checked(step, live and not (unpaired or upstream), result.waiting), unpaired),
+        note=_joined(note, unpaired, upstream),
+        unverified=[b.name for b in blocks_of(result.case, step)] if outcome is Outcome.SKIPPED else [],
+        seconds=result.seconds,
+        snippets=_snippet_files(result, languages, cases) if todo else [],
+        next=todo,
+        stand_in=any(run.stand_in for run in result.runs.values()),
+        waiting=result.waiting,
+    )
+
+
+def _snippet_files(result: StepResult, languages: list[LanguageReport], cases: Path) -> list[str]:
+    """The snippet files of the languages whose runs failed or drifted, or that a problem
+    across languages concerns (a mismatch: the language that changed), in registry order."""
+    if not isinstance(result.step, Snippet):
+        return []
+    concerned = {lang.language for lang in languages
+                 if lang.drift or any(p.kind is not Kind.DATA for p in lang.problems)}
+    concerned |= {name for problem in result.problems for name in problem.languages}
+    folder = snippet_folder(cases, result.case)
+    return [str(snippet_path(folder, result.step.name, language(name))) for name in ordered(concerned)]
+
+
+def _unpaired(drifts: dict[str, StepDrift], result: StepResult) -> str:
     """Why a live step was compared with no recorded answer ("" when every language was)."""
-    found = [drifts.get((result.case, result.step.name, language)) for language in result.runs]
+    found = [drifts.get(name) for name in result.runs]
     if all(f is not None and f.recorded is not None for f in found):
         return ""
     why = next((f.unpaired for f in found if f is not None and f.unpaired), "")
@@ -172,7 +252,7 @@ def _checked(step, compared: bool, waiting: str = "") -> str:
     if waiting:  # the answer comes from an upstream server that did not answer (DAMAP): say what waits
         parts = [f"{waiting} ({' and '.join(parts)})"]
     if isinstance(step, Snippet):
-        shown = ", ".join(label(language) for language in step.languages)
+        shown = ", ".join(label(name) for name in step.languages)
         parts.insert(0, f"{shown} ran as shown and sent the same request, to the Endpoint line")
         if step.saves:
             parts.append(f"saved {step.saves} with the response's bytes")
@@ -184,8 +264,23 @@ def _checked(step, compared: bool, waiting: str = "") -> str:
 
 
 
+def tally(reports: list[StepReport]) -> dict[Outcome, int]:
+    """How many steps had each outcome: the one count the console and every report show."""
+    return {outcome: sum(1 for r in reports if r.outcome is outcome) for outcome in Outcome}
+
+
+def counts_line(counts: dict) -> str:
+    """``5 passed, 1 failed, 2 drifted, 4 skipped`` (and data missing, when any): the console's
+    last line and the report's verdict. ``counts``: :func:`tally`'s, or as summary.json holds it."""
+    line = (f"{counts[Outcome.PASSED]} passed, {counts[Outcome.FAILED]} failed, {counts[Outcome.DRIFT]} drifted,"
+            f" {counts[Outcome.SKIPPED]} skipped")
+    if counts.get(Outcome.DATA):
+        line += f", {counts[Outcome.DATA]} data missing (run `apidocs provision`)"
+    return line
+
+
 def meta_of(settings: Settings, reports: list[StepReport]) -> dict:
-    counts = {o.value: sum(1 for r in reports if r.outcome is o) for o in Outcome}
+    counts = tally(reports)
     return {
         "mode": settings.mode,
         "target": "committed cassettes" if settings.mode == "replay" else settings.api_url,
@@ -216,19 +311,23 @@ def summary(reports: list[StepReport], meta: dict) -> dict:
             {"step": r.id, "outcome": r.outcome, "stale": r.stale,
              "problems": [f"{lang.label}: {p}" for lang in r.languages for p in lang.problems]
                          + [p.message for p in r.problems],
-             "drift": sorted({f"{lang.label}: {f.sentence()}" for lang in r.languages for f in lang.drift})}
+             "drift": sorted({f"{lang.label}: {f.sentence()}" for lang in r.languages for f in lang.drift}),
+             "snippets": r.snippets, "next": next_command(r.next, r.case) if r.next else ""}
             for r in reports if r.outcome is not Outcome.PASSED
         ],
     }
 
 
 def verdict(meta: dict) -> str:
-    c = meta["counts"]
-    line = (f"{c[Outcome.PASSED]} passed, {c[Outcome.FAILED]} failed, {c[Outcome.DRIFT]} drifted,"
-            f" {c[Outcome.SKIPPED]} skipped")
-    if c.get(Outcome.DATA):
-        line += f", {c[Outcome.DATA]} data missing (run `apidocs provision`)"
-    return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + line
+    return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + counts_line(meta["counts"])
+
+
+def todo(report: StepReport) -> list[str]:
+    """What to do about a step that failed or drifted, in plain lines (the console's and
+    JUnit's): the snippet files to look at, the page blocks that went stale, the next command."""
+    lines = [f"snippets: {', '.join(report.snippets)}"] if report.snippets else []
+    lines += [f"stale blocks: {', '.join(report.stale)}"] if report.stale else []
+    return lines + ([f"next: {next_command(report.next, report.case)}"] if report.next else [])
 
 
 def details(report: StepReport) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from apidocs.core.jsonpath import lookup
-from apidocs.core.model import API_PREFIX, Expect
+from apidocs.core.model import API_PREFIX, Expect, Sent
 from apidocs.core.problems import Kind, Problem, from_check
 from apidocs.runner.api import server_message
 from apidocs.runner.capture import Exchange
@@ -159,8 +159,15 @@ def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, st
         elif not isinstance(value, kind):
             problems.append(Problem(Kind.FIELD, f"documented field {path!r} is {type(value).__name__},"
                                                 f" the page shows {kind.__name__}"))
+    sent = sent_by(exchange, bindings)
     for check in expect.checks:
-        found = check(document if expect.json else exchange, bindings)
+        found = check(document if expect.json else exchange, sent)
         if found:
             problems.append(from_check(found))
     return problems
+
+
+def sent_by(exchange: Exchange, bindings: dict[str, str]) -> Sent:
+    """What the checks learn of the request ``exchange`` actually sent: its query (of a repeated
+    parameter, the last value) and the values earlier steps bound."""
+    return Sent(dict(parse_qsl(urlsplit(exchange.path).query, keep_blank_values=True)), dict(bindings))

@@ -75,14 +75,21 @@ _SENTENCES = {
 
 # ----------------------------------------------------------------- the recorded side
 def recorded_exchanges(path: Path, steps: Iterable[Step], languages: Iterable[str]) -> dict[tuple[str, str], Recorded]:
+    """Pair the interactions of the cassette at ``path`` with ``(step name, language)``
+    (:func:`pair_exchanges`); a missing or broken cassette is a :class:`CassetteError`."""
+    return pair_exchanges(load_interactions(path), steps, languages)
+
+
+def pair_exchanges(interactions: list[Recorded], steps: Iterable[Step],
+                   languages: Iterable[str]) -> dict[tuple[str, str], Recorded]:
     """Pair a cassette's interactions with ``(step name, language)``.
 
     The engine sends, for each step in order, each language chain's request in
     ``languages``' order. Pairing walks both sequences; an interaction whose method does not match
     the step's is skipped (a recording made by an older runner), so a mismatch costs one
-    step's comparison, never a wrong one. A missing or broken cassette is a :class:`CassetteError`.
+    step's comparison, never a wrong one. A step's pair depends only on the steps before it.
     """
-    interactions = load_interactions(path)
+    languages = list(languages)
     pairs: dict[tuple[str, str], Recorded] = {}
     cursor = 0
     for step in steps:
@@ -349,25 +356,48 @@ def step_drift(result, pairs: dict[tuple[str, str], Recorded], unpaired: str = "
     return drifts
 
 
-def run_drift(results: list, cassettes: Path, same_records: bool = True) -> dict[tuple[str, str, str], StepDrift]:
-    """Drift of a whole live run, keyed by ``(case, step, language)``; ``same_records``:
-    False when the target lacks the fixtures (see :func:`compare`).
+@dataclass
+class _Recording:
+    """A case's recorded interactions, or why there are none to compare with."""
 
-    A case whose cassette is missing or broken is compared with nothing: each of its
-    steps says why (the live run itself does not need the cassette).
+    interactions: list[Recorded]
+    unpaired: str = ""
+
+
+@dataclass
+class DriftFinder:
+    """Drift of each step of a live run as soon as it ran, so that the console says it where
+    the reports do: each case's cassette is read once, and each step is paired with its
+    recording from the steps of its case that ran before it (:func:`pair_exchanges`).
+
+    ``same_records``: False when the target lacks the fixtures (see :func:`compare`). A case
+    whose cassette is missing or broken is compared with nothing: each of its steps says why
+    (the live run itself does not need the cassette).
     """
-    by_case: dict[str, list] = {}
-    for result in results:
-        by_case.setdefault(result.case, []).append(result)
-    drifts = {}
-    for case, case_results in by_case.items():
-        try:
-            pairs = recorded_exchanges(path_for(cassettes, case), [r.step for r in case_results],
-                                       list(case_results[0].runs))
-            unpaired = ""
-        except CassetteError as exc:
-            pairs, unpaired = {}, str(exc)
-        for result in case_results:
-            for item in step_drift(result, pairs, unpaired, same_records):
-                drifts[(case, result.step.name, item.language)] = item
-    return drifts
+
+    cassettes: Path
+    same_records: bool = True
+    _recordings: dict[str, _Recording] = field(default_factory=dict)
+    _steps: dict[str, list[Step]] = field(default_factory=dict)
+
+    def step(self, result) -> list[StepDrift]:
+        """Drift of every language run of ``result``, the next step of its case."""
+        recording = self._recording(result.case)
+        steps = self._steps.setdefault(result.case, [])
+        steps.append(result.step)
+        pairs = pair_exchanges(recording.interactions, steps, list(result.runs))
+        return step_drift(result, pairs, recording.unpaired, self.same_records)
+
+    def _recording(self, case: str) -> _Recording:
+        if case not in self._recordings:
+            try:
+                self._recordings[case] = _Recording(load_interactions(path_for(self.cassettes, case)))
+            except CassetteError as exc:
+                self._recordings[case] = _Recording([], str(exc))
+        return self._recordings[case]
+
+
+def run_drift(results: list, cassettes: Path, same_records: bool = True) -> dict[tuple[str, str, str], StepDrift]:
+    """Drift of a whole live run, keyed by ``(case, step, language)`` (:class:`DriftFinder`)."""
+    finder = DriftFinder(cassettes, same_records)
+    return {(result.case, result.step.name, item.language): item for result in results for item in finder.step(result)}

@@ -158,8 +158,17 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
         for other in others:
             differences = request_differences(runs[first].request, runs[other].request, label(first), label(other))
             prefix = f"{label(first)} and {label(other)} sent different requests — "
-            result.problems += [Problem(Kind.MISMATCH, prefix + d, languages=(first, other)) for d in differences]
+            concerned = _changed((first, other), runs)
+            result.problems += [Problem(Kind.MISMATCH, prefix + d, languages=concerned) for d in differences]
     return result
+
+
+def _changed(pair: tuple[str, str], runs: dict[str, StepRun]) -> tuple[str, ...]:
+    """The languages of ``pair`` whose snippets a mismatch between them concerns: the one whose
+    own run found a problem when the other's passed (its snippet changed: the cassette lacks
+    its request, or its answer failed a check), else both (nothing tells which one is wrong)."""
+    failed = tuple(language for language in pair if runs[language].problems)
+    return failed if len(failed) == 1 else pair
 
 
 def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: CaptureProxy,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from apidocs.core.errors import ApidocsError
 from apidocs.core.files import check_folder, write_atomically
-from apidocs.runner.analysis import analyse, meta_of, summary, verdict
+from apidocs.runner.analysis import StepReport, analyse, meta_of, summary, verdict
 from apidocs.runner.masking import masker_for
 from apidocs.runner.writers import html_report, junit, markdown
 
@@ -39,13 +39,13 @@ class Reports:
     ok: bool  # false on a failure, drift, missing data or skip (summary.json's "ok")
 
 
-def build_reports(results: list, settings, ledger=None, left_out=()) -> Reports:
-    """JUnit XML, Markdown, HTML and a JSON summary of a run.
+def build_reports(reports: list[StepReport], settings, ledger=None, left_out=()) -> Reports:
+    """JUnit XML, Markdown, HTML and a JSON summary of a run, from its analysed steps
+    (:class:`apidocs.runner.analysis.Analysis`: the same the console printed).
 
     ``ledger``: the published test records a live run removed or left behind;
     ``left_out``: the cases a read-only run did not run.
     """
-    reports = analyse(results, settings, ledger)
     mask = masker_for(settings)
     meta = meta_of(settings, reports)
     meta["left_out"] = [f"{case.name}/{step.name}" for case in left_out for step in case.steps]
@@ -71,8 +71,9 @@ def save_reports(directory: Path, reports: Reports) -> list[Path]:
 
 
 def write_reports(directory: Path, results: list, settings, ledger=None, left_out=()) -> list[Path]:
-    """:func:`build_reports` and :func:`save_reports` in one."""
-    return save_reports(directory, build_reports(results, settings, ledger, left_out))
+    """The step results of a run that is over, analysed (:func:`apidocs.runner.analysis.analyse`),
+    then :func:`build_reports` and :func:`save_reports` in one."""
+    return save_reports(directory, build_reports(analyse(results, settings, ledger), settings, ledger, left_out))
 
 
 def saved_verdict(directory: Path) -> tuple[list[str], bool]:
@@ -83,7 +84,9 @@ def saved_verdict(directory: Path) -> tuple[list[str], bool]:
         raise ApidocsError(f"no {path}: did the run write its report (--report {directory})?")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        lines = [verdict(data)] + [f"stale: {name}" for name in data.get("stale_blocks", [])]
+        lines = ([verdict(data)] + [f"stale: {name}" for name in data.get("stale_blocks", [])]
+                 + [f"next for {entry['step']} ({entry['outcome']}): {entry['next']}"
+                    for entry in data.get("failing", []) if entry.get("next")])
     except (ValueError, KeyError, TypeError) as exc:
         raise ApidocsError(f"{path}: not a report summary ({type(exc).__name__}: {exc})") from None
     theme = theme_verdict(directory / THEME_PATCH)

@@ -21,7 +21,7 @@ class Outcome(StrEnum):
 
     PASSED = "passed"
     FAILED = "failed"
-    #: passed, but a live answer moved away from its recording (only the report finds it)
+    #: passed, but a live answer moved away from its recording (found by the analysis, apidocs.runner.analysis)
     DRIFT = "drift"
     #: failed only for want of data on the instance (``apidocs provision``), not drift
     DATA = "data"
@@ -95,7 +95,7 @@ class StepResult:
 
     @property
     def outcome(self) -> Outcome:
-        """What the run says of the step; only the report can add :attr:`Outcome.DRIFT`."""
+        """What the run says of the step; only the analysis (drift) can add :attr:`Outcome.DRIFT`."""
         if self.skipped:
             return Outcome.SKIPPED
         if self.data_missing:

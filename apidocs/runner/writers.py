@@ -9,7 +9,16 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Iterable
 
 from apidocs.core.languages import label, ordered
-from apidocs.runner.analysis import LanguageReport, StepReport, details, stale_blocks_of, unverified_of, verdict
+from apidocs.runner.analysis import (
+    LanguageReport,
+    StepReport,
+    details,
+    next_command,
+    stale_blocks_of,
+    todo,
+    unverified_of,
+    verdict,
+)
 from apidocs.runner.results import Outcome
 
 if TYPE_CHECKING:
@@ -42,8 +51,12 @@ def markdown(reports: list[StepReport], meta: dict) -> str:
         out += ["## What went wrong", ""]
         for r in bad:
             out += [f"### {r.case} › {r.step} — {r.outcome}", ""]
+            if r.snippets:
+                out += [f"Snippets: {', '.join(f'`{path}`' for path in r.snippets)}", ""]
             if r.stale:
                 out += [f"Stale: {', '.join(f'`{b}`' for b in r.stale)}", ""]
+            if r.next:
+                out += [f"Next: {next_command(r.next, r.case)}", ""]
             out += ["```text", *details(r), "```", ""]
     out += ["## What was checked", ""]
     passed = [f"- {r.case} › {r.step}: {r.checked}" for r in reports if r.outcome is Outcome.PASSED]
@@ -100,7 +113,7 @@ def _template() -> jinja2.Template:
 def html_report(reports: list[StepReport], meta: dict) -> str:
     return _template().render(
         meta=meta, verdict=verdict(meta), reports=reports, languages=_languages(reports), label=label,
-        cells_of=_cells, details=details, housekeeping=_housekeeping(meta),
+        cells_of=_cells, details=details, next_command=next_command, housekeeping=_housekeeping(meta),
         stale=stale_blocks_of(reports),
         failing=[r for r in reports if r.outcome is not Outcome.PASSED],
         passed=[r for r in reports if r.outcome is Outcome.PASSED],
@@ -138,9 +151,9 @@ def junit(reports: list[StepReport], meta: dict) -> str:
                                   for lang in r.languages for f in lang.drift), None)
                          or (r.problems[0].message if r.problems else r.outcome))
                 stale = f" — stale: {', '.join(r.stale)}" if r.stale else ""
-                failure = ET.SubElement(case_el, "failure", type=r.outcome, message=first + stale)
-                failure.text = "\n".join(([f"stale page blocks: {', '.join(r.stale)}"] if r.stale else [])
-                                         + details(r))
+                next_one = f" — next: {next_command(r.next, r.case)}" if r.next else ""
+                failure = ET.SubElement(case_el, "failure", type=r.outcome, message=first + stale + next_one)
+                failure.text = "\n".join(todo(r) + details(r))
             else:
                 ET.SubElement(case_el, "system-out").text = f"checked: {r.checked}"
     ET.indent(root)
