@@ -207,8 +207,7 @@ def app_origin(given: str | None) -> str | None:
 
     if given:
         return None if given == "none" else given
-    api_url = settings.load("replay").api_url
-    return api_url.rstrip("/").removesuffix("/api") if api_url else None
+    return settings.load("replay").app_url or None
 
 
 def provision() -> int:
