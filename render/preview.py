@@ -97,7 +97,9 @@ class _Webpack:
         return Markup(f"<!-- webpack bundle {name} (stand-in) -->")
 
 
-def environment(template: Path) -> jinja2.Environment:
+def environment(template: Path, **stand_ins) -> jinja2.Environment:
+    """The stand-in's Jinja environment for ``template``; ``stand_ins`` replace its globals
+    (``url_for``, ``config``: :mod:`render.links` marks what the app would make)."""
     loader = jinja2.DictLoader({
         "preview_base.html": BASE,
         template.name: template.read_text(encoding="utf-8"),
@@ -107,6 +109,7 @@ def environment(template: Path) -> jinja2.Environment:
     env.install_null_translations(newstyle=True)
     env.globals.update(config=_Config(CONFIG), url_for=lambda endpoint, **_: f"#{endpoint}", webpack=_Webpack(),
                        preview_of=template.name)
+    env.globals.update(stand_ins)
     return env
 
 
@@ -117,9 +120,10 @@ class _Config(dict):
         return self.get(name)
 
 
-def render_html(template: Path) -> str:
+def render_html(template: Path, **stand_ins) -> str:
+    """``template`` rendered through the stand-in base (with ``stand_ins`` for its globals)."""
     try:
-        return environment(template).get_template(template.name).render()
+        return environment(template, **stand_ins).get_template(template.name).render()
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{template}:{exc.lineno}: not valid Jinja: {exc.message}") from None
     except jinja2.UndefinedError as exc:

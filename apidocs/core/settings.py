@@ -76,6 +76,12 @@ class Settings:
     def read_only(self) -> bool:
         return self.policy.read_only
 
+    @property
+    def app_url(self) -> str:
+        """Where the app serves its pages (``apidocs preview``, ``apidocs links``): the API URL
+        without its ``/api``; empty when no API URL is set."""
+        return self.api_url.removesuffix("/api")
+
     def token(self, role: str) -> str:
         """The token for ``role``; replay uses stand-ins (cassettes hold no real ones)."""
         if not self.online:

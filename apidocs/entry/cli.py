@@ -1,5 +1,5 @@
-"""``apidocs``: verify the documented cases (replay), run them live, record cassettes, or
-provision the records the examples rely on.
+"""``apidocs``: verify the documented cases (replay), run them live, record cassettes,
+provision the records the examples rely on, or check the links of the served pages.
 
 Exit codes: 0 every step passed; 1 a step failed (its case, step, language, request and
 the difference are printed, with its snippet files, stale page blocks and the next
@@ -43,6 +43,11 @@ INSTALL_PAGES_HELP = ("link every page's template into an InvenioRDM instance's 
 UPDATE_HELP = ("after a snippet changed: record the named cases again against $DOCS_API_URL (default: the reference"
                " instance), or without names the cases whose requests are not in their cassettes; then render"
                " every page, verify, and print what changed (cassettes, page blocks with a short diff)")
+LINKS_HELP = ("check the links of every page as the app (--app, default: the origin of $DOCS_API_URL or"
+              " .instance/env's) serves it: each page answers 200 (every url_for built; each endpoint's link is"
+              " named), every internal link answers below 400 and its #fragment exists; external links are listed,"
+              " and checked with --external. Exit 1 names each broken link and its page, 2 when the app does not"
+              " answer")
 PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.toml) exist on $DOCS_API_URL:"
                   " find them by marker, create and publish what is missing; a second run changes nothing")
 
@@ -89,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--no-screenshot", action="store_true", help="write the HTML only (no Chromium needed)")
     preview.add_argument("--app", default=None, help="the app serving the pages (default: the origin of $DOCS_API_URL"
                          " or .instance/env's); `--app none` always uses the stand-in")
+    links = command("links", LINKS_HELP)
+    links.add_argument("--app", default=None, metavar="URL",
+                       help="the app serving the pages (default: the origin of $DOCS_API_URL or .instance/env's),"
+                            " e.g. http://127.0.0.1:5000")
+    links.add_argument("--external", action="store_true",
+                       help="also fetch the links to other sites (needs network: the nightly job)")
+    links.add_argument("--report", type=Path, default=None, metavar="DIR",
+                       help="also write links.md and links.json here")
     install = command("install-pages", INSTALL_PAGES_HELP)
     install.add_argument("templates", type=Path, metavar="TEMPLATES_DIR",
                          help="the instance's templates folder (e.g. .instance/app/templates)")
@@ -105,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     use_project(args)
     command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args), "update": lambda: update(args),
-               "report": lambda: report(args.directory), "preview": lambda: preview(args),
+               "report": lambda: report(args.directory), "preview": lambda: preview(args), "links": lambda: links(args),
                "install-pages": lambda: install_pages(args.templates)}.get(
         args.command, lambda: run(args))
     with catch_signals():
@@ -205,6 +218,12 @@ def preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def links(args: argparse.Namespace) -> int:
+    from apidocs.entry.links import links as check
+
+    return check(args)
+
+
 def install_pages(templates: Path) -> int:
     from render.served import install_pages as install
 
@@ -220,8 +239,7 @@ def app_origin(given: str | None) -> str | None:
 
     if given:
         return None if given == "none" else given
-    api_url = settings.load("replay").api_url
-    return api_url.rstrip("/").removesuffix("/api") if api_url else None
+    return settings.load("replay").app_url or None
 
 
 def provision() -> int:

@@ -7,6 +7,8 @@ compared. Every failure becomes an :class:`ApiError` with one line naming the re
 
 from __future__ import annotations
 
+import email.utils
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,3 +96,16 @@ def server_message(document: Any, content_type: str) -> str:
 def auth_headers(token: str | None) -> dict[str, str]:
     """The headers of a request the runner sends itself: JSON wanted, and the token if any."""
     return {"Accept": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Seconds to wait before retrying a 429, from Retry-After (seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return 1.0 if response.status_code == 429 else None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return 1.0

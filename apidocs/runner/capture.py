@@ -10,7 +10,6 @@ record). One transport for both languages and all three modes.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import selectors
 import socket
@@ -25,6 +24,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from apidocs.core.model import SAFE_METHODS
 from apidocs.core.settings import ForwardPolicy
+from apidocs.runner.api import retry_after
 
 HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
@@ -161,7 +161,7 @@ class CaptureProxy:
             except requests.RequestException as exc:  # e.g. the connection broke off mid-answer
                 exchange.error = self.unreachable = f"the request to {self.upstream_origin} failed: {exc}"
                 return
-            wait = _retry_after(response)
+            wait = retry_after(response)
             if response.status_code != 429 or attempt == self.policy.max_retries or wait is None:
                 break
             time.sleep(min(wait, self.policy.max_retry_after))
@@ -176,19 +176,6 @@ class CaptureProxy:
                 f"rate limited (HTTP 429) after {retries} {'retry' if retries == 1 else 'retries'}"
                 f" (Retry-After: {response.headers.get('Retry-After', 'none')})"
             )
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    """Seconds to wait before retrying a 429, from Retry-After (seconds or an HTTP date)."""
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return 1.0 if response.status_code == 429 else None
-    if value.strip().isdigit():
-        return float(value)
-    try:
-        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return 1.0
 
 
 def _not_in_cassette(exc: CannotOverwriteExistingCassetteException) -> str:
