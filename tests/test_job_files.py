@@ -13,6 +13,7 @@ clean venv, ``upload-artifact`` is left to GitHub.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -103,6 +104,7 @@ def gitlab_job(repo: Path, job: str, variables: dict[str, str], image: dict[str,
 def pipeline_variables(instance_env: dict[str, str]) -> dict[str, str]:
     """What the maintainer sets (ci/README.md), a nightly schedule's variables included."""
     return {"CI_PIPELINE_SOURCE": "schedule", "APIDOCS_NIGHTLY": "1", "APIDOCS_REPO_URL": f"file://{ROOT}",
+            "APIDOCS_LINKS_OFFLINE": "1",  # this machine reaches no other site
             "DOCS_API_URL": instance_env["DOCS_API_URL"], "DOCS_DISPOSABLE": "1",
             **{name: instance_env[name] for name in TOKENS}}
 
@@ -114,6 +116,7 @@ def test_the_gitlab_staging_job_passes_and_leaves_junit_with_every_step(tmp_path
     assert junit_steps(repo / "reports" / "junit.xml") == every_step()
     assert f"OK — {len(every_step())} passed" in done.stdout
     assert "holds no theme templates" in done.stdout and "checked our pages only" in done.stdout
+    assert json.loads((repo / "reports" / "links.json").read_text())["ok"]
     assert_no_token(instance_env, done.stdout, *(p.read_text() for p in (repo / "reports").iterdir()))
 
 
@@ -208,7 +211,8 @@ def run_github_job(job: dict, workspace: Path, context: dict[str, dict[str, str]
 def test_the_github_workflow_steps_pass_in_order(tmp_path, image, instance_env, job_name, read_only):
     workflow = yaml.safe_load((ROOT / "ci" / "github-workflow.yml").read_text())
     url = instance_env["DOCS_API_URL"]
-    context = {"vars": {"DOCS_API_URL": url, "DOCS_DISPOSABLE": "1", "DOCS_PRODUCTION_API_URL": url},
+    context = {"vars": {"DOCS_API_URL": url, "DOCS_DISPOSABLE": "1", "DOCS_PRODUCTION_API_URL": url,
+                        "APIDOCS_LINKS_OFFLINE": "1"},
                "secrets": {name: instance_env[name] for name in TOKENS}, "github": {"workspace": str(tmp_path)}}
     ran = run_github_job(workflow["jobs"][job_name], tmp_path, context, image)
     assert all(code == 0 for _, code in ran), ran

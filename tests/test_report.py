@@ -271,3 +271,23 @@ def test_live_run_of_the_reference_instance_is_clean_and_the_gate_reads_it(insta
     tokens = [instance_env[k] for k in ("DOCS_API_TOKEN", "DOCS_CURATOR_TOKEN", "DOCS_UNTRUSTED_TOKEN")
               if instance_env.get(k)]
     assert tokens and not any(token in read_all(list(reports.iterdir())) for token in tokens)
+
+
+def test_the_report_fails_on_the_theme_patch_and_on_broken_links_left_beside_it(tmp_path):
+    """The nightly job leaves theme.patch (the theme's files are not the verified pages) and
+    links.json (every link of the served pages) in the report folder: `apidocs report` fails
+    on either, naming what to do."""
+    case = next(c for c in CASES if not c.needs_token)
+    assert run_cli("verify", case.name, "--report", str(tmp_path)).returncode == 0
+    assert run_cli("report", str(tmp_path)).returncode == 0
+    patch = tmp_path / "theme.patch"
+    patch.write_text("diff --git a/x/about/api.html b/x/about/api.html\n--- a/x/about/api.html\n")
+    gate = run_cli("report", str(tmp_path))
+    assert gate.returncode == 1 and f"`git apply {patch}`" in gate.stdout and "x/about/api.html" in gate.stdout
+    patch.unlink()
+    links = tmp_path / "links.json"
+    links.write_text(json.dumps({"ok": True, "broken": []}))
+    assert run_cli("report", str(tmp_path)).returncode == 0
+    links.write_text(json.dumps({"ok": False, "broken": [{"page": "api", "link": "/help/serch"}]}))
+    gate = run_cli("report", str(tmp_path))
+    assert gate.returncode == 1 and "1 broken link(s)" in gate.stdout and "links.md" in gate.stdout

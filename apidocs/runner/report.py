@@ -29,6 +29,8 @@ FILES = ("junit.xml", "report.md", "report.html", "summary.json")
 #: left beside the reports by ``apidocs render --check --theme-repo DIR --patch``: what makes
 #: the theme repository's own files the verified pages (absent when they are)
 THEME_PATCH = "theme.patch"
+#: left beside the reports by ``apidocs links --report DIR``: every link of the served pages
+LINKS = "links.json"
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,23 @@ def saved_verdict(directory: Path) -> tuple[list[str], bool]:
                     for entry in data.get("failing", []) if entry.get("next")])
     except (ValueError, KeyError, TypeError) as exc:
         raise ApidocsError(f"{path}: not a report summary ({type(exc).__name__}: {exc})") from None
-    theme = theme_verdict(directory / THEME_PATCH)
-    return lines + ([theme] if theme else []), bool(data.get("ok")) and theme is None
+    more = [line for line in (theme_verdict(directory / THEME_PATCH), links_verdict(directory / LINKS)) if line]
+    return lines + more, bool(data.get("ok")) and not more
+
+
+def links_verdict(report: Path) -> str | None:
+    """The line that fails the report when ``apidocs links --report`` found a broken link, or None."""
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ApidocsError(f"cannot read {report}: {exc}") from None
+    broken = data.get("broken") if isinstance(data, dict) else None
+    if not isinstance(broken, list) or data.get("ok", True) and not broken:
+        return None
+    return (f"ACTION NEEDED — {len(broken)} broken link(s) on the served pages:"
+            f" see {report.with_name('links.md')} (`apidocs links` names the page and the link)")
 
 
 def theme_verdict(patch: Path) -> str | None:
