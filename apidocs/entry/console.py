@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apidocs.core.languages import label
-from apidocs.core.model import Snippet
+from apidocs.core.model import step_kind
 from apidocs.runner.results import Ledger, Outcome, StepResult
 
 MARKS = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.DATA: "DATA", Outcome.SKIPPED: "skip"}
@@ -11,7 +11,7 @@ MARKS = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.DATA: "DATA", O
 
 def step_line(result: StepResult) -> str:
     mark = MARKS[result.outcome]
-    kind = "snippet" if isinstance(result.step, Snippet) else "action"
+    kind = step_kind(result.step)
     stopped = [f"{label(lang)} (its chain stopped at {run.stopped_by})" for lang, run in result.runs.items()
                if run.skipped]
     note = f"; not run in {', '.join(stopped)}" if stopped else ""
