@@ -16,7 +16,9 @@ How a block is found:
   kind is its label's (the last ``<strong>`` above it): the n-th area of a kind in a
   case is the n-th step of the case with a block of that kind;
 - a status block is the ``(HTTP …)`` of the label above its step's answer;
-- an inline example is the first ``<code>NAME=…</code>``, NAME its parameter.
+- an inline example is the first ``<code>NAME=…</code>``, NAME its parameter;
+- a transcript (the VRC page's notebook, which has no Endpoint line) is a preformatted area
+  holding a ``[1]:`` prompt: the n-th such area is the page's n-th transcript block.
 
 Each marker keeps the rendered HTML as it was: a begin marker strips the whitespace
 before it (``{#-``) only where the block's own first tag did so, or there is none.
@@ -41,6 +43,7 @@ from apidocs.core.blocks import (
     RESPONSE,
     STATUS,
     TOKEN_REQUIRED,
+    TRANSCRIPT,
     kind_of,
 )
 from apidocs.core.languages import REGISTRY
@@ -51,6 +54,8 @@ _PRE = re.compile(r"PREFORMATTED AREA TEXT BEGIN #+ -?#\}(.*?)\{#-?\s*#+ PREFORM
 _LABEL = re.compile(r"<strong>(.*?)</strong>", re.S)
 _ENDPOINT = re.compile(r"Endpoint:.*?</strong>\s*<code>(.*?)</code>", re.S)
 _STATUS = re.compile(r"\((HTTP [^)]*)\)")
+#: a notebook's first prompt, at the start of a line of a preformatted area
+_PROMPT = re.compile(r"^\[1\]: ", re.M)
 #: a claim line's answer: after its label's ``</strong>``, up to the end of the paragraph
 _CLAIM_LABELS = {TOKEN_REQUIRED: "Token Required:", QUERY: "Query Parameters:"}
 #: the labels of a recorded answer's area, the more specific first
@@ -94,6 +99,7 @@ def locate(text: str, contents: Mapping[str, str], where: str = "the template") 
     misses: list[str] = []
     names = list(contents)
     claims = _claim_spans(text, names, found, misses)
+    _transcript_spans(text, names, found, misses)
     _area_spans(text, names, claims, found, misses)
     _inline_spans(text, contents, found, misses)
     misses += [f"{name} (no \"Example Response (HTTP …)\" label above its step's answer)" for name in names
@@ -249,10 +255,13 @@ def _area_spans(text: str, names: list[str], claims: list[tuple[int, str]], foun
     """Each preformatted area, by its case (the last Endpoint line above it) and its label's kind."""
     wanted: dict[tuple[str, str], list[str]] = {}
     for name in names:
-        if kind_of(name) not in INLINE_KINDS:
+        if kind_of(name) not in (*INLINE_KINDS, TRANSCRIPT):
             wanted.setdefault((_case(name), kind_of(name)), []).append(name)
     seen: dict[tuple[str, str], int] = {}
+    taken = {span.start for span in found.values()}
     for area in _PRE.finditer(text):
+        if area.start(1) in taken:  # a transcript's
+            continue
         above = [step for offset, step in claims if offset < area.start()]
         labels = list(_LABEL.finditer(text, 0, area.start()))
         kind = _area_kind(labels[-1].group(1)) if labels else None
@@ -274,6 +283,16 @@ def _area_spans(text: str, names: list[str], claims: list[tuple[int, str]], foun
     for key, candidates in wanted.items():
         misses += [f"{name} (the page has {seen.get(key, -1) + 1} {key[1]} area(s) under {key[0]}'s Endpoint lines)"
                    for name in candidates[seen.get(key, -1) + 1:]]
+
+
+def _transcript_spans(text: str, names: list[str], found: dict[str, Span], misses: list[str]) -> None:
+    """Each transcript: the n-th preformatted area with a ``[1]:`` prompt."""
+    wanted = [name for name in names if kind_of(name) == TRANSCRIPT]
+    areas = [area for area in _PRE.finditer(text) if _PROMPT.search(area.group(1))]
+    for name, area in zip(wanted, areas, strict=False):
+        found[name] = Span(name, area.start(1), area.end(1))
+    misses += [f"{name} (the page has {len(areas)} preformatted area(s) with a \"[1]:\" prompt)"
+               for name in wanted[len(areas):]]
 
 
 def _status_span(text: str, label: re.Match, name: str, found: dict[str, Span], misses: list[str]) -> None:

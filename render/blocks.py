@@ -22,7 +22,10 @@ module fills each. Kinds of block, named ``CASE/STEP/KIND``:
     the recorded status line shown next to an example, e.g. ``HTTP 200 - OK`` (the
     documented one while the upstream server's answer is not recorded);
 ``inline``
-    an action's inline example (the Common Query Parameters list).
+    an action's inline example (the Common Query Parameters list);
+``transcript``
+    a notebook transcript's cells with what each printed and returned in the verified run
+    (:mod:`render.transcript`), placeholders back.
 
 :func:`template_text` turns a block's text into template source: HTML-escaped, with
 Jinja delimiters neutralised, except the page's ``{{ config.SITE_*_URL }}`` expressions.
@@ -49,15 +52,18 @@ from apidocs.core.blocks import (
     SOURCE_KINDS,
     STATUS,
     TOKEN_REQUIRED,
+    TRANSCRIPT,
     blocks_of,
     kind_of,
 )
 from apidocs.core.jsonpath import select
-from apidocs.core.model import API_URL, Action, Case, Snippet, Step
+from apidocs.core.model import API_URL, Action, Case, Snippet, Step, Transcript
+from apidocs.core.transcript import cells
 from apidocs.runner.cassette import CANONICAL_ORIGIN
 from apidocs.runner.placeholders import generalise
 from apidocs.runner.results import StepResult, StepRun
 from render.errors import RenderError
+from render.transcript import layout
 
 UI_URL = "{{ config.SITE_UI_URL }}"
 #: The Jinja expressions a block may contain; everything else is literal text.
@@ -222,8 +228,14 @@ def query_line(case: Case, step: Snippet, run: StepRun) -> str:
     return ", ".join(codes[:-1]) + ", and " + codes[-1]
 
 
+def transcript_block(case: Case, step: Transcript, run: StepRun) -> str:
+    """The transcript as the page shows it: the page's cells, the run's outputs in page terms."""
+    return page_terms(layout(cells(step.text), run.cells), case, run)
+
+
 #: How each block kind taken from the verified run is filled.
-RECORDED = {RESPONSE: example_json, HEADERS: example_headers, STATUS: status_line, QUERY: query_line}
+RECORDED = {RESPONSE: example_json, HEADERS: example_headers, STATUS: status_line, QUERY: query_line,
+            TRANSCRIPT: transcript_block}
 
 
 def block_text(case: Case, result: StepResult | None, step: Step, kind: str) -> str:
@@ -232,9 +244,10 @@ def block_text(case: Case, result: StepResult | None, step: Step, kind: str) -> 
     verified run got (while an upstream server did not answer, what waits)."""
     if kind in DECLARED:
         return DECLARED[kind](step)
-    if kind in step.languages:
+    if isinstance(step, Snippet) and kind in step.languages:
         return snippet_block(step, kind)
-    run = result.runs.get(step.languages[0]) if result else None
+    runs = result.runs if result else {}
+    run = runs.get(step.languages[0]) if isinstance(step, Snippet) else next(iter(runs.values()), None)
     if run is None:
         raise RenderError(f"{case.name}/{step.name}: no verified run to take the example from")
     if run.waiting:  # the upstream server did not answer: nothing real to show

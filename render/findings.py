@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from render import markers
 
@@ -49,6 +50,35 @@ def theme_findings(text: str, where: str) -> list[ThemeFinding]:
              if not any(start <= match.start() < end for start, end in inside)]
     return [ThemeFinding(where, text.count("\n", 0, offset) + 1, problem, matched)
             for offset, problem, matched in sorted(found)]
+
+
+@dataclass(frozen=True)
+class PackageLink:
+    """A link of a page to a package's code, which must be the one the package's own
+    metadata names (its ``Project-URL``s)."""
+
+    pattern: re.Pattern[str]  # its first group is the URL
+    package: str  # the distribution whose metadata names the URL
+    requirements: str  # the requirements file (cases folder) of the venv that has it installed
+
+
+PACKAGE_LINKS = (
+    PackageLink(re.compile(r'vre_repo_page = "([^"]+)"'), "vre-repository-connector", "vrc-requirements.txt"),
+)
+
+
+def link_findings(text: str, where: str, project_urls: Callable[[PackageLink], list[str]]) -> list[ThemeFinding]:
+    """Every package link of ``text`` its package's metadata does not name (``project_urls``
+    reads them, only for a page that has such a link)."""
+    found = []
+    for link in PACKAGE_LINKS:
+        for match in link.pattern.finditer(text):
+            named = project_urls(link)
+            if match.group(1).rstrip("/") not in {url.rstrip("/") for url in named}:
+                problem = (f"links {link.package}'s code at {match.group(1)}, but the package's metadata names"
+                           f" {', '.join(named) or 'no project URL'}")
+                found.append(ThemeFinding(where, text.count("\n", 0, match.start()) + 1, problem, match.group(0)))
+    return found
 
 
 def summary(findings: list[ThemeFinding]) -> list[str]:

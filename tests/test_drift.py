@@ -18,6 +18,7 @@ import pytest
 import requests
 from conftest import CASSETTES, ROOT, run_cli
 
+from apidocs.core.model import Transcript
 from apidocs.core.volatile import ALIASES, stand_ins
 from apidocs.entry.loader import load_cases
 from apidocs.runner.cassette import CANONICAL_ORIGIN, FIXED_TIMESTAMP, Recorded, load_interactions
@@ -50,7 +51,9 @@ def summary(findings) -> set[tuple[str, str, bool, tuple[str, ...]]]:
 def test_recorded_interactions_pair_with_every_step_and_language(committed_cassettes):
     for case in CASES.values():
         pairs = recorded_exchanges(committed_cassettes / f"{case.name}.yaml", case.steps, case.languages)
-        assert set(pairs) == {(s.name, lang) for s in case.steps for lang in case.languages}, case.name
+        # a transcript's requests are the package's own, several a cell: never paired (drift.py)
+        paired = [s for s in case.steps if not isinstance(s, Transcript)]
+        assert set(pairs) == {(s.name, lang) for s in paired for lang in case.languages}, case.name
         for (name, _), answer in pairs.items():
             assert answer.method == case.step(name).method.upper()
         interactions = load_interactions(committed_cassettes / f"{case.name}.yaml")
@@ -61,7 +64,7 @@ def test_two_real_answers_of_the_same_step_show_no_drift():
     """Python and cURL ran each step against the instance separately: the write steps created
     different drafts, files, requests (other ids, DOIs, revision ids) — none of it is drift."""
     differing = 0
-    for case in CASES.values():
+    for case in (case for case in CASES.values() if "curl" in case.languages):
         for step in case.steps:
             python, curl = recorded(case.name, step.name), recorded(case.name, step.name, "curl")
             differing += python.body != curl.body
@@ -72,7 +75,9 @@ def test_two_real_answers_of_the_same_step_show_no_drift():
 def test_replay_of_the_committed_cassettes_is_compared_step_by_step_without_drift(replayed, committed_cassettes):
     drifts = run_drift(replayed, committed_cassettes)
     assert set(drifts) == {(r.case, r.step.name, lang) for r in replayed for lang in r.runs}
-    assert all(d.recorded is not None for d in drifts.values())  # every step was paired with its recording
+    transcripts = {(c.name, s.name) for c in CASES.values() for s in c.steps if isinstance(s, Transcript)}
+    # every step was paired with its recording (a transcript's requests are not paired)
+    assert all(d.recorded is not None for key, d in drifts.items() if key[:2] not in transcripts)
     assert [f for d in drifts.values() for f in d.findings] == []
 
 

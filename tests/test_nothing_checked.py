@@ -7,7 +7,8 @@ from conftest import assert_one_line, run_cli
 
 def test_empty_case_folder(tmp_path):
     done = run_cli("verify", "--cases-dir", str(tmp_path))
-    assert_one_line(done, f"no case scripts (case<n>_*.py, damap<n>_*.py) in {tmp_path}: there is nothing to verify")
+    assert_one_line(done, f"no case scripts (case<n>_*.py, damap<n>_*.py, vrc<n>_*.py) in {tmp_path}:"
+                          " there is nothing to verify")
 
 
 def test_missing_case_folder(tmp_path):

@@ -46,9 +46,11 @@ def test_every_wrong_claim_fails_verify_naming_its_block(project_copy):
     for page in PAGES.values():
         path = project_copy / "page" / page.template
         before[page.template] = text = path.read_text(encoding="utf-8")
-        wrong[page.template] = wrong_claims(page.name)
+        if not (claims := wrong_claims(page.name)):  # a page without snippet steps (the VRC page's transcript)
+            continue
+        wrong[page.template] = claims
         path.write_text(markers.replace(text, {**markers.contents(text), **wrong[page.template]}), encoding="utf-8")
-    assert all(len(claims) >= 2 for claims in wrong.values())
+    assert wrong and all(len(claims) >= 2 for claims in wrong.values())
     done = run_cli("verify", "--check-pages", "--project", str(project_copy))
     assert_one_line(done, code=1)
     for page, claims in wrong.items():

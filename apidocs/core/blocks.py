@@ -21,7 +21,10 @@ each language of a snippet (``python``, ``curl``, ... as :mod:`apidocs.core.lang
 ``status``
     the status line shown next to an example (``HTTP 200 - OK``);
 ``inline``
-    an action's inline example (the Common Query Parameters).
+    an action's inline example (the Common Query Parameters);
+``transcript``
+    a notebook transcript (the VRC page): its cells with their ``[n]:`` prompts and what
+    each printed and returned in the verified run.
 
 The renderer fills exactly these blocks, the report names them when they go stale or
 are left unverified, and drift points its findings at them: all three ask here.
@@ -32,7 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from apidocs.core.model import Action, Step
+from apidocs.core.model import Action, Step, Transcript
 from apidocs.core.problems import Kind, Problem
 
 ENDPOINT = "endpoint"
@@ -42,6 +45,7 @@ HEADERS = "headers"
 STATUS = "status"
 INLINE = "inline"
 QUERY = "query"
+TRANSCRIPT = "transcript"
 #: Kinds whose text sits inside a line of the page (the others are preformatted areas).
 INLINE_KINDS = (ENDPOINT, TOKEN_REQUIRED, QUERY, STATUS, INLINE)
 #: Kinds whose text is template source (translatable strings, markup), written as it is;
@@ -77,6 +81,8 @@ def blocks_of(case: str, step: Step) -> tuple[Block, ...]:
 def _kinds(step: Step) -> list[str]:
     if isinstance(step, Action):
         return [INLINE] if step.inline else []
+    if isinstance(step, Transcript):
+        return [TRANSCRIPT]
     answer = [kind for kind, shown in ((RESPONSE, step.example is not None), (HEADERS, bool(step.example_headers)))
               if shown]
     query = [QUERY] if step.shows_query else []
@@ -114,7 +120,8 @@ def concerned(case: str, step: Step, kind: Kind, languages: Iterable[str]) -> li
         return []
     if _OWN in wanted:
         wanted |= set(languages)
-    return [block.name for block in blocks_of(case, step) if isinstance(step, Action) or block.kind in wanted]
+    return [block.name for block in blocks_of(case, step)
+            if isinstance(step, Action | Transcript) or block.kind in wanted]
 
 
 def stale_blocks(case: str, step: Step, problem: Problem, language: str = "") -> list[str]:

@@ -13,14 +13,16 @@ What the page's examples need from them:
   page at ``size=1``) need at least two matching records: climate 2023 and glacier 2025;
 - a record whose title does not match ``climate`` shows that the query narrows: temperature 2024;
 - retrieving metadata (case 1) and downloading a file (case 5) need a published record with
-  a small, public CSV file: climate 2023.
+  a small, public CSV file: climate 2023;
+- the VRC page's download (``vrc.download(doi)``) shows its file menu only for a record with
+  more than one file: the weather station fixture has three (``more_files``).
 """
 
 from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ FILE = "fixtures.toml"
 
 @dataclass(frozen=True)
 class Fixture:
-    """A published record with one CSV file, as a depositor would upload it."""
+    """A published record with a CSV file (and ``more_files``), as a depositor would upload it."""
 
     name: str  # its marker is ``MARKER/<name>``
     title: str
@@ -43,6 +45,13 @@ class Fixture:
     description: str
     file: str  # the CSV file's key
     csv: str  # its content
+    #: further files (key → content), uploaded after the first, in this order
+    more_files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def files(self) -> tuple[tuple[str, bytes], ...]:
+        """(key, content) of every file, the CSV file first."""
+        return ((self.file, self.csv.encode()), *((key, text.encode()) for key, text in self.more_files.items()))
 
     @property
     def marker(self) -> str:

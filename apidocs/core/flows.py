@@ -37,18 +37,27 @@ def curation_accepted(record: str = "record_id") -> tuple[Action, ...]:
     )
 
 
-def publish(metadata: dict[str, Any], file: str, content: bytes) -> tuple[Action, ...]:
-    """Every request from nothing to a published record with a DOI and the file ``file``."""
-    draft = f"/records/{RECORD}/draft"
+def _upload(draft: str, file: str, content: bytes) -> tuple[Action, ...]:
+    """A file into the draft: its key, its bytes, the commit."""
     return (
-        create_draft(metadata),
-        Action(name="reserve-doi", method="POST", path=f"{draft}/pids/doi", role="depositor", expect=Expect(201)),
         Action(name="init", method="POST", path=f"{draft}/files", role="depositor", json=[{"key": file}],
                expect=Expect(201)),
         Action(name="upload", method="PUT", path=f"{draft}/files/{file}/content", role="depositor", data=content,
                expect=Expect(200)),
         Action(name="commit", method="POST", path=f"{draft}/files/{file}/commit", role="depositor",
                expect=Expect(200)),
+    )
+
+
+def publish(metadata: dict[str, Any], file: str, content: bytes,
+            more: tuple[tuple[str, bytes], ...] = ()) -> tuple[Action, ...]:
+    """Every request from nothing to a published record with a DOI and the file ``file``
+    (and ``more`` files: (key, content), each uploaded the same way, in order)."""
+    draft = f"/records/{RECORD}/draft"
+    return (
+        create_draft(metadata),
+        Action(name="reserve-doi", method="POST", path=f"{draft}/pids/doi", role="depositor", expect=Expect(201)),
+        *(action for key, data in ((file, content), *more) for action in _upload(draft, key, data)),
         *curation_accepted(),
         Action(name="publish", method="POST", path=f"{draft}/actions/publish", role="depositor", expect=Expect(202)),
     )

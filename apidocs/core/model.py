@@ -142,7 +142,43 @@ class Action:
     stand_in: "Action | None" = None
 
 
-Step = Snippet | Action
+@dataclass(frozen=True)
+class Transcript:
+    """A notebook transcript the page shows (the VRC page): its cells run for real, in the
+    interpreter of a package's own venv, and its output is what the page prints.
+
+    Its cells are a file, ``cases/snippets/<case>/<step>.ipy`` (``# %%`` starts a code
+    cell, ``# %% [markdown]`` a comment cell), read by the loader into :attr:`text`. What
+    the cells ask on stdin is answered with :attr:`stdin`, as the page shows the answer.
+    The package's own requests go through the capture proxy like every snippet's.
+    """
+
+    name: str
+    title: str
+    #: the pinned requirements file (in the cases folder) the cells' venv is made from
+    requirements: str
+    #: the answers typed when the cells ask (``input()``), one a line, in order
+    stdin: str = ""
+    #: the cells' file, as the case folder holds it (read by the loader)
+    text: str = ""
+    #: the last cell returns the path of a file it downloaded: its bytes must be the last answer's
+    returns_download: bool = True
+    #: the names of two bound values, a record's DOI and its landing page: the runner's bridge
+    #: resolves that DOI as doi.org would (:mod:`apidocs.runner.bridge`); None: no bridge
+    resolve_doi: tuple[str, str] | None = ("doi", "landing")
+
+    @property
+    def method(self) -> str:
+        """A transcript only reads (it downloads): a read-only run may run it."""
+        return "GET"
+
+
+Step = Snippet | Action | Transcript
+
+def step_kind(step: Step) -> str:
+    """How the console and the reports name a step's kind."""
+    return {Snippet: "snippet", Transcript: "transcript"}.get(type(step), "action")
+
 
 #: a POST to this path (relative to the API URL) creates a draft
 DRAFTS_PATH = "/records"
@@ -150,6 +186,8 @@ DRAFTS_PATH = "/records"
 
 def creates_draft(step: Step) -> bool:
     """True for a step that creates a draft, which the run must delete again."""
+    if isinstance(step, Transcript):
+        return False
     path = step.endpoint.removeprefix(API_PREFIX) if isinstance(step, Snippet) else step.path
     return step.method.upper() == "POST" and path.rstrip("/") == DRAFTS_PATH
 

@@ -53,6 +53,7 @@ class Page:
 PAGES = {page.name: page for page in (
     Page("api", prefix="case"),
     Page("damap", prefix="damap"),
+    Page("vrc", prefix="vrc"),
 )}
 
 

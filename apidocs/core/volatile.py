@@ -38,6 +38,10 @@ DOI = re.compile(rf"\b10\.\d{{4,9}}/{PID.pattern}\b")
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?")
 #: The scheme and host of a URL: the instance answers from wherever it runs.
 ORIGIN = re.compile(r"\bhttps?://[^/\s\"']+")
+#: A folder ``tempfile.mkdtemp()`` made (a package's download folder): new on every run.
+TEMP_DIR = re.compile(r"/tmp/tmp[a-z0-9_]{8}(?=/|\b)")
+#: What a recorded transcript shows in its place: the VRC page's own example folder.
+TEMP_DIR_STAND_IN = "/tmp/tmpj8huipi7"
 #: A request's "number" counts the instance's requests: it differs on every run.
 REQUEST_NUMBER = re.compile(r'"number": "[0-9a-z]+"')
 

@@ -172,12 +172,19 @@ def lint(args: argparse.Namespace) -> int:
 def theme_lint() -> None:
     """The theme's own faults outside our blocks: reported for invenio-theme-tuw, never fixed in
     page/ (our pages are the release's) and never failing the lint."""
+    from apidocs.core import project
     from apidocs.core.pages import PAGES
     from apidocs.entry.render_cli import shown
-    from render.findings import summary, theme_findings
+    from apidocs.runner.venvs import interpreter, project_urls
+    from render.findings import link_findings, summary, theme_findings
+
+    def urls(link) -> list[str]:  # the package's metadata, from the venv its transcript runs in
+        python = interpreter(project.cases() / link.requirements)
+        return project_urls(python, link.package)
 
     for page in PAGES.values():
-        for line in summary(theme_findings(page.path.read_text(encoding="utf-8"), shown(page.path))):
+        text = page.path.read_text(encoding="utf-8")
+        for line in summary(theme_findings(text, shown(page.path)) + link_findings(text, shown(page.path), urls)):
             print(f"  theme finding (left as invenio-theme-tuw ships it): {line}")
 
 

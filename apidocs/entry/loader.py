@@ -17,8 +17,9 @@ from pathlib import Path
 from apidocs.core import languages, project
 from apidocs.core.errors import ApidocsError
 from apidocs.core.languages import snippet_folder, snippet_path
-from apidocs.core.model import Case, Snippet
+from apidocs.core.model import Case, Snippet, Transcript
 from apidocs.core.pages import PAGES
+from apidocs.core.transcript import cells
 
 
 def page_files(folder: Path | None = None, page: str | None = None) -> dict[str, list[Path]]:
@@ -86,6 +87,22 @@ def snippet_texts(folder: Path, step: Snippet) -> dict[str, str]:
     return texts
 
 
+#: The suffix of a transcript's cells file (IPython runs it as it is).
+CELLS_SUFFIX = ".ipy"
+
+
+def transcript_text(folder: Path, case: str, step: Transcript) -> str:
+    """``<step>.ipy`` in ``folder``: the transcript's cells (checked here, so a bad file is
+    one line before any run)."""
+    path = folder / f"{step.name}{CELLS_SUFFIX}"
+    try:
+        text = path.read_text(encoding="utf-8").rstrip("\n")
+    except OSError as exc:
+        raise ApidocsError(f"{case}/{step.name}: cannot read its cells file {path}: {exc.strerror}") from None
+    cells(text, str(path))
+    return text
+
+
 def with_texts(case: Case, folder: Path) -> Case:
     """The case with each snippet's texts read from ``folder``; every snippet must have
     the same languages, since each language runs the whole case as its own chain."""
@@ -101,6 +118,8 @@ def with_texts(case: Case, folder: Path) -> Case:
                                    f" snippets are in {', '.join(sorted(seen))}")
             seen = set(texts)
             step = replace(step, texts=texts)
+        elif isinstance(step, Transcript):
+            step = replace(step, text=transcript_text(folder, case.name, step))
         steps.append(step)
     return replace(case, steps=tuple(steps))
 

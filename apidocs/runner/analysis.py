@@ -14,7 +14,7 @@ from pathlib import Path
 
 from apidocs.core.blocks import blocks_of, stale_blocks
 from apidocs.core.languages import label, language, ordered, snippet_folder, snippet_path
-from apidocs.core.model import Action, Snippet
+from apidocs.core.model import Action, Snippet, Transcript, step_kind
 from apidocs.core.problems import Kind, Problem
 from apidocs.core.settings import Settings
 from apidocs.runner.drift import DriftFinder, Finding, FindingKind, StepDrift
@@ -146,7 +146,7 @@ def _step_report(result: StepResult, drifts: dict[str, StepDrift], mode: str, ca
         report = LanguageReport(
             language=name,
             request=_request_lines(run),
-            expected=f"HTTP {step.expect.status}",
+            expected="every cell ran" if isinstance(step, Transcript) else f"HTTP {step.expect.status}",
             got=_got(run),
             recorded=f"HTTP {found.recorded.status}" if found and found.recorded else "",
             problems=list(run.problems),
@@ -174,7 +174,7 @@ def _step_report(result: StepResult, drifts: dict[str, StepDrift], mode: str, ca
                      if f.kind is FindingKind.UPSTREAM), "")
     todo = next_step(outcome, mode)
     return StepReport(
-        case=result.case, step=step.name, kind="snippet" if isinstance(step, Snippet) else "action",
+        case=result.case, step=step.name, kind=step_kind(step),
         outcome=outcome, languages=languages, problems=list(result.problems), stale=list(stale),
         checked=_joined(_checked(step, live and not (unpaired or upstream), result.waiting), unpaired),
         note=_joined(note, unpaired, upstream),
@@ -244,6 +244,9 @@ def _got(run) -> str:
 
 
 def _checked(step, compared: bool, waiting: str = "") -> str:
+    if isinstance(step, Transcript):
+        return ("the cells ran in the package's own venv, the page's answers given on stdin, every request through"
+                " the capture proxy; the last cell returned the path of the file it downloaded, with the bytes sent")
     parts = [f"HTTP {step.expect.status}"]
     if step.expect.fields:
         parts.append(f"{len(step.expect.fields)} documented field(s) and their types")

@@ -21,7 +21,7 @@ from apidocs.core.errors import ServerUnreachable
 from apidocs.core.files import write_atomically
 from apidocs.core.fixtures import MARKER, foreign_records
 from apidocs.core.languages import label
-from apidocs.core.model import Action, Case, Snippet, Step
+from apidocs.core.model import Action, Case, Snippet, Step, Transcript
 from apidocs.core.problems import Kind, Problem, only_data_missing
 from apidocs.core.settings import Settings
 from apidocs.runner import cassette as cassettes
@@ -38,6 +38,7 @@ from apidocs.runner.execute import run_snippet
 from apidocs.runner.placeholders import action_body, bound_values, fill, materialise, substitutions
 from apidocs.runner.preflight import require_disposable
 from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
+from apidocs.runner.transcript import run_transcript
 
 
 @dataclass
@@ -142,6 +143,8 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
         if isinstance(step, Snippet):
             run = _run_snippet(case, step, language, chain, proxy, settings,
                                workdir / case.name / language / step.name)
+        elif isinstance(step, Transcript):
+            run = run_transcript(case, step, chain.bound, proxy, settings, workdir / case.name / step.name)
         else:
             run = _run_action(step, language, chain, proxy)
             if step.stand_in and fixtures_missing and only_data_missing(run.problems):

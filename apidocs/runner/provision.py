@@ -62,7 +62,8 @@ def publish(api: Api, fixture: Fixture, tokens: dict[str, str]) -> str:
     bound: dict[str, str] = {}
     published = False
     try:
-        perform(api, flows.publish(fixture.metadata(), fixture.file, fixture.csv.encode()), tokens, bound)
+        (first, content), *more = fixture.files
+        perform(api, flows.publish(fixture.metadata(), first, content, tuple(more)), tokens, bound)
         published = True
     except ApiError as exc:
         raise ApidocsError(f"provision {fixture.name}: {exc}") from None

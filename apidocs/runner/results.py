@@ -34,6 +34,14 @@ class Outcome(StrEnum):
         return self in (Outcome.FAILED, Outcome.DRIFT, Outcome.DATA)
 
 
+@dataclass(frozen=True)
+class CellRun:
+    """A transcript's code cell as it ran: what it printed and the repr of its value (None: none)."""
+
+    output: str
+    value: str | None
+
+
 @dataclass
 class StepRun:
     """One step in one language (or the runner's own request, for an action)."""
@@ -50,6 +58,8 @@ class StepRun:
     stand_in: bool = False
     #: what of the documented answer this run could not verify (see :class:`model.Upstream`)
     waiting: str = ""
+    #: a transcript's code cells, in order, as they ran
+    cells: list[CellRun] = field(default_factory=list)
 
     @property
     def skipped(self) -> bool:
