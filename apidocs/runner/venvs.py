@@ -73,7 +73,11 @@ def make(requirements: Path, venv: Path) -> None:
         _step([str(tmp / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                "--no-deps", "--require-virtualenv", "-r", str(requirements)], f"pip install -r {requirements.name}")
         (tmp / COMPLETE).write_text(requirements.read_text(encoding="utf-8"), encoding="utf-8")
-        tmp.rename(venv)
+        try:
+            tmp.rename(venv)
+        except OSError:
+            if not (venv / COMPLETE).is_file():  # not another run's complete venv, made meanwhile
+                raise ApidocsError(f"cannot rename {tmp} to {venv}") from None
     except ApidocsError as exc:
         raise ApidocsError(f"cannot make the venv for {requirements.name} in {venv}: {exc} (the first run needs"
                            " PyPI: run it again where PyPI is reachable)") from None
