@@ -35,7 +35,16 @@ from apidocs.entry.render_cli import shown
 from apidocs.runner.api import retry_after
 from render.errors import RenderError
 from render.link_report import LinkCheck, ServedPage, as_json, console_lines, markdown, served_page, target_urls
-from render.links import Answer, Document, origin_of, parse, template_anchors, url_for_endpoints
+from render.links import (
+    RATE_LIMITED,
+    RATE_LIMITED_NOTE,
+    Answer,
+    Document,
+    origin_of,
+    parse,
+    template_anchors,
+    url_for_endpoints,
+)
 
 #: Redirects of an internal link followed to say where they end.
 MAX_REDIRECTS = 5
@@ -97,6 +106,8 @@ def fetch_internal(url: str, policy: ForwardPolicy) -> Answer:
         status, moved_to, document = get(url, policy, internal=True)
     except requests.RequestException as exc:
         return Answer(error=reason(exc, policy.timeout))
+    if status == RATE_LIMITED:
+        return Answer(status, note=RATE_LIMITED_NOTE)
     reached, end, location = url, status, moved_to
     try:
         for _ in range(MAX_REDIRECTS):
@@ -107,7 +118,8 @@ def fetch_internal(url: str, policy: ForwardPolicy) -> Answer:
     except requests.RequestException as exc:
         return Answer(status, moved_to=moved_to,
                       note=f"it leads on to {reached}, which does not answer: {reason(exc, policy.timeout)}")
-    note = f"it leads on to {reached}, which answers HTTP {end}" if moved_to and end >= 400 else ""
+    note = (RATE_LIMITED_NOTE if end == RATE_LIMITED else f"it leads on to {reached}, which answers HTTP {end}"
+            if moved_to and end >= 400 else "")
     return Answer(status, document=document, moved_to=moved_to, note=note)
 
 
