@@ -1,8 +1,9 @@
 """What a volatile value is: the one set of rules for values that change from run to run.
 
 An instance mints new record ids, UUIDs and DOIs, stamps times and dates, answers from
-its own host and numbers its requests; none of that is what the page documents. Two
-parts of the runner need to tell those values apart, and both read the rules here:
+its own host (also the namespace of its OAI identifiers) and numbers its requests; none of
+that is what the page documents. Two parts of the runner need to tell those values apart,
+and both read the rules here:
 
 - :mod:`apidocs.runner.cassette` rewrites them to stable stand-ins when a recording is saved
   (aliases such as ``recid-00001``, a fixed timestamp and HTTP date, ``<volatile>``
@@ -38,6 +39,9 @@ DOI = re.compile(rf"\b10\.\d{{4,9}}/{PID.pattern}\b")
 TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:?\d{2}|Z)?")
 #: The scheme and host of a URL: the instance answers from wherever it runs.
 ORIGIN = re.compile(r"\bhttps?://[^/\s\"']+")
+#: The namespace of an OAI-PMH identifier (``oai:HOST:ID``) is the instance's host, with its
+#: port where it has one (``oai:127.0.0.1:5000:abcde-12345``): everything up to the id's colon.
+OAI_HOST = re.compile(r"\boai:[^\s\"']+:(?=[^:\s\"']+)")
 #: A request's "number" counts the instance's requests: it differs on every run.
 REQUEST_NUMBER = re.compile(r'"number": "[0-9a-z]+"')
 
@@ -63,11 +67,13 @@ MEANINGFUL_HEADERS = frozenset({"content-type", "content-disposition"})
 
 
 def stand_ins(value: Any) -> Any:
-    """``value`` with its hosts, timestamps, UUIDs, DOIs and record ids replaced by stand-ins
-    (``<host>``, ``<timestamp>``, ``<uuid>``, ``<doi>``, ``<id>``); other values unchanged."""
+    """``value`` with its hosts (of URLs and OAI identifiers), timestamps, UUIDs, DOIs and record
+    ids replaced by stand-ins (``<host>``, ``<timestamp>``, ``<uuid>``, ``<doi>``, ``<id>``);
+    other values unchanged."""
     if not isinstance(value, str):
         return value
     value = ORIGIN.sub("<host>", value)
+    value = OAI_HOST.sub("oai:<host>:", value)
     value = TIMESTAMP.sub("<timestamp>", value)
     value = UUID.sub("<uuid>", value)
     value = DOI.sub("<doi>", value)
