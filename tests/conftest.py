@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -155,7 +154,14 @@ class FaultyServer(LoopbackServer):
         self.retry_after = "1"
         self.preflight_ok = False
         self.hits = 0  # requests answered with the fault
+        #: set when the test is over: a "hang" then drops its connection, unanswered (an answer
+        #: written to a client that gave up long ago fails with BrokenPipeError, a traceback)
+        self.closed = threading.Event()
         super().__init__(lambda method, path, headers, body: self.response(headers))
+
+    def close(self) -> None:
+        self.closed.set()
+        super().close()
 
     def response(self, request_headers: dict[str, str]) -> tuple[int, dict, bytes] | None:
         json_type = {"Content-Type": "application/json"}
@@ -176,8 +182,8 @@ class FaultyServer(LoopbackServer):
         if self.fault == "drop":
             return None
         if self.fault == "hang":
-            time.sleep(3)
-            return 200, json_type, b"{}"
+            self.closed.wait()
+            return None
         raise AssertionError(self.fault)
 
 

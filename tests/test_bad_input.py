@@ -8,7 +8,7 @@ import time
 
 import pytest
 import yaml
-from conftest import CASSETTES, ROOT, assert_one_line, run_cli
+from conftest import CASSETTES, ROOT, FaultyServer, assert_one_line, run_cli
 
 
 def live_env(url: str, **extra: str) -> dict[str, str]:
@@ -175,6 +175,25 @@ def test_server_that_does_not_answer_gets_one_request(faulty_server):
     assert_one_line(done, "no answer from", "within 0.5 s (DOCS_TIMEOUT)", "stopped at case1_metadata › find-record")
     assert faulty_server.hits == 1
     assert "case2_search" not in done.stdout
+
+
+def test_a_server_that_does_not_answer_hangs_up_without_an_answer_when_closed():
+    """The stand-in for a server that does not answer never answers: when the test is over
+    (the server closed) it drops the connection. An answer written later, to a client that
+    gave up long ago, was a BrokenPipeError traceback in the output of a passing `make test`."""
+    server = FaultyServer()
+    server.fault = "hang"
+    try:
+        with socket.create_connection(server.httpd.server_address[:2], timeout=2) as client:
+            client.sendall(b"GET /api/records HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            deadline = time.monotonic() + 2
+            while server.hits == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert server.hits == 1
+            server.close()
+            assert client.recv(1024) == b""  # closed, nothing written
+    finally:
+        server.close()
 
 
 def test_broken_case_script_is_named(tmp_path):
