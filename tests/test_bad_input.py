@@ -22,6 +22,11 @@ def test_unknown_case_is_named():
     assert done.stderr.count("\n") == 1
 
 
+def test_misspelt_case_name_gets_a_did_you_mean():
+    done = run_cli("verify", "case1_metdata")
+    assert_one_line(done, "unknown case case1_metdata (did you mean 'case1_metadata'?)")
+
+
 def test_missing_cassette(tmp_path):
     done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
     assert_one_line(done, "missing cassette", "case1_metadata.yaml", "apidocs update case1_metadata")
