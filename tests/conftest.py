@@ -138,6 +138,13 @@ class LoopbackServer:
         self.httpd.server_close()
 
 
+#: What InvenioRDM answers a token it does not know (werkzeug's 401), longer than a message
+#: the tool shows in full.
+UNAUTHORIZED = ("The server could not verify that you are authorized to access the URL requested. You either"
+                " supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to"
+                " supply the credentials required.")
+
+
 class FaultyServer(LoopbackServer):
     """An HTTP server that answers every request with one chosen fault.
 
@@ -177,8 +184,10 @@ class FaultyServer(LoopbackServer):
             return 429, {**json_type, "Retry-After": self.retry_after}, b'{"message": "Too many requests."}'
         if self.fault == "html":
             return 200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><body>Maintenance</body></html>"
-        if self.fault in ("403", "bad-token"):
+        if self.fault == "403":
             return 403, json_type, b'{"status": 403, "message": "Permission denied."}'
+        if self.fault == "bad-token":
+            return 401, json_type, json.dumps({"status": 401, "message": UNAUTHORIZED}).encode()
         if self.fault == "drop":
             return None
         if self.fault == "hang":

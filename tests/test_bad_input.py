@@ -8,7 +8,7 @@ import time
 
 import pytest
 import yaml
-from conftest import CASSETTES, ROOT, FaultyServer, assert_one_line, run_cli
+from conftest import CASSETTES, ROOT, UNAUTHORIZED, FaultyServer, assert_one_line, run_cli
 
 
 def live_env(url: str, **extra: str) -> dict[str, str]:
@@ -77,8 +77,20 @@ def test_live_write_refused_on_an_instance_not_disposable(faulty_server):
 def test_invalid_token_is_named_before_any_step(faulty_server):
     faulty_server.fault = "bad-token"
     done = run_cli("live", "case3_upload", env=live_env(faulty_server.url))
-    assert_one_line(done, "DOCS_API_TOKEN", "was refused", "HTTP 403")
+    assert_one_line(done, "DOCS_API_TOKEN (environment), the depositor's token, was refused", "HTTP 401")
     assert "case3_upload ›" not in done.stdout  # stopped by the preflight: no step ran
+
+
+def test_refused_token_from_the_env_file_names_the_file_and_the_servers_whole_sentences(faulty_server, tmp_path):
+    """The server's explanation ends where one of its sentences ends, not in the middle of a
+    word (InvenioRDM's is longer than a message shows)."""
+    faulty_server.fault = "bad-token"
+    env_file = tmp_path / "env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in live_env(faulty_server.url).items()))
+    done = run_cli("live", "case3_upload", env={"DOCS_INSTANCE_ENV": str(env_file)})
+    assert_one_line(done, f"DOCS_API_TOKEN ({env_file}), the depositor's token, was refused")
+    first_sentence = UNAUTHORIZED.split(". ")[0] + "."
+    assert done.stderr.endswith(f"HTTP 401 ({first_sentence})\n"), done.stderr
 
 
 def closed_port() -> int:

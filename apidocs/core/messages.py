@@ -1,13 +1,19 @@
 """How the tool's messages say things, one way everywhere they are said.
 
 A misspelt name (a case on the command line, a block in a page's markers) is answered with
-the name meant, by the same rule wherever a name is looked up.
+the name meant, by the same rule wherever a name is looked up; someone else's words (a
+server's explanation) are shortened where a sentence ends, never in the middle of a word.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+import textwrap
 from typing import Iterable
+
+#: Where one sentence ends and the next begins ("e.g. a bad password" is not such a place).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -16,3 +22,14 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     known = list(known)
     close = [k for k in known if k.lower() == name.lower()] or difflib.get_close_matches(name, known, n=1, cutoff=0.8)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, at most ``limit`` characters: its whole sentences that fit, else
+    its whole words that fit and " …". A message cut in the middle of a word ("how to supply
+    the c") reads as a fault of its own."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    ends = [found.start() for found in _SENTENCE_BREAK.finditer(text) if found.start() <= limit]
+    return text[:ends[-1]] if ends else textwrap.shorten(text, limit, placeholder=" …")

@@ -26,7 +26,7 @@ def preflight(settings: Settings, api: Api, writes: bool, roles: Iterable[str] =
     check_is_invenio(api)
     for role, token in settings.tokens.items():
         if token:
-            check_token(api, role, token)
+            check_token(api, role, token, settings.token_origins[role])
 
 
 def require_disposable(settings: Settings, who: str) -> None:
@@ -54,14 +54,16 @@ def check_is_invenio(api: Api) -> None:
 TOKEN_CHECKS = (("/me", {}), ("/user/records", {"size": "1"}))
 
 
-def check_token(api: Api, role: str, token: str) -> None:
-    """The token is accepted by the first of :data:`TOKEN_CHECKS` the instance has."""
+def check_token(api: Api, role: str, token: str, origin: str) -> None:
+    """The token is accepted by the first of :data:`TOKEN_CHECKS` the instance has; a refusal
+    names where the token was read (``origin``): a stale env file is the usual reason."""
     for path, params in TOKEN_CHECKS:
         try:
             api.call("GET", path, token, params=params)
             return
         except ApiError as exc:
             if exc.status in (401, 403):
-                raise ApidocsError(f"{ROLES[role]} (the {role}'s token) was refused by {api.base_url}: {exc}") from None
+                raise ApidocsError(f"{ROLES[role]} ({origin}), the {role}'s token, was refused by {api.base_url}:"
+                                   f" {exc}") from None
             if exc.status != 404 or path == TOKEN_CHECKS[-1][0]:
                 raise
