@@ -8,7 +8,7 @@ import time
 
 import pytest
 import yaml
-from conftest import CASSETTES, ROOT, UNAUTHORIZED, FaultyServer, assert_one_line, run_cli
+from conftest import CASSETTES, ROOT, UNAUTHORIZED, FaultyServer, LoopbackServer, assert_one_line, run_cli
 
 
 def live_env(url: str, **extra: str) -> dict[str, str]:
@@ -142,6 +142,19 @@ def test_html_instead_of_json_at_preflight(faulty_server):
     faulty_server.fault = "html"
     done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
     assert_one_line(done, "does not answer as an InvenioRDM API", "not JSON")
+    assert "did you mean" not in done.stderr  # the URL ends in /api: the server is at fault
+
+
+def test_url_without_api_gets_a_did_you_mean():
+    """The site's root instead of its API: InvenioRDM answers /records there with its 404 page."""
+    site = LoopbackServer(lambda method, path, headers, body: (404, {"Content-Type": "text/html"}, b"<html></html>"))
+    try:
+        root = site.url.removesuffix("/api")
+        done = run_cli("live", "case1_metadata", env=live_env(root))
+    finally:
+        site.close()
+    assert_one_line(done, f"{root} does not answer as an InvenioRDM API (did you mean '{root}/api'?)",
+                    "HTTP 404 (an HTML page, not the API)")
 
 
 def test_html_instead_of_json_during_the_run(faulty_server):

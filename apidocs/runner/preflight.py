@@ -8,6 +8,7 @@ writes needs an instance marked disposable. Each check sends only GET requests.
 from __future__ import annotations
 
 from typing import Iterable
+from urllib.parse import urlsplit, urlunsplit
 
 from apidocs.core.errors import ApidocsError
 from apidocs.core.settings import ROLES, Settings
@@ -40,12 +41,24 @@ def require_disposable(settings: Settings, who: str) -> None:
 
 def check_is_invenio(api: Api) -> None:
     """``GET /records`` answers with a search result, as every InvenioRDM does."""
+    not_api = f"{api.base_url} does not answer as an InvenioRDM API{meant_api(api.base_url)}"
     try:
         answer = api.json("GET", "/records", params={"size": "1"})
     except ApiError as exc:
-        raise ApidocsError(f"{api.base_url} does not answer as an InvenioRDM API: {exc}") from None
+        raise ApidocsError(f"{not_api}: {exc}") from None
     if not isinstance(answer, dict) or not isinstance(answer.get("hits"), dict):
-        raise ApidocsError(f"{api.base_url} does not answer as an InvenioRDM API: GET /records has no 'hits'")
+        raise ApidocsError(f"{not_api}: GET /records has no 'hits'")
+
+
+def meant_api(base_url: str) -> str:
+    """`` (did you mean 'URL/api'?)`` for a base URL without InvenioRDM's ``/api`` (the site's
+    pages are at its root, its REST API under ``/api``), or "" for one that ends in it."""
+    parts = urlsplit(base_url)
+    path = parts.path.rstrip("/")
+    if path.endswith("/api"):
+        return ""
+    meant = urlunsplit(parts._replace(path=path.partition("/api/")[0] + "/api"))  # …/api/records: up to /api
+    return f" (did you mean {meant!r}?)"
 
 
 #: Where a token is shown to work, in order: invenio-accounts' ``/me`` names the account;
