@@ -30,10 +30,7 @@ def root(environ: dict[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     given = env.get(VARIABLE, "").strip()
     if given:
-        folder = Path(given).expanduser().resolve()
-        if not is_project(folder):
-            raise SettingError(f"{VARIABLE}={given!r}: not a docs project (it needs {_content()})")
-        return folder
+        return checked(given, f"{VARIABLE}={given!r}")
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if is_project(folder):
@@ -41,6 +38,15 @@ def root(environ: dict[str, str] | None = None) -> Path:
     raise ApidocsError(f"no docs project at or above {here}: run apidocs in a clone of the verified API docs"
                        f" (a folder with {_content()}), or name it with --project"
                        f" or {VARIABLE}")
+
+
+def checked(given: str, named: str) -> Path:
+    """The folder ``given`` names, if it is a docs project; ``named`` is how the refusal names
+    the setting that gave it, as the user wrote it (``--project 'x'`` or ``DOCS_PROJECT='x'``)."""
+    folder = Path(given).expanduser().resolve()
+    if not is_project(folder):
+        raise SettingError(f"{named}: not a docs project (it needs {_content()})")
+    return folder
 
 
 def _content() -> str:

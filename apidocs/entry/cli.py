@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from apidocs.core.errors import CassetteError, catch_signals, one_line_errors
 from apidocs.core.model import Case, Snippet
-from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
+from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
     from apidocs.runner.results import Ledger, StepResult
@@ -103,13 +103,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return render_main(argv[1:])
     args = build_parser().parse_args(argv)
-    use_project(args)
     command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args), "update": lambda: update(args),
                "report": lambda: report(args.directory), "preview": lambda: preview(args),
                "install-pages": lambda: install_pages(args.templates)}.get(
         args.command, lambda: run(args))
     with catch_signals():
-        return one_line_errors("apidocs", command)
+        return one_line_errors("apidocs", lambda: in_project(args, command))
 
 
 def update(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from apidocs.core.errors import catch_signals, one_line_errors
 from apidocs.core.files import check_file
-from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
+from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings
 from render import template
 from render.errors import RenderError
 
@@ -70,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse printed its one-line usage error (or --help)
         return int(exc.code or 0)
     with catch_signals():  # SIGTERM/SIGHUP unwind as Ctrl-C does: no temp folder is left
-        use_project(args)
-        return one_line_errors("apidocs render", lambda: _run(args))
+        return one_line_errors("apidocs render", lambda: in_project(args, lambda: _run(args)))
 
 
 def _run(args: argparse.Namespace) -> int:
