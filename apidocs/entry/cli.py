@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from apidocs.core.errors import CassetteError, catch_signals, one_line_errors
 from apidocs.core.model import Case, Snippet
-from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings
+from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
     from apidocs.runner.results import Ledger, StepResult
@@ -48,7 +48,7 @@ PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.to
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="apidocs", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="apidocs", description=plain(__doc__.split("\n\n")[0]))
     common = argparse.ArgumentParser(add_help=False)
     add_project(common)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -12,6 +12,12 @@ from typing import Callable
 from apidocs.core import project
 
 
+def plain(docstring: str) -> str:
+    """A module docstring as ``--help`` shows it: its RST literals as plain text, without the
+    double backticks a terminal would show as they are."""
+    return docstring.replace("``", "")
+
+
 def add_project(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", type=Path, default=None, metavar="DIR",
                         help="the docs project (cases/, page/, cassettes/; default: $DOCS_PROJECT, else the"

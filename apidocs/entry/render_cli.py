@@ -29,7 +29,7 @@ from pathlib import Path
 
 from apidocs.core.errors import catch_signals, one_line_errors
 from apidocs.core.files import check_file
-from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings
+from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 from render import template
 from render.errors import RenderError
 
@@ -40,9 +40,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="apidocs render", description=__doc__.split("\n\n")[0],
+    parser = _Parser(prog="apidocs render", description=plain(__doc__.split("\n\n")[0]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n\n", 1)[1])
+                                     epilog=plain(__doc__.split("\n\n", 1)[1]))
     from apidocs.core.pages import PAGES
 
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff when a block differs")
