@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import socket
 import time
@@ -30,6 +31,27 @@ def test_misspelt_case_name_gets_a_did_you_mean():
 def test_missing_cassette(tmp_path):
     done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
     assert_one_line(done, "missing cassette", "case1_metadata.yaml", "apidocs update case1_metadata")
+
+
+def test_hints_name_the_command_as_readme_does_where_that_path_leads(tmp_path):
+    """In the checkout's root, run by its own .venv (as README's `.venv/bin/apidocs`), a hint
+    names that path; anywhere else, the command on PATH."""
+    here = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
+    assert_one_line(here, "record it with `.venv/bin/apidocs update case1_metadata`")
+    elsewhere = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path), "--project", str(ROOT), cwd=tmp_path)
+    assert_one_line(elsewhere, "record it with `apidocs update case1_metadata`")
+
+
+def test_every_hint_names_the_command_through_one_rule():
+    """No message of the tool spells `apidocs …` itself: apidocs.core.messages.command does."""
+    spelt = []
+    for path in [*(ROOT / "apidocs").rglob("*.py"), *(ROOT / "render").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node)}
+        spelt += [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and "`apidocs " in str(node.value) and id(node) not in docstrings]
+    assert spelt == []
 
 
 def test_corrupt_cassette_yaml(tmp_path):

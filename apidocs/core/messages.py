@@ -2,7 +2,8 @@
 
 A misspelt name (a case on the command line, a block in a page's markers) is answered with
 the name meant, by the same rule wherever a name is looked up; someone else's words (a
-server's explanation) are shortened where a sentence ends, never in the middle of a word.
+server's explanation) are shortened where a sentence ends, never in the middle of a word;
+a hint names the command to run the way that works where it is read.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from __future__ import annotations
 import difflib
 import re
 import textwrap
+from pathlib import Path
 from typing import Iterable
+
+from apidocs.core import project
+from apidocs.core.errors import ApidocsError
 
 #: Where one sentence ends and the next begins ("e.g. a bad password" is not such a place).
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -33,3 +38,19 @@ def shorten(text: str, limit: int) -> str:
         return text
     ends = [found.start() for found in _SENTENCE_BREAK.finditer(text) if found.start() <= limit]
     return text[:ends[-1]] if ends else textwrap.shorten(text, limit, placeholder=" …")
+
+
+def apidocs_command(words: str) -> str:
+    """A hint's command in backticks, one rule for every hint: ``.venv/bin/apidocs WORDS``, as
+    README writes it, where that path leads to this very tool (the working directory is the
+    root of the project in use, and the tool is that checkout's own, :func:`project.own_install`);
+    anywhere else ``apidocs WORDS``, the command on PATH."""
+    return f"`{'.venv/bin/apidocs' if _run_from_its_checkout() else 'apidocs'} {words}`"
+
+
+def _run_from_its_checkout() -> bool:
+    try:
+        root = project.root()
+    except ApidocsError:  # no project here (`apidocs report DIR` elsewhere): the tool on PATH
+        return False
+    return Path.cwd().resolve() == root and project.own_install(root)

@@ -11,6 +11,7 @@ directory that holds ``cases/`` and ``page/`` — as git finds its repository.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from apidocs.core.errors import ApidocsError, SettingError
@@ -51,6 +52,14 @@ def checked(given: str, named: str) -> Path:
 
 def _content() -> str:
     return " and ".join(f"{name}/" for name in CONTENT)
+
+
+def own_install(folder: Path) -> bool:
+    """The running tool is ``folder``'s own: ``make`` installed it (``pip install -e``) from
+    ``folder``'s sources into ``folder/.venv``, where README's ``.venv/bin/apidocs`` and
+    ``make verify`` lead; not a tool installed with pip, from a wheel or into another venv."""
+    return (Path(sys.prefix).resolve() == (folder / ".venv").resolve()
+            and Path(__file__).resolve().is_relative_to(folder / "apidocs"))
 
 
 def cases() -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apidocs.core.errors import CassetteError, catch_signals, one_line_errors
+from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Case, Snippet
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 
@@ -92,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     install = command("install-pages", INSTALL_PAGES_HELP)
     install.add_argument("templates", type=Path, metavar="TEMPLATES_DIR",
                          help="the instance's templates folder (e.g. .instance/app/templates)")
-    commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
+    commands.add_parser("render",
+                        help=f"render the page blocks from the verified cases (see {apidocs_command('render -h')})")
     return parser
 
 
@@ -282,7 +284,7 @@ def run(args: argparse.Namespace) -> int:
           f" in {time.monotonic() - started:.1f} s")
     if count[Outcome.DATA]:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
-              " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
+              f" Run {apidocs_command('provision')} against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
     if settings.mode == "replay" and (unrecorded := needs_recording(results)):
         print(update_hint(unrecorded))
     if broken:
@@ -300,7 +302,7 @@ def update_hint(cases: list[str]) -> str:
     """What to do when a snippet changed since its case was recorded: the one command."""
     names = " ".join(cases)
     return (f"not in the cassette: {names} sent requests their cassettes do not hold (a snippet changed since it"
-            f" was recorded). Run `apidocs update {names}` against an instance ($DOCS_API_URL, default the"
+            f" was recorded). Run {apidocs_command(f'update {names}')} against an instance ($DOCS_API_URL, default the"
             " reference instance): it records them again, renders the pages and verifies.")
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from apidocs.core.errors import catch_signals, one_line_errors
 from apidocs.core.files import check_file
+from apidocs.core.messages import apidocs_command
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 from render import template
 from render.errors import RenderError
@@ -36,7 +37,7 @@ from render.errors import RenderError
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, not argparse's usage block
-        self.exit(2, f"apidocs render: error: {message} (see `apidocs render --help`)\n")
+        self.exit(2, f"apidocs render: error: {message} (see {apidocs_command('render --help')})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,15 +13,18 @@ from pathlib import Path
 
 from apidocs.core.blocks import blocks_of, stale_blocks
 from apidocs.core.languages import label
+from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Action, Snippet
 from apidocs.core.problems import Problem
 from apidocs.core.settings import Settings
 from apidocs.runner.drift import Finding, FindingKind, StepDrift, run_drift
 from apidocs.runner.results import Ledger, Outcome, StepResult
 
-DATA_NOTE = ("data missing, not drift: the instance lacks records this check relies on;"
-             " run `apidocs provision` against it (cases/fixtures.toml declares them)")
 
+def data_note() -> str:
+    """What a step that found too few records says: not drift, and the command that fixes it."""
+    return ("data missing, not drift: the instance lacks records this check relies on;"
+            f" run {apidocs_command('provision')} against it (cases/fixtures.toml declares them)")
 
 
 @dataclass
@@ -103,7 +106,7 @@ def analyse(results: list[StepResult], settings: Settings, ledger: Ledger | None
         if isinstance(step, Action) and not step.inline and outcome in (Outcome.FAILED, Outcome.DRIFT):
             note = "a runner action the page does not show: the steps after it in this case were not verified"
         if outcome is Outcome.DATA:
-            note = DATA_NOTE
+            note = data_note()
         unpaired = _unpaired(drifts, result) if live and not result.skipped else ""
         # an upstream server (DAMAP) answered on one side only: nothing was compared
         upstream = next((f.sentence() for lang in languages for f in lang.context
@@ -227,7 +230,7 @@ def verdict(meta: dict) -> str:
     line = (f"{c[Outcome.PASSED]} passed, {c[Outcome.FAILED]} failed, {c[Outcome.DRIFT]} drifted,"
             f" {c[Outcome.SKIPPED]} skipped")
     if c.get(Outcome.DATA):
-        line += f", {c[Outcome.DATA]} data missing (run `apidocs provision`)"
+        line += f", {c[Outcome.DATA]} data missing (run {apidocs_command('provision')})"
     return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + line
 
 
