@@ -71,6 +71,14 @@ def test_live_without_url():
     assert_one_line(done, "DOCS_API_URL is not set")
 
 
+def test_recording_without_an_instance_offers_the_reference_instance_and_any_other(tmp_path):
+    """No .instance/ (no `make instance` yet): the reference instance, or another one."""
+    done = run_cli("record", "case1_metadata", env={"DOCS_INSTANCE_ENV": str(tmp_path / "env")})
+    assert_one_line(done, f"DOCS_API_URL is not set (not in the environment, nor in {tmp_path / 'env'}):"
+                          " a record run needs an instance: `make instance` starts the reference instance;"
+                          " for another, set DOCS_INSTANCE_ENV to its env file, or DOCS_API_URL and its tokens")
+
+
 def test_live_write_without_token(faulty_server):
     env = live_env(faulty_server.url)
     del env["DOCS_API_TOKEN"]

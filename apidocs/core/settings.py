@@ -174,5 +174,7 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
         ),
     )
     if settings.online and not settings.api_url:
-        raise ApidocsError(f"DOCS_API_URL is not set: a {mode} run needs an instance (try `make instance`)")
+        raise ApidocsError(f"DOCS_API_URL is not set (not in the environment, nor in {env_file}): a {mode} run needs"
+                           " an instance: `make instance` starts the reference instance; for another, set"
+                           " DOCS_INSTANCE_ENV to its env file, or DOCS_API_URL and its tokens")
     return settings
