@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable
 
+from apidocs.core.messages import apidocs_command
 from render.links import Answer, Expected, Found, Target, made_links, placed, target_of
 
 
@@ -255,8 +256,8 @@ def markdown(check: LinkCheck) -> str:
         lines += _table(("link", "answer", "note"),
                         [(url, said(check.answers[url]), note) for url, note in notes.items()])
     lines += ["", "## External links", "",
-              "Checked (`apidocs links --external`)." if check.external_checked
-              else "Listed, not checked: `apidocs links --external` checks them.", ""]
+              f"Checked ({apidocs_command('links --external')})." if check.external_checked
+              else f"Listed, not checked: {apidocs_command('links --external')} checks them.", ""]
     lines += _table(("link", "pages", "written in", "answer"), [
         (url, ", ".join(dict.fromkeys(page.name for page, _ in places)),
          ", ".join(dict.fromkeys(author(page, link) for page, link in places)),

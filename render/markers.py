@@ -13,12 +13,12 @@ file is left byte for byte as it is. Pure functions: text in, text out.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Iterable
 
 from apidocs.core.blocks import kind_of
+from apidocs.core.messages import did_you_mean
 from render.errors import MarkerError
 
 #: Any Jinja comment that mentions apidocs: it must be a well-formed marker.
@@ -49,14 +49,6 @@ def begin(name: str) -> str:
 
 
 END = "{#- apidocs:end #}"
-
-
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """`` (did you mean 'NAME'?)`` for the known block name closest to ``name`` (a kind's
-    spelling, ``cURL`` for ``curl``, first), or ""."""
-    known = list(known)
-    close = [k for k in known if k.lower() == name.lower()] or difflib.get_close_matches(name, known, n=1, cutoff=0.8)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def find(text: str, where: str = "the template", known: Iterable[str] = ()) -> dict[str, MarkedSpan]:

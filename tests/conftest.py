@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -140,6 +139,13 @@ class LoopbackServer:
         self.httpd.server_close()
 
 
+#: What InvenioRDM answers a token it does not know (werkzeug's 401), longer than a message
+#: the tool shows in full.
+UNAUTHORIZED = ("The server could not verify that you are authorized to access the URL requested. You either"
+                " supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to"
+                " supply the credentials required.")
+
+
 class FaultyServer(LoopbackServer):
     """An HTTP server that answers every request with one chosen fault.
 
@@ -156,7 +162,14 @@ class FaultyServer(LoopbackServer):
         self.retry_after = "1"
         self.preflight_ok = False
         self.hits = 0  # requests answered with the fault
+        #: set when the test is over: a "hang" then drops its connection, unanswered (an answer
+        #: written to a client that gave up long ago fails with BrokenPipeError, a traceback)
+        self.closed = threading.Event()
         super().__init__(lambda method, path, headers, body: self.response(headers))
+
+    def close(self) -> None:
+        self.closed.set()
+        super().close()
 
     def response(self, request_headers: dict[str, str]) -> tuple[int, dict, bytes] | None:
         json_type = {"Content-Type": "application/json"}
@@ -172,13 +185,15 @@ class FaultyServer(LoopbackServer):
             return 429, {**json_type, "Retry-After": self.retry_after}, b'{"message": "Too many requests."}'
         if self.fault == "html":
             return 200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><body>Maintenance</body></html>"
-        if self.fault in ("403", "bad-token"):
+        if self.fault == "403":
             return 403, json_type, b'{"status": 403, "message": "Permission denied."}'
+        if self.fault == "bad-token":
+            return 401, json_type, json.dumps({"status": 401, "message": UNAUTHORIZED}).encode()
         if self.fault == "drop":
             return None
         if self.fault == "hang":
-            time.sleep(3)
-            return 200, json_type, b"{}"
+            self.closed.wait()
+            return None
         raise AssertionError(self.fault)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import socket
 import time
 
 import pytest
 import yaml
-from conftest import CASSETTES, ROOT, assert_one_line, run_cli
+from conftest import CASSETTES, ROOT, UNAUTHORIZED, FaultyServer, LoopbackServer, assert_one_line, run_cli
 
 
 def live_env(url: str, **extra: str) -> dict[str, str]:
@@ -22,9 +23,35 @@ def test_unknown_case_is_named():
     assert done.stderr.count("\n") == 1
 
 
+def test_misspelt_case_name_gets_a_did_you_mean():
+    done = run_cli("verify", "case1_metdata")
+    assert_one_line(done, "unknown case case1_metdata (did you mean 'case1_metadata'?)")
+
+
 def test_missing_cassette(tmp_path):
     done = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
     assert_one_line(done, "missing cassette", "case1_metadata.yaml", "apidocs update case1_metadata")
+
+
+def test_hints_name_the_command_as_readme_does_where_that_path_leads(tmp_path):
+    """In the checkout's root, run by its own .venv (as README's `.venv/bin/apidocs`), a hint
+    names that path; anywhere else, the command on PATH."""
+    here = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path))
+    assert_one_line(here, "record it with `.venv/bin/apidocs update case1_metadata`")
+    elsewhere = run_cli("verify", "case1_metadata", "--cassettes", str(tmp_path), "--project", str(ROOT), cwd=tmp_path)
+    assert_one_line(elsewhere, "record it with `apidocs update case1_metadata`")
+
+
+def test_every_hint_names_the_command_through_one_rule():
+    """No message of the tool spells `apidocs …` itself: apidocs.core.messages.command does."""
+    spelt = []
+    for path in [*(ROOT / "apidocs").rglob("*.py"), *(ROOT / "render").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node)}
+        spelt += [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and "`apidocs " in str(node.value) and id(node) not in docstrings]
+    assert spelt == []
 
 
 def test_corrupt_cassette_yaml(tmp_path):
@@ -42,6 +69,14 @@ def test_cassette_without_interactions(tmp_path):
 def test_live_without_url():
     done = run_cli("live", "case1_metadata")
     assert_one_line(done, "DOCS_API_URL is not set")
+
+
+def test_recording_without_an_instance_offers_the_reference_instance_and_any_other(tmp_path):
+    """No .instance/ (no `make instance` yet): the reference instance, or another one."""
+    done = run_cli("record", "case1_metadata", env={"DOCS_INSTANCE_ENV": str(tmp_path / "env")})
+    assert_one_line(done, f"DOCS_API_URL is not set (not in the environment, nor in {tmp_path / 'env'}):"
+                          " a record run needs an instance: `make instance` starts the reference instance;"
+                          " for another, set DOCS_INSTANCE_ENV to its env file, or DOCS_API_URL and its tokens")
 
 
 def test_live_write_without_token(faulty_server):
@@ -72,8 +107,20 @@ def test_live_write_refused_on_an_instance_not_disposable(faulty_server):
 def test_invalid_token_is_named_before_any_step(faulty_server):
     faulty_server.fault = "bad-token"
     done = run_cli("live", "case3_upload", env=live_env(faulty_server.url))
-    assert_one_line(done, "DOCS_API_TOKEN", "was refused", "HTTP 403")
+    assert_one_line(done, "DOCS_API_TOKEN (environment), the depositor's token, was refused", "HTTP 401")
     assert "case3_upload ›" not in done.stdout  # stopped by the preflight: no step ran
+
+
+def test_refused_token_from_the_env_file_names_the_file_and_the_servers_whole_sentences(faulty_server, tmp_path):
+    """The server's explanation ends where one of its sentences ends, not in the middle of a
+    word (InvenioRDM's is longer than a message shows)."""
+    faulty_server.fault = "bad-token"
+    env_file = tmp_path / "env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in live_env(faulty_server.url).items()))
+    done = run_cli("live", "case3_upload", env={"DOCS_INSTANCE_ENV": str(env_file)})
+    assert_one_line(done, f"DOCS_API_TOKEN ({env_file}), the depositor's token, was refused")
+    first_sentence = UNAUTHORIZED.split(". ")[0] + "."
+    assert done.stderr.endswith(f"HTTP 401 ({first_sentence})\n"), done.stderr
 
 
 def closed_port() -> int:
@@ -125,6 +172,19 @@ def test_html_instead_of_json_at_preflight(faulty_server):
     faulty_server.fault = "html"
     done = run_cli("live", "case1_metadata", env=live_env(faulty_server.url))
     assert_one_line(done, "does not answer as an InvenioRDM API", "not JSON")
+    assert "did you mean" not in done.stderr  # the URL ends in /api: the server is at fault
+
+
+def test_url_without_api_gets_a_did_you_mean():
+    """The site's root instead of its API: InvenioRDM answers /records there with its 404 page."""
+    site = LoopbackServer(lambda method, path, headers, body: (404, {"Content-Type": "text/html"}, b"<html></html>"))
+    try:
+        root = site.url.removesuffix("/api")
+        done = run_cli("live", "case1_metadata", env=live_env(root))
+    finally:
+        site.close()
+    assert_one_line(done, f"{root} does not answer as an InvenioRDM API (did you mean '{root}/api'?)",
+                    "HTTP 404 (an HTML page, not the API)")
 
 
 def test_html_instead_of_json_during_the_run(faulty_server):
@@ -175,6 +235,25 @@ def test_server_that_does_not_answer_gets_one_request(faulty_server):
     assert_one_line(done, "no answer from", "within 0.5 s (DOCS_TIMEOUT)", "stopped at case1_metadata › find-record")
     assert faulty_server.hits == 1
     assert "case2_search" not in done.stdout
+
+
+def test_a_server_that_does_not_answer_hangs_up_without_an_answer_when_closed():
+    """The stand-in for a server that does not answer never answers: when the test is over
+    (the server closed) it drops the connection. An answer written later, to a client that
+    gave up long ago, was a BrokenPipeError traceback in the output of a passing `make test`."""
+    server = FaultyServer()
+    server.fault = "hang"
+    try:
+        with socket.create_connection(server.httpd.server_address[:2], timeout=2) as client:
+            client.sendall(b"GET /api/records HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            deadline = time.monotonic() + 2
+            while server.hits == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert server.hits == 1
+            server.close()
+            assert client.recv(1024) == b""  # closed, nothing written
+    finally:
+        server.close()
 
 
 def test_broken_case_script_is_named(tmp_path):

@@ -68,3 +68,15 @@ def test_empty_value_in_the_environment_means_the_default(tmp_path):
     env_file.write_text("DOCS_TIMEOUT=0\n")  # would be refused, were it read
     done = run_cli("verify", "case1_metadata", env={"DOCS_INSTANCE_ENV": str(env_file), "DOCS_TIMEOUT": ""})
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("command", [["list"], ["render", "--check"]])
+def test_a_project_that_is_not_one_names_the_flag_when_the_flag_gave_it(command):
+    done = run_cli(*command, "--project", "cases")
+    assert_one_line(done, "--project 'cases': not a docs project (it needs cases/ and page/)")
+    assert "DOCS_PROJECT" not in done.stderr
+
+
+def test_a_project_that_is_not_one_names_the_variable_when_the_variable_gave_it():
+    done = run_cli("list", env={"DOCS_PROJECT": "cases"})
+    assert_one_line(done, "DOCS_PROJECT='cases': not a docs project (it needs cases/ and page/)")

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import APIDOCS, ROOT
+from conftest import APIDOCS, ROOT, run_cli
 
 SOURCES = ("apidocs", "render", "cases", "bench")
 
@@ -46,3 +46,13 @@ def test_every_flag_in_the_configuration_exists():
     assert {"--cassettes", "--apidocs-mode", "--report"} <= flags
     helps = help_texts()
     assert not [flag for flag in flags if flag not in helps]
+
+
+def test_help_is_plain_text():
+    """`apidocs --help` and `apidocs render --help` describe themselves with their modules'
+    docstrings, whose RST literals (``apidocs``) a terminal would show as they are."""
+    for args, starts in ((["--help"], "apidocs: verify"), (["render", "--help"], "apidocs render: the page's blocks")):
+        done = run_cli(*args)
+        assert done.returncode == 0, done.stderr
+        assert "``" not in done.stdout, done.stdout
+        assert f"\n\n{starts}" in done.stdout, done.stdout

@@ -130,7 +130,7 @@ def test_a_snippet_changed_in_one_language_makes_only_that_languages_blocks_stal
     assert failed["step"] == f"{QUERY_CASE.name}/{QUERY_STEP.name}"
     assert failed["snippets"] == [str(shown(snippet))]
     assert failed["next"] == next_command(NextStep.UPDATE, QUERY_CASE.name)
-    assert f"`apidocs update {QUERY_CASE.name}` against the reference instance" in failed["next"]
+    assert f"apidocs update {QUERY_CASE.name}` against the reference instance" in failed["next"]
     for line in (f"snippets: {shown(snippet)}", f"stale blocks: {', '.join(failed['stale'])}",
                  f"next: {failed['next']}"):
         assert line in done.stdout, done.stdout

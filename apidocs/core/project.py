@@ -11,6 +11,7 @@ directory that holds ``cases/`` and ``page/`` — as git finds its repository.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from apidocs.core.errors import ApidocsError, SettingError
@@ -30,10 +31,7 @@ def root(environ: dict[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     given = env.get(VARIABLE, "").strip()
     if given:
-        folder = Path(given).expanduser().resolve()
-        if not is_project(folder):
-            raise SettingError(f"{VARIABLE}={given!r}: not a docs project (it needs {_content()})")
-        return folder
+        return checked(given, f"{VARIABLE}={given!r}")
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if is_project(folder):
@@ -43,8 +41,25 @@ def root(environ: dict[str, str] | None = None) -> Path:
                        f" or {VARIABLE}")
 
 
+def checked(given: str, named: str) -> Path:
+    """The folder ``given`` names, if it is a docs project; ``named`` is how the refusal names
+    the setting that gave it, as the user wrote it (``--project 'x'`` or ``DOCS_PROJECT='x'``)."""
+    folder = Path(given).expanduser().resolve()
+    if not is_project(folder):
+        raise SettingError(f"{named}: not a docs project (it needs {_content()})")
+    return folder
+
+
 def _content() -> str:
     return " and ".join(f"{name}/" for name in CONTENT)
+
+
+def own_install(folder: Path) -> bool:
+    """The running tool is ``folder``'s own: ``make`` installed it (``pip install -e``) from
+    ``folder``'s sources into ``folder/.venv``, where README's ``.venv/bin/apidocs`` and
+    ``make verify`` lead; not a tool installed with pip, from a wheel or into another venv."""
+    return (Path(sys.prefix).resolve() == (folder / ".venv").resolve()
+            and Path(__file__).resolve().is_relative_to(folder / "apidocs"))
 
 
 def cases() -> Path:

@@ -61,6 +61,8 @@ class Settings:
     mode: str = "replay"
     api_url: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
+    #: role → where its token was read (``environment`` or the env file), for a refused token's message
+    token_origins: dict[str, str] = field(default_factory=dict)
     disposable: bool = False
     instance_version: str = ""
     cassettes: Path = field(default_factory=lambda: project.root() / "cassettes")
@@ -129,18 +131,19 @@ class Source:
     file_values: dict[str, str]
     file: Path
 
+    def origin(self, key: str) -> str:
+        """Where ``key`` is read, as messages name it: ``environment``, or the env file's path."""
+        return "environment" if key in self.env else str(self.file)
+
     def get(self, key: str, parse: Callable[[str], Any] = str, default: Any = "") -> Any:
         """``key``'s value checked by ``parse``; a bad value is a :class:`SettingError` naming both."""
-        if key in self.env:
-            value, origin = self.env[key], "environment"
-        else:
-            value, origin = self.file_values.get(key, ""), str(self.file)
+        value = self.env[key] if key in self.env else self.file_values.get(key, "")
         if not value.strip():
             return default
         try:
             return parse(value)
         except Invalid as exc:
-            raise SettingError(f"{key}={value!r} ({origin}): {exc}") from None
+            raise SettingError(f"{key}={value!r} ({self.origin(key)}): {exc}") from None
 
 
 def load(mode: str | None = None, environ: dict[str, str] | None = None, read_only: bool = False) -> Settings:
@@ -162,6 +165,7 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
         mode=mode,
         api_url=source.get("DOCS_API_URL", validate.api_url),
         tokens=tokens,
+        token_origins={role: source.origin(var) for role, var in ROLES.items()},
         disposable=source.get("DOCS_DISPOSABLE", validate.flag, False),
         instance_version=source.get("DOCS_INSTANCE_VERSION"),
         cassettes=Path(source.get("DOCS_CASSETTES", default=str(project.root(env) / "cassettes"))),
@@ -176,5 +180,7 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
         ),
     )
     if settings.online and not settings.api_url:
-        raise ApidocsError(f"DOCS_API_URL is not set: a {mode} run needs an instance (try `make instance`)")
+        raise ApidocsError(f"DOCS_API_URL is not set (not in the environment, nor in {env_file}): a {mode} run needs"
+                           " an instance: `make instance` starts the reference instance; for another, set"
+                           " DOCS_INSTANCE_ENV to its env file, or DOCS_API_URL and its tokens")
     return settings

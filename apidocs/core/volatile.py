@@ -1,8 +1,9 @@
 """What a volatile value is: the one set of rules for values that change from run to run.
 
 An instance mints new record ids, UUIDs and DOIs, stamps times and dates, answers from
-its own host and numbers its requests; none of that is what the page documents. Two
-parts of the runner need to tell those values apart, and both read the rules here:
+its own host (also the namespace of its OAI identifiers) and numbers its requests; none of
+that is what the page documents. Two parts of the runner need to tell those values apart,
+and both read the rules here:
 
 - :mod:`apidocs.runner.cassette` rewrites them to stable stand-ins when a recording is saved
   (aliases such as ``recid-00001``, a fixed timestamp and HTTP date, ``<volatile>``
@@ -42,6 +43,9 @@ ORIGIN = re.compile(r"\bhttps?://[^/\s\"']+")
 TEMP_DIR = re.compile(r"/tmp/tmp[a-z0-9_]{8}(?=/|\b)")
 #: What a recorded transcript shows in its place: the VRC page's own example folder.
 TEMP_DIR_STAND_IN = "/tmp/tmpj8huipi7"
+#: The namespace of an OAI-PMH identifier (``oai:HOST:ID``) is the instance's host, with its
+#: port where it has one (``oai:127.0.0.1:5000:abcde-12345``): everything up to the id's colon.
+OAI_HOST = re.compile(r"\boai:[^\s\"']+:(?=[^:\s\"']+)")
 #: A request's "number" counts the instance's requests: it differs on every run.
 REQUEST_NUMBER = re.compile(r'"number": "[0-9a-z]+"')
 
@@ -67,11 +71,13 @@ MEANINGFUL_HEADERS = frozenset({"content-type", "content-disposition"})
 
 
 def stand_ins(value: Any) -> Any:
-    """``value`` with its hosts, timestamps, UUIDs, DOIs and record ids replaced by stand-ins
-    (``<host>``, ``<timestamp>``, ``<uuid>``, ``<doi>``, ``<id>``); other values unchanged."""
+    """``value`` with its hosts (of URLs and OAI identifiers), timestamps, UUIDs, DOIs and record
+    ids replaced by stand-ins (``<host>``, ``<timestamp>``, ``<uuid>``, ``<doi>``, ``<id>``);
+    other values unchanged."""
     if not isinstance(value, str):
         return value
     value = ORIGIN.sub("<host>", value)
+    value = OAI_HOST.sub("oai:<host>:", value)
     value = TIMESTAMP.sub("<timestamp>", value)
     value = UUID.sub("<uuid>", value)
     value = DOI.sub("<doi>", value)

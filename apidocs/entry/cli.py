@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apidocs.core.errors import CassetteError, catch_signals, one_line_errors
+from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Case, Snippet
-from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
+from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
     from apidocs.runner.analysis import Analysis
@@ -53,7 +54,7 @@ PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.to
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="apidocs", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="apidocs", description=plain(__doc__.split("\n\n")[0]))
     common = argparse.ArgumentParser(add_help=False)
     add_project(common)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -105,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     install = command("install-pages", INSTALL_PAGES_HELP)
     install.add_argument("templates", type=Path, metavar="TEMPLATES_DIR",
                          help="the instance's templates folder (e.g. .instance/app/templates)")
-    commands.add_parser("render", help="render the page blocks from the verified cases (see `apidocs render -h`)")
+    commands.add_parser("render",
+                        help=f"render the page blocks from the verified cases (see {apidocs_command('render -h')})")
     return parser
 
 
@@ -116,13 +118,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return render_main(argv[1:])
     args = build_parser().parse_args(argv)
-    use_project(args)
     command = {"list": list_cases, "provision": provision, "lint": lambda: lint(args), "update": lambda: update(args),
                "report": lambda: report(args.directory), "preview": lambda: preview(args), "links": lambda: links(args),
                "install-pages": lambda: install_pages(args.templates)}.get(
         args.command, lambda: run(args))
     with catch_signals():
-        return one_line_errors("apidocs", command)
+        return one_line_errors("apidocs", lambda: in_project(args, command))
 
 
 def update(args: argparse.Namespace) -> int:
@@ -320,7 +321,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{counts_line(count)} in {time.monotonic() - started:.1f} s")
     if count[Outcome.DATA]:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
-              " Run `apidocs provision` against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
+              f" Run {apidocs_command('provision')} against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
     if settings.mode == "replay" and (unrecorded := needs_recording(results)):
         print(update_hint(unrecorded))
     if broken:
@@ -338,7 +339,7 @@ def update_hint(cases: list[str]) -> str:
     """What to do when a snippet changed since its case was recorded: the one command."""
     names = " ".join(cases)
     return (f"not in the cassette: {names} sent requests their cassettes do not hold (a snippet changed since it"
-            f" was recorded). Run `apidocs update {names}` against an instance ($DOCS_API_URL, default the"
+            f" was recorded). Run {apidocs_command(f'update {names}')} against an instance ($DOCS_API_URL, default the"
             " reference instance): it records them again, renders the pages and verifies.")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from apidocs.core import languages, project
 from apidocs.core.errors import ApidocsError
 from apidocs.core.languages import snippet_folder, snippet_path
+from apidocs.core.messages import did_you_mean
 from apidocs.core.model import Case, Snippet, Transcript
 from apidocs.core.pages import PAGES
 from apidocs.core.transcript import cells
@@ -161,11 +162,11 @@ def load_cases(names: list[str] | None = None, folder: Path | None = None, page:
 
 def pick(cases: list[Case], names: list[str] | None) -> list[Case]:
     """``names`` of ``cases``, in the order given (all of them when no name is given);
-    an unknown name is an error."""
+    an unknown name is an error, with the name meant when it is misspelt."""
     if not names:
         return cases
     by_name = {c.name: c for c in cases}
-    unknown = [n for n in names if n not in by_name]
+    unknown = [n + did_you_mean(n, by_name) for n in names if n not in by_name]
     if unknown:
         raise ApidocsError(f"unknown case {', '.join(unknown)}: known are {', '.join(by_name)}")
     return [by_name[n] for n in names]

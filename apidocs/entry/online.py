@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from apidocs.core.errors import ApidocsError
+from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Case
 from apidocs.core.settings import Settings
 
@@ -44,10 +45,10 @@ def missing_fixtures(api, settings: Settings, say=print) -> tuple[str, ...]:
     absent = missing(api, declared(project.cases()), marker_query)
     if absent and settings.mode == "record":
         raise ApidocsError(f"fixtures missing on {settings.api_url}: {', '.join(absent)}: "
-                           "run `apidocs provision` first")
+                           f"run {apidocs_command('provision')} first")
     if absent:
         say(f"data: fixtures missing on the target: {', '.join(absent)}; checks that need them report"
-            " 'data missing' (not drift). `apidocs provision` creates them.")
+            f" 'data missing' (not drift). {apidocs_command('provision')} creates them.")
     return absent
 
 

@@ -7,8 +7,15 @@ import argparse
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from apidocs.core import project
+
+
+def plain(docstring: str) -> str:
+    """A module docstring as ``--help`` shows it: its RST literals as plain text, without the
+    double backticks a terminal would show as they are."""
+    return docstring.replace("``", "")
 
 
 def add_project(parser: argparse.ArgumentParser) -> None:
@@ -17,10 +24,14 @@ def add_project(parser: argparse.ArgumentParser) -> None:
                              " nearest folder at or above the working directory that holds cases/ and page/)")
 
 
-def use_project(args: argparse.Namespace) -> None:
-    """``--project`` overrides ``DOCS_PROJECT`` for this run (and the processes it starts)."""
+def in_project(args: argparse.Namespace, command: Callable[[], int]) -> int:
+    """``command`` run in the docs project: ``--project`` overrides ``DOCS_PROJECT`` for this
+    run (and the processes it starts). Call it inside :func:`apidocs.core.errors.one_line_errors`:
+    a folder that is not a project is one line naming the flag, as it was given."""
     if getattr(args, "project", None):
-        os.environ[project.VARIABLE] = str(args.project)
+        given = str(args.project)
+        os.environ[project.VARIABLE] = str(project.checked(given, f"--project {given!r}"))
+    return command()
 
 
 def add_cases_dir(parser: argparse.ArgumentParser) -> None:

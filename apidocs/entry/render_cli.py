@@ -35,20 +35,21 @@ from pathlib import Path
 
 from apidocs.core.errors import catch_signals, one_line_errors
 from apidocs.core.files import check_file
-from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, load_settings, use_project
+from apidocs.core.messages import apidocs_command
+from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 from render import template
 from render.errors import RenderError
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, not argparse's usage block
-        self.exit(2, f"apidocs render: error: {message} (see `apidocs render --help`)\n")
+        self.exit(2, f"apidocs render: error: {message} (see {apidocs_command('render --help')})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="apidocs render", description=__doc__.split("\n\n")[0],
+    parser = _Parser(prog="apidocs render", description=plain(__doc__.split("\n\n")[0]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n\n", 1)[1])
+                                     epilog=plain(__doc__.split("\n\n", 1)[1]))
     from apidocs.core.pages import PAGES
 
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff when a block differs")
@@ -81,8 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse printed its one-line usage error (or --help)
         return int(exc.code or 0)
     with catch_signals():  # SIGTERM/SIGHUP unwind as Ctrl-C does: no temp folder is left
-        use_project(args)
-        return one_line_errors("apidocs render", lambda: _run(args))
+        return one_line_errors("apidocs render", lambda: in_project(args, lambda: _run(args)))
 
 
 def _run(args: argparse.Namespace) -> int:

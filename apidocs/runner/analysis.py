@@ -14,14 +14,18 @@ from pathlib import Path
 
 from apidocs.core.blocks import blocks_of, stale_blocks
 from apidocs.core.languages import label, language, ordered, snippet_folder, snippet_path
+from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Action, Snippet, Transcript, step_kind
 from apidocs.core.problems import Kind, Problem
 from apidocs.core.settings import Settings
 from apidocs.runner.drift import DriftFinder, Finding, FindingKind, StepDrift
 from apidocs.runner.results import Ledger, Outcome, StepResult
 
-DATA_NOTE = ("data missing, not drift: the instance lacks records this check relies on;"
-             " run `apidocs provision` against it (cases/fixtures.toml declares them)")
+
+def data_note() -> str:
+    """What a step that found too few records says: not drift, and the command that fixes it."""
+    return ("data missing, not drift: the instance lacks records this check relies on;"
+            f" run {apidocs_command('provision')} against it (cases/fixtures.toml declares them)")
 
 
 class NextStep(enum.Enum):
@@ -48,8 +52,8 @@ def next_command(step: NextStep, case: str) -> str:
     """The next command for ``step`` of case ``case``, as the console and every report say it."""
     if step is NextStep.RERECORD:
         return (f"staging changed: re-record against an instance on the same release (instance/requirements.txt):"
-                f" pin the release it runs there, `make instance`, then `apidocs update {case}`")
-    return (f"`apidocs update {case}` against the reference instance: it records the case again from its"
+                f" pin the release it runs there, `make instance`, then {apidocs_command(f'update {case}')}")
+    return (f"{apidocs_command(f'update {case}')} against the reference instance: it records the case again from its"
             " snippet files as they are now, renders the pages and verifies")
 
 
@@ -167,7 +171,7 @@ def _step_report(result: StepResult, drifts: dict[str, StepDrift], mode: str, ca
     if isinstance(step, Action) and not step.inline and outcome in (Outcome.FAILED, Outcome.DRIFT):
         note = "a runner action the page does not show: the steps after it in this case were not verified"
     if outcome is Outcome.DATA:
-        note = DATA_NOTE
+        note = data_note()
     # a transcript's output is compared with the page, not with a recording
     paired = live and not result.skipped and not isinstance(step, Transcript)
     unpaired = _unpaired(drifts, result) if paired else ""
@@ -280,7 +284,7 @@ def counts_line(counts: dict) -> str:
     line = (f"{counts[Outcome.PASSED]} passed, {counts[Outcome.FAILED]} failed, {counts[Outcome.DRIFT]} drifted,"
             f" {counts[Outcome.SKIPPED]} skipped")
     if counts.get(Outcome.DATA):
-        line += f", {counts[Outcome.DATA]} data missing (run `apidocs provision`)"
+        line += f", {counts[Outcome.DATA]} data missing (run {apidocs_command('provision')})"
     return line
 
 

@@ -16,9 +16,12 @@ import requests
 
 from apidocs.core.errors import ApidocsError
 from apidocs.core.jsonpath import lookup
+from apidocs.core.messages import shorten
 
 #: Sent with every housekeeping request (snippets send their own client's).
 USER_AGENT = "apidocs-housekeeping (verified API docs)"
+#: The most of a server's explanation a one-line error shows (whole sentences of it).
+MESSAGE_LIMIT = 200
 
 
 class ApiError(ApidocsError):
@@ -87,7 +90,7 @@ def _message(response: requests.Response) -> str:
 def server_message(document: Any, content_type: str) -> str:
     """The server's own explanation of an answer, in parentheses, or "" when it gave none."""
     if isinstance(document, dict) and document.get("message"):
-        return f" ({' '.join(str(document['message']).split())[:200]})"
+        return f" ({shorten(str(document['message']), MESSAGE_LIMIT)})"
     if "html" in content_type:
         return " (an HTML page, not the API)"
     return ""

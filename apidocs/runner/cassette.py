@@ -23,6 +23,7 @@ from vcr.serializers.compat import convert_to_unicode
 from apidocs.core import volatile
 from apidocs.core.errors import CassetteError
 from apidocs.core.files import write_atomically
+from apidocs.core.messages import apidocs_command
 
 #: The origin every recorded URL is rewritten to, whatever instance it came from.
 CANONICAL_ORIGIN = "http://invenio.invalid"
@@ -262,7 +263,7 @@ def load_checked(path: Path) -> dict:
     shape here first lets the runner name the file and the problem instead.
     """
     if not path.is_file():
-        raise CassetteError(f"missing cassette {path}: record it with `apidocs update {path.stem}`"
+        raise CassetteError(f"missing cassette {path}: record it with {apidocs_command(f'update {path.stem}')}"
                             " against an instance")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FastLoader)

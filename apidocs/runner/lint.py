@@ -8,13 +8,14 @@ request still works.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from apidocs.core import languages
+from apidocs.core import languages, project
 from apidocs.core.errors import ApidocsError
 from apidocs.core.model import API_URL, TOKEN, Case
 from apidocs.runner.placeholders import materialise
@@ -64,6 +65,7 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
                     script.parent.mkdir(parents=True, exist_ok=True)
                     script.write_text(filled(text) + "\n", encoding="utf-8")
                     scripts.setdefault(name, []).append((case.name, step.name, script))
+        check_installed([languages.language(name) for name in scripts])
         for name, found in scripts.items():
             language = languages.language(name)
             if _run(language, [script for *_, script in found], Path(tmp)) is None:
@@ -77,6 +79,25 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
     return findings, sum(len(found) for found in scripts.values())
 
 
+def check_installed(linting: list[languages.Language]) -> None:
+    """Every linter ``linting`` needs is there; those missing are named in one line, with how
+    to install them that fits how the tool itself was installed: the checkout's own .venv is
+    ``make``'s, any other environment pip's."""
+    missing = [language for language in linting if shutil.which(language.lint[0]) is None]
+    if not missing:
+        return
+    named = " and ".join(f"the {language.label} linter {language.lint[0]}" for language in missing)
+    packages = " ".join(language.lint_package for language in missing if language.lint_package)
+    plural = len(missing) > 1
+    if not packages:
+        how = ""
+    elif project.own_install(project.root()):
+        how = f" (`make verify` installs {'them' if plural else 'it'} into .venv)"
+    else:
+        how = f" (`pip install {packages}` into the environment apidocs runs in)"
+    raise ApidocsError(f"{named} {'are' if plural else 'is'} not installed{how}")
+
+
 def _in_snippet(message: str, script: str, snippet: Path) -> str:
     """A finding about the linted copy, as one about the snippet's file."""
     return f"{snippet}{message.removeprefix(script)}" if message.startswith(f"{script}:") else message
@@ -84,12 +105,8 @@ def _in_snippet(message: str, script: str, snippet: Path) -> str:
 
 def _run(language: languages.Language, scripts: list[Path], folder: Path) -> list[str] | None:
     """The linter's findings about ``scripts`` (run in ``folder``), one a line, or None when they are clean."""
-    try:
-        done = subprocess.run([*language.lint, *map(str, scripts)], cwd=folder, capture_output=True, text=True,
-                              timeout=120)
-    except FileNotFoundError:
-        raise ApidocsError(f"the {language.label} linter {language.lint[0]} is not installed"
-                           " (`make verify` installs it into .venv)") from None
+    done = subprocess.run([*language.lint, *map(str, scripts)], cwd=folder, capture_output=True, text=True,
+                          timeout=120)
     if done.returncode == 0:
         return None
     text = (done.stdout + done.stderr).replace(str(folder) + "/", "")

@@ -8,6 +8,7 @@ writes needs an instance marked disposable. Each check sends only GET requests.
 from __future__ import annotations
 
 from typing import Iterable
+from urllib.parse import urlsplit, urlunsplit
 
 from apidocs.core.errors import ApidocsError
 from apidocs.core.settings import ROLES, Settings
@@ -26,7 +27,7 @@ def preflight(settings: Settings, api: Api, writes: bool, roles: Iterable[str] =
     check_is_invenio(api)
     for role, token in settings.tokens.items():
         if token:
-            check_token(api, role, token)
+            check_token(api, role, token, settings.token_origins[role])
 
 
 def require_disposable(settings: Settings, who: str) -> None:
@@ -40,12 +41,24 @@ def require_disposable(settings: Settings, who: str) -> None:
 
 def check_is_invenio(api: Api) -> None:
     """``GET /records`` answers with a search result, as every InvenioRDM does."""
+    not_api = f"{api.base_url} does not answer as an InvenioRDM API{meant_api(api.base_url)}"
     try:
         answer = api.json("GET", "/records", params={"size": "1"})
     except ApiError as exc:
-        raise ApidocsError(f"{api.base_url} does not answer as an InvenioRDM API: {exc}") from None
+        raise ApidocsError(f"{not_api}: {exc}") from None
     if not isinstance(answer, dict) or not isinstance(answer.get("hits"), dict):
-        raise ApidocsError(f"{api.base_url} does not answer as an InvenioRDM API: GET /records has no 'hits'")
+        raise ApidocsError(f"{not_api}: GET /records has no 'hits'")
+
+
+def meant_api(base_url: str) -> str:
+    """`` (did you mean 'URL/api'?)`` for a base URL without InvenioRDM's ``/api`` (the site's
+    pages are at its root, its REST API under ``/api``), or "" for one that ends in it."""
+    parts = urlsplit(base_url)
+    path = parts.path.rstrip("/")
+    if path.endswith("/api"):
+        return ""
+    meant = urlunsplit(parts._replace(path=path.partition("/api/")[0] + "/api"))  # …/api/records: up to /api
+    return f" (did you mean {meant!r}?)"
 
 
 #: Where a token is shown to work, in order: invenio-accounts' ``/me`` names the account;
@@ -54,14 +67,16 @@ def check_is_invenio(api: Api) -> None:
 TOKEN_CHECKS = (("/me", {}), ("/user/records", {"size": "1"}))
 
 
-def check_token(api: Api, role: str, token: str) -> None:
-    """The token is accepted by the first of :data:`TOKEN_CHECKS` the instance has."""
+def check_token(api: Api, role: str, token: str, origin: str) -> None:
+    """The token is accepted by the first of :data:`TOKEN_CHECKS` the instance has; a refusal
+    names where the token was read (``origin``): a stale env file is the usual reason."""
     for path, params in TOKEN_CHECKS:
         try:
             api.call("GET", path, token, params=params)
             return
         except ApiError as exc:
             if exc.status in (401, 403):
-                raise ApidocsError(f"{ROLES[role]} (the {role}'s token) was refused by {api.base_url}: {exc}") from None
+                raise ApidocsError(f"{ROLES[role]} ({origin}), the {role}'s token, was refused by {api.base_url}:"
+                                   f" {exc}") from None
             if exc.status != 404 or path == TOKEN_CHECKS[-1][0]:
                 raise

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from apidocs.core.errors import ApidocsError
 from apidocs.core.files import check_folder, write_atomically
+from apidocs.core.messages import apidocs_command
 from apidocs.runner.analysis import StepReport, analyse, meta_of, summary, verdict
 from apidocs.runner.masking import masker_for
 from apidocs.runner.writers import html_report, junit, markdown
@@ -107,7 +108,7 @@ def links_verdict(report: Path) -> str | None:
     if not isinstance(broken, list) or data.get("ok", True) and not broken:
         return None
     return (f"ACTION NEEDED — {len(broken)} broken link(s) on the served pages:"
-            f" see {report.with_name('links.md')} (`apidocs links` names the page and the link)")
+            f" see {report.with_name('links.md')} ({apidocs_command('links')} names the page and the link)")
 
 
 def theme_verdict(patch: Path) -> str | None:
