@@ -3,9 +3,11 @@ through a stand-in for InvenioRDM's base template, plus a screenshot.
 
 When an app serves the pages (the reference instance: ``make instance``), ``apidocs preview``
 screenshots ``/tuw/about/api`` and ``/tuw/about/damap`` from it: TU's theme, its built CSS,
-the reader's page. The stand-in stays for a machine without an instance (the offline
+the reader's page; but only this clone's pages (an instance may serve another checkout's:
+:mod:`render.served`). The stand-in stays for a machine without an instance (the offline
 tests and a quick look at a template while it is edited): it needs no app, no assets,
-no database, and renders the template from the working tree alone.
+no database, and renders the template from the working tree alone. A screenshot holds the
+whole page, however long (:mod:`render.devtools`).
 
     apidocs preview [--template page/api.html] [--out preview/] [--no-screenshot]
 

@@ -137,6 +137,11 @@ class Source:
             raise SettingError(f"{key}={value!r} ({origin}): {exc}") from None
 
 
+def instance_env_file(env: dict[str, str]) -> Path:
+    """The file settings fall back to: ``$DOCS_INSTANCE_ENV``, else the project's ``.instance/env``."""
+    return Path(env.get("DOCS_INSTANCE_ENV") or project.root(env) / ".instance" / "env")
+
+
 def load(mode: str | None = None, environ: dict[str, str] | None = None, read_only: bool = False) -> Settings:
     """Settings from the environment, falling back to the reference instance's env file.
 
@@ -145,7 +150,7 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
     runs only the steps that need no token and sends no write.
     """
     env = dict(os.environ if environ is None else environ)
-    env_file = Path(env.get("DOCS_INSTANCE_ENV") or project.root(env) / ".instance" / "env")
+    env_file = instance_env_file(env)
     source = Source(env, read_env_file(env_file), env_file)
     mode = mode or source.get("DOCS_MODE", validate.choice(MODES), "replay")
     tokens = {role: source.get(var) for role, var in ROLES.items()}
