@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import IO, Any, Callable, Sequence
 
 from render.errors import RenderError
 
@@ -38,7 +38,9 @@ class Capture:
 
 def capture(program: str, flags: Sequence[str], url: str, width: int, timeout: float) -> Capture:
     """The whole page at ``url`` as PNG, ``width`` pixels wide, as tall as the page is."""
-    with tempfile.TemporaryDirectory(prefix="apidocs-chromium-") as profile, tempfile.TemporaryFile() as log:
+    # Chromium's helper processes may still be writing the profile as it exits: never an error
+    with (tempfile.TemporaryDirectory(prefix="apidocs-chromium-", ignore_cleanup_errors=True) as profile,
+          tempfile.TemporaryFile() as log):
         command = [program, *flags, f"--user-data-dir={profile}", "--remote-debugging-pipe", "--hide-scrollbars",
                    f"--window-size={width},1000", "about:blank"]
         with _Browser(command, log, time.monotonic() + timeout, timeout) as browser:
@@ -68,7 +70,7 @@ class _Browser:
     """A Chromium process and its DevTools pipe: commands answered in order, events kept
     until asked for, everything within one deadline."""
 
-    def __init__(self, command: list[str], log, deadline: float, timeout: float) -> None:
+    def __init__(self, command: list[str], log: IO[bytes], deadline: float, timeout: float) -> None:
         self.command, self.log, self.deadline, self.timeout = command, log, deadline, timeout
         self.pending = b""
         self.events: list[Message] = []
@@ -101,7 +103,7 @@ class _Browser:
             if self.process.poll() is None:
                 self._send("Browser.close", {}, None)
             self.process.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
+        except (OSError, RenderError, subprocess.TimeoutExpired):  # it went away, or will not go: ended
             self.process.kill()
             self.process.wait()
         finally:

@@ -17,6 +17,7 @@ import requests
 from apidocs.core.blocks import INLINE_KINDS, blocks_of
 from apidocs.entry.loader import load_cases
 from render import markers, preview, template
+from render.errors import RenderError
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 BLOCKS_SCRIPT = """
@@ -161,3 +162,15 @@ def test_preview_renders_i18n_and_links(built):
     assert "The TU Wien Research Data API provides programmatic access" in page
     assert 'Yes — generate one <a href="#invenio_oauth2server_settings.token_new">here</a>.' in page
     assert "{{" not in page and "{%" not in page and "apidocs:" not in page
+
+
+def test_a_page_chromium_cannot_load_or_not_in_time_is_one_line(tmp_path, built):
+    with socket.socket() as probe:  # a port nothing listens on any more
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    with pytest.raises(RenderError, match=r"^chromium could not load .*: net::ERR_CONNECTION_REFUSED$"):
+        preview.screenshot_url(closed, tmp_path / "closed.png")
+    html, _, _ = built
+    with pytest.raises(RenderError, match=r"^chromium took longer than 0\.01 s to take the screenshot$"):
+        preview.screenshot(html, tmp_path / "late.png", timeout=0.01)
+    assert not list(tmp_path.iterdir())  # no screenshot, not half of one
