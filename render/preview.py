@@ -3,9 +3,11 @@ through a stand-in for InvenioRDM's base template, plus a screenshot.
 
 When an app serves the pages (the reference instance: ``make instance``), ``apidocs preview``
 screenshots ``/tuw/about/api`` and ``/tuw/about/damap`` from it: TU's theme, its built CSS,
-the reader's page. The stand-in stays for a machine without an instance (the offline
+the reader's page; but only this clone's pages (an instance may serve another checkout's:
+:mod:`render.served`). The stand-in stays for a machine without an instance (the offline
 tests and a quick look at a template while it is edited): it needs no app, no assets,
-no database, and renders the template from the working tree alone.
+no database, and renders the template from the working tree alone. A screenshot holds the
+whole page, however long (:mod:`render.devtools`).
 
     apidocs preview [--template page/api.html] [--out preview/] [--no-screenshot]
 
@@ -20,21 +22,21 @@ Chromium (Debian's ``chromium``).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 import urllib.request
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from apidocs.core.files import write_atomically
+from apidocs.core.files import check_file, write_atomically
+from render.devtools import Capture, capture
 from render.errors import RenderError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync")
+#: the screenshots' width (a reader's window); their height is the page's
+WIDTH = 1280
 CONFIG = {
     "BASE_TEMPLATE": "preview_base.html",
     "SITE_API_URL": "https://researchdata.tuwien.ac.at/api",
@@ -130,9 +132,9 @@ def render_html(template: Path, **stand_ins) -> str:
         raise RenderError(f"{template}: uses something the stand-in base does not provide: {exc.message}") from None
 
 
-def screenshot(html: Path, png: Path, size: str = "1280,6000", timeout: float = 120) -> None:
-    """A screenshot of a local HTML file (the stand-in's page)."""
-    screenshot_url(html.resolve().as_uri(), png, size, timeout)
+def screenshot(html: Path, png: Path, timeout: float = 120) -> Capture:
+    """The whole of a local HTML file (the stand-in's page), as ``png``."""
+    return screenshot_url(html.resolve().as_uri(), png, timeout)
 
 
 def served_url(app: str, page) -> str | None:
@@ -145,23 +147,14 @@ def served_url(app: str, page) -> str | None:
         return None
 
 
-def screenshot_url(url: str, png: Path, size: str = "1280,6000", timeout: float = 120) -> None:
-    """A screenshot of ``url`` by headless Chromium: the served page, or a file's."""
+def screenshot_url(url: str, png: Path, timeout: float = 120) -> Capture:
+    """The whole page at ``url`` (the served page, or a file's), :data:`WIDTH` wide, as ``png``."""
     if not Path(CHROMIUM).exists():
         raise RenderError(f"{CHROMIUM} is not installed (apt-get install chromium): no screenshot")
-    profile = tempfile.mkdtemp(prefix="apidocs-chromium-")
-    command = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}",
-               f"--window-size={size}", url]
-    try:
-        png.unlink(missing_ok=True)
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"chromium took longer than {timeout:g} s to take the screenshot") from None
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    if not png.is_file() or png.stat().st_size == 0:
-        tail = " | ".join(done.stderr.strip().splitlines()[-2:])
-        raise RenderError(f"chromium wrote no screenshot (exit {done.returncode}): {tail}")
+    check_file(png, "the screenshot")
+    shot = capture(CHROMIUM, CHROMIUM_FLAGS, url, WIDTH, timeout)
+    write_atomically(png, shot.png)
+    return shot
 
 
 def write_html(template: Path, out: Path) -> Path:

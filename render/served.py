@@ -6,6 +6,10 @@ the theme's own (``Page.theme_template`` says why the ``semantic-ui/`` prefix): 
 then serves our rendered page at ``/tuw/about/api``. Each is a symlink to
 the page in ``page/``, so what ``apidocs render`` writes (temp file + rename) is what
 the app serves next (with ``TEMPLATES_AUTO_RELOAD``, as the reference instance sets it).
+
+One instance may serve one checkout's pages to every checkout that uses it (a worktree
+with ``DOCS_INSTANCE_ENV`` pointing at another clone's ``.instance/env``):
+:func:`served_instead` tells, from the links, whose page the app serves.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from apidocs.core.pages import PAGES
+from apidocs.core.pages import PAGES, Page
 from render.errors import RenderError
 
 
@@ -35,3 +39,21 @@ def install_pages(templates: Path) -> list[Path]:
             raise RenderError(f"cannot install {page.template} at {link}: {exc.strerror}") from None
         links.append(link)
     return links
+
+
+def instance_templates(env_file: Path) -> Path:
+    """The templates folder of the instance whose settings are ``env_file``: the reference
+    instance keeps both in one folder (``instance/instance.py``: ``env`` and ``app/templates``)."""
+    return env_file.parent / "app" / "templates"
+
+
+def served_instead(templates: Path, page: Page) -> str | None:
+    """What the app serves for ``page`` when it is not this clone's ``page/`` file, or None
+    when it is: the file its link under ``templates`` points at, a copy, or the theme's own."""
+    link = templates / page.theme_template
+    if not link.is_symlink():
+        return f"a file of its own at {link}" if link.exists() else f"invenio-theme-tuw's own {page.theme_template}"
+    target = link.resolve()
+    if target == page.path.resolve():
+        return None
+    return str(target) if target.exists() else f"a broken link to {target}"

@@ -1,5 +1,6 @@
-"""The preview: HTML through the stand-in base template, a Chromium screenshot, and every block
-visible with its copy button in a real browser (chromedriver, spoken to with requests)."""
+"""The preview: HTML through the stand-in base template, a Chromium screenshot of the whole
+page, and every block visible with its copy button in a real browser (chromedriver, spoken
+to with requests)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from apidocs.core.blocks import INLINE_KINDS, blocks_of
 from apidocs.core.model import API_URL
 from apidocs.entry.loader import load_cases
 from render import markers, preview, template
+from render.errors import RenderError
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 BLOCKS_SCRIPT = """
@@ -42,21 +44,45 @@ return Array.from(document.querySelectorAll("pre.code-block")).map((pre) => {
 """
 
 
+#: The window Chromium's --screenshot was given before the preview captured whole pages:
+#: every page was cut there (the API page inside Case 4).
+OLD_WINDOW_HEIGHT = 6000
+#: In document coordinates: the bottom of the page's last code block, and the page's height.
+PAGE_EXTENT_SCRIPT = """
+const blocks = document.querySelectorAll("pre.code-block");
+return {lastBlockBottom: blocks[blocks.length - 1].getBoundingClientRect().bottom + window.scrollY,
+        height: document.documentElement.scrollHeight};
+"""
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     if not Path(preview.CHROMIUM).exists():
         pytest.skip("chromium is not installed")
     html = preview.write_html(template("api"), tmp_path_factory.mktemp("preview"))
-    preview.screenshot(html, html.with_suffix(".png"))
-    return html, html.with_suffix(".png")
+    shot = preview.screenshot(html, html.with_suffix(".png"))
+    return html, html.with_suffix(".png"), shot
 
 
-def test_screenshot_is_a_png_of_the_requested_size(built):
-    _, png = built
+def png_size(png: Path) -> tuple[int, int]:
     header = png.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
-    assert struct.unpack(">II", header[16:24]) == (1280, 6000)
+    return struct.unpack(">II", header[16:24])
+
+
+def test_screenshot_is_a_png_of_the_whole_page(built):
+    _, png, shot = built
+    assert png_size(png) == (preview.WIDTH, shot.height)
+    assert png.read_bytes() == shot.png
     assert png.stat().st_size > 50_000  # a page, not a blank image
+
+
+def test_screenshot_reaches_past_the_old_window_to_the_last_block(built, browser):
+    html, png, shot = built
+    browser.go(html.resolve().as_uri())
+    extent = browser.run(PAGE_EXTENT_SCRIPT)
+    assert extent["height"] > OLD_WINDOW_HEIGHT  # else this test could not tell a whole page from a cut one
+    assert png_size(png)[1] == extent["height"] > extent["lastBlockBottom"]
 
 
 class WebDriver:
@@ -79,7 +105,9 @@ class WebDriver:
                 pass
             time.sleep(0.1)
         self.profile = tempfile.TemporaryDirectory(prefix="apidocs-webdriver-")
-        options = {"binary": preview.CHROMIUM, "args": [*preview.CHROMIUM_FLAGS, "--window-size=1280,1000",
+        # the screenshot's layout: as wide, no scrollbar taking part of the width
+        options = {"binary": preview.CHROMIUM, "args": [*preview.CHROMIUM_FLAGS, f"--window-size={preview.WIDTH},1000",
+                                                         "--hide-scrollbars",
                                                          f"--user-data-dir={self.profile.name}"]}
         answer = self.http.post(f"{self.url}/session", timeout=60, json={
             "capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": options}}}).json()
@@ -112,7 +140,7 @@ def browser():
 
 
 def test_every_block_is_visible_with_its_copy_button(built, browser):
-    html, _ = built
+    html, _, _ = built
     browser.go(html.resolve().as_uri())
     found = browser.run(BLOCKS_SCRIPT)
     text = template("api").read_text(encoding="utf-8")
@@ -131,8 +159,20 @@ def test_every_block_is_visible_with_its_copy_button(built, browser):
 
 
 def test_preview_renders_i18n_and_links(built):
-    html, _ = built
+    html, _, _ = built
     page = html.read_text(encoding="utf-8")
     assert "The TU Wien Research Data API provides programmatic access" in page
     assert 'Yes — generate one <a href="#invenio_oauth2server_settings.token_new">here</a>.' in page
     assert "{{" not in page and "{%" not in page and "apidocs:" not in page
+
+
+def test_a_page_chromium_cannot_load_or_not_in_time_is_one_line(tmp_path, built):
+    with socket.socket() as probe:  # a port nothing listens on any more
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    with pytest.raises(RenderError, match=r"^chromium could not load .*: net::ERR_CONNECTION_REFUSED$"):
+        preview.screenshot_url(closed, tmp_path / "closed.png")
+    html, _, _ = built
+    with pytest.raises(RenderError, match=r"^chromium took longer than 0\.01 s to take the screenshot$"):
+        preview.screenshot(html, tmp_path / "late.png", timeout=0.01)
+    assert not list(tmp_path.iterdir())  # no screenshot, not half of one

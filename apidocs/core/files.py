@@ -90,8 +90,8 @@ def check_folder(path: Path, what: str) -> None:
         raise OutputError(f"cannot write {what} into {path}: {problem} (nothing was changed)")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temp file in the same folder, then rename.
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes: a screenshot) to ``path`` through a temp file in the same folder, then rename.
 
     A symlink is written through (its target is replaced, the link stays). Keeps the mode
     of the file it replaces; a new file gets 0644 (mkstemp would make it private, and
@@ -106,7 +106,8 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc} (nothing was changed)") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else
+              os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             handle.write(text)
         os.chmod(tmp, mode)
         os.replace(tmp, target)

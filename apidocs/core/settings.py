@@ -82,7 +82,7 @@ class Settings:
     def app_url(self) -> str:
         """Where the app serves its pages (``apidocs preview``, ``apidocs links``): the API URL
         without its ``/api``; empty when no API URL is set."""
-        return self.api_url.removesuffix("/api")
+        return app_of(self.api_url)
 
     def token(self, role: str) -> str:
         """The token for ``role``; replay uses stand-ins (cassettes hold no real ones)."""
@@ -146,6 +146,11 @@ class Source:
             raise SettingError(f"{key}={value!r} ({self.origin(key)}): {exc}") from None
 
 
+def instance_env_file(env: dict[str, str]) -> Path:
+    """The file settings fall back to: ``$DOCS_INSTANCE_ENV``, else the project's ``.instance/env``."""
+    return Path(env.get("DOCS_INSTANCE_ENV") or project.root(env) / ".instance" / "env")
+
+
 def load(mode: str | None = None, environ: dict[str, str] | None = None, read_only: bool = False) -> Settings:
     """Settings from the environment, falling back to the reference instance's env file.
 
@@ -154,7 +159,7 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
     runs only the steps that need no token and sends no write.
     """
     env = dict(os.environ if environ is None else environ)
-    env_file = Path(env.get("DOCS_INSTANCE_ENV") or project.root(env) / ".instance" / "env")
+    env_file = instance_env_file(env)
     source = Source(env, read_env_file(env_file), env_file)
     mode = mode or source.get("DOCS_MODE", validate.choice(MODES), "replay")
     tokens = {role: source.get(var) for role, var in ROLES.items()}
@@ -184,3 +189,8 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
                            " an instance: `make instance` starts the reference instance; for another, set"
                            " DOCS_INSTANCE_ENV to its env file, or DOCS_API_URL and its tokens")
     return settings
+
+
+def app_of(api_url: str) -> str:
+    """The app an API URL belongs to: ``http://host:5000/api`` → ``http://host:5000``."""
+    return api_url.rstrip("/").removesuffix("/api")

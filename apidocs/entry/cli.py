@@ -12,6 +12,7 @@ never a traceback; 128+N when stopped by signal N (130 Ctrl-C, 143 SIGTERM), aft
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from apidocs.core.model import Case, Snippet
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
+    from apidocs.core.pages import Page
     from apidocs.runner.analysis import Analysis
     from apidocs.runner.results import Ledger, StepResult
 
@@ -36,9 +38,10 @@ LINT_HELP = ("lint every snippet with its placeholders filled in (ruff for Pytho
              " as `make verify` does")
 REPORT_HELP = ("print the verdict of a report a live run wrote (--report DIR); exit 0 when clean, 1 when a step"
                " failed, drifted or was left unverified, 2 when there is no report: the nightly job's last command")
-PREVIEW_HELP = ("a headless Chromium screenshot of each page as the app serves it (preview/<page>.png), when the"
-                " instance (--app, default: .instance/env's) answers; otherwise each page rendered to HTML through"
-                " a stand-in base template, then its screenshot (preview/<page>.html, .png)")
+PREVIEW_HELP = ("a headless Chromium screenshot of the whole of each page as the app serves it (preview/<page>.png),"
+                " when the instance (--app, default: .instance/env's) answers and serves this clone's page/;"
+                " otherwise each page rendered to HTML through a stand-in base template, then its screenshot"
+                " (preview/<page>.html, .png)")
 INSTALL_PAGES_HELP = ("link every page's template into an InvenioRDM instance's templates/ folder at the theme's"
                       " path (e.g. invenio_theme_tuw/about/api.html), where the app finds it before the theme's")
 UPDATE_HELP = ("after a snippet changed: record the named cases again against $DOCS_API_URL (default: the reference"
@@ -199,30 +202,27 @@ def report(directory: Path) -> int:
 
 def preview(args: argparse.Namespace) -> int:
     """Every page's HTML first, then the screenshots: a machine without Chromium still gets
-    every page's HTML before the one-line error."""
+    every page's HTML before the one-line error. The app's pages are taken only when it
+    serves every page and, as far as its templates folder tells, this clone's."""
     from apidocs.core import project
     from apidocs.core.pages import PAGES
-    from render.preview import screenshot, screenshot_url, served_url, write_html
+    from render.preview import screenshot, served_url, write_html
 
     out = args.out or project.root() / "preview"
     app = None if args.template or args.no_screenshot else app_origin(args.app)
-    served = [(page, served_url(app, page)) for page in PAGES.values()] if app else []
-    if served and all(url for _, url in served):
-        out.mkdir(parents=True, exist_ok=True)
-        for page, url in served:
-            png = out / f"{page.path.stem}.png"
-            screenshot_url(url, png)
-            print(f"screenshot: {png} (served by {url})")
-        return 0
     if app:
-        print(f"preview: {app} does not serve every page: the stand-in base template instead")
+        served = [(page, served_url(app, page)) for page in PAGES.values()]
+        templates = served_templates(app)
+        if (elsewhere := not_this_clone(app, served, templates)) is None:
+            return screenshot_served(served, out, known=templates is not None)
+        print(f"preview: {elsewhere}: the stand-in base template instead")
     templates = [args.template] if args.template else [page.path for page in PAGES.values()]
     written = [write_html(template, out) for template in templates]
     for html in written:
         print(f"preview: {html}")
     for html in [] if args.no_screenshot else written:
-        screenshot(html, html.with_suffix(".png"))
-        print(f"screenshot: {html.with_suffix('.png')}")
+        shot = screenshot(html, html.with_suffix(".png"))
+        print(f"screenshot: {html.with_suffix('.png')} ({shot.width}×{shot.height} px)")
     return 0
 
 
@@ -230,6 +230,46 @@ def links(args: argparse.Namespace) -> int:
     from apidocs.entry.links import links as check
 
     return check(args)
+
+
+def screenshot_served(served: list[tuple[Page, str]], out: Path, known: bool) -> int:
+    """Each served page's screenshot; ``known``: whether its templates were seen to be this clone's."""
+    from render.preview import screenshot_url
+
+    out.mkdir(parents=True, exist_ok=True)
+    unseen = "" if known else "; its templates are not visible from here: maybe not this clone's page/"
+    for page, url in served:
+        png = out / f"{page.path.stem}.png"
+        shot = screenshot_url(url, png)
+        print(f"screenshot: {png} ({shot.width}×{shot.height} px, served by {url}{unseen})")
+    return 0
+
+
+def not_this_clone(app: str, served: list[tuple[Page, str | None]], templates: Path | None) -> str | None:
+    """Why screenshots of ``app`` would not show this clone's pages, or None: a page it does
+    not serve, or (its ``templates`` folder known) a page it takes from elsewhere."""
+    from render.served import served_instead
+
+    if not all(url for _, url in served):
+        return f"{app} does not serve every page"
+    instead = [what for page, _ in served if templates and (what := served_instead(templates, page))]
+    if not instead:
+        return None
+    install = apidocs_command(f"install-pages {templates}")
+    return (f"{app} serves {', '.join(instead)}, not this clone's page/ ({install}"
+            " would serve this clone's, to every checkout using that instance)")
+
+
+def served_templates(app: str) -> Path | None:
+    """The templates folder of the instance at ``app``, when that is the instance of the env
+    file settings fall back to (``.instance/env``, or ``$DOCS_INSTANCE_ENV``); else None."""
+    from apidocs.core import settings
+    from render.served import instance_templates
+
+    env_file = settings.instance_env_file(dict(os.environ))
+    api_url = settings.read_env_file(env_file).get("DOCS_API_URL", "")
+    templates = instance_templates(env_file)
+    return templates if api_url and settings.app_of(api_url) == app.rstrip("/") and templates.is_dir() else None
 
 
 def install_pages(templates: Path) -> int:
