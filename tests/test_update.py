@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import copy
 import re
-import time
 from pathlib import Path
 
 import pytest
-import requests
 from conftest import ROOT, assert_one_line, mutate_snippet, run_cli, shown
+from test_any_instance import remove, wait_for_search
 
 from apidocs.core import flows
 from apidocs.core.fixtures import MARKER, declared, foreign_records
@@ -96,19 +95,6 @@ def test_update_records_the_changed_case_and_renders_only_its_blocks(project_cop
     assert run_cli("verify", "--check-pages", "--project", str(project_copy)).returncode == 0
 
 
-def _found(api_url: str, record_id: str) -> bool:
-    answer = requests.get(f"{api_url}/records", params={"q": f'id:"{record_id}"'}, timeout=30)
-    return any(hit["id"] == record_id for hit in answer.json()["hits"]["hits"])
-
-
-def _searchable(api_url: str, record_id: str, present: bool) -> None:
-    """Wait until search finds ``record_id`` (or no longer does): the index refreshes after a change."""
-    deadline = time.monotonic() + 30
-    while _found(api_url, record_id) != present:
-        assert time.monotonic() < deadline, f"search never {'found' if present else 'lost'} {record_id}"
-        time.sleep(0.5)
-
-
 @pytest.mark.live
 def test_update_refuses_an_example_showing_records_that_are_not_ours(project_copy, instance_env):
     """Someone else's published record matches the search example: `apidocs update` must not
@@ -124,7 +110,7 @@ def test_update_refuses_an_example_showing_records_that_are_not_ours(project_cop
     bound: dict[str, str] = {}
     provision.perform(api, flows.publish(metadata, fixture.file, fixture.csv.encode()), tokens, bound)
     try:
-        _searchable(instance_env["DOCS_API_URL"], bound["record_id"], present=True)
+        wait_for_search(instance_env, f'id:"{bound["record_id"]}"', 1)
         before = files(project_copy / "cassettes") | files(project_copy / "page")
         done = run_cli("update", search.name, "--project", str(project_copy), env=instance_env)
         output = done.stdout + done.stderr
@@ -133,9 +119,8 @@ def test_update_refuses_an_example_showing_records_that_are_not_ours(project_cop
         assert "NOT recorded" in output
         assert files(project_copy / "cassettes") | files(project_copy / "page") == before
     finally:
-        api.call("DELETE", f"/records/{bound['record_id']}/delete", instance_env["DOCS_ADMIN_TOKEN"], expect=(204,),
-                 json={"note": "a test's stranger record"})
-        _searchable(instance_env["DOCS_API_URL"], bound["record_id"], present=False)
+        remove(instance_env, bound["record_id"])
+        wait_for_search(instance_env, f'id:"{bound["record_id"]}"', 0)
 
 
 def test_only_fixtures_are_in_the_committed_examples_and_a_stranger_is_named():
