@@ -47,8 +47,8 @@ from apidocs.core.blocks import (
     kind_of,
 )
 from apidocs.core.languages import REGISTRY
-from render import markers
-from render.errors import MarkerError
+from apidocs.render import markers
+from apidocs.render.errors import MarkerError
 
 _PRE = re.compile(r"PREFORMATTED AREA TEXT BEGIN #+ -?#\}(.*?)\{#-?\s*#+ PREFORMATTED AREA TEXT END", re.S)
 _LABEL = re.compile(r"<strong>(.*?)</strong>", re.S)

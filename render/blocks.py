@@ -25,7 +25,7 @@ module fills each. Kinds of block, named ``CASE/STEP/KIND``:
     an action's inline example (the Common Query Parameters list);
 ``transcript``
     a notebook transcript's cells with what each printed and returned in the verified run
-    (:mod:`render.transcript`), placeholders back.
+    (:mod:`apidocs.render.transcript`), placeholders back.
 
 :func:`template_text` turns a block's text into template source: HTML-escaped, with
 Jinja delimiters neutralised, except the page's ``{{ config.SITE_*_URL }}`` expressions.
@@ -59,11 +59,11 @@ from apidocs.core.blocks import (
 from apidocs.core.jsonpath import select
 from apidocs.core.model import API_URL, Action, Case, Snippet, Step, Transcript
 from apidocs.core.transcript import cells
+from apidocs.render.errors import RenderError
+from apidocs.render.transcript import layout
 from apidocs.runner.cassette import CANONICAL_ORIGIN
 from apidocs.runner.placeholders import generalise
 from apidocs.runner.results import StepResult, StepRun
-from render.errors import RenderError
-from render.transcript import layout
 
 UI_URL = "{{ config.SITE_UI_URL }}"
 #: The Jinja expressions a block may contain; everything else is literal text.

@@ -36,13 +36,12 @@ from pathlib import Path
 from typing import Iterable
 
 import apidocs
-import render
 from apidocs.core.errors import OutputError
 from apidocs.core.files import write_atomically
 
-#: The tool's own packages, where they are installed: a change in any file of them may
-#: change what a page shows.
-SOURCE = tuple(Path(package.__file__).parent for package in (apidocs, render))
+#: The tool's own package, where it is installed (``apidocs.render`` included: in a checkout
+#: a link to ``render/``, followed): a change in any file of it may change what a page shows.
+SOURCE = (Path(apidocs.__file__).parent,)
 #: Installed distributions a replay goes through (cassette parsing, matching, forwarding).
 PACKAGES = ("vcrpy", "PyYAML", "requests", "urllib3")
 #: Bumped when the entry's layout changes.
@@ -57,7 +56,7 @@ def _add_folder(digest, folder: Path) -> None:
     if not folder.is_dir():
         digest.update(b"\0missing\0")
         return
-    for here, folders, files in os.walk(folder):
+    for here, folders, files in os.walk(folder, followlinks=True):
         folders[:] = sorted(f for f in folders if f != _SKIPPED)
         for name in sorted(files):
             path = Path(here, name)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from typing import IO, Any, Callable, Sequence
 
-from render.errors import RenderError
+from apidocs.render.errors import RenderError
 
 Message = dict[str, Any]
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from render import markers
+from apidocs.render import markers
 
 
 @dataclass(frozen=True)

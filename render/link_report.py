@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from apidocs.core.messages import apidocs_command
-from render.links import Answer, Expected, Found, Target, made_links, placed, target_of
+from apidocs.render.links import Answer, Expected, Found, Target, made_links, placed, target_of
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class ServedPage:
     #: our template of it, as the user reads its path
     template: str
     answer: Answer
-    #: the ``url_for`` endpoints the template uses (:func:`render.links.url_for_endpoints`)
+    #: the ``url_for`` endpoints the template uses (:func:`apidocs.render.links.url_for_endpoints`)
     endpoints: tuple[str, ...]
     #: each endpoint → the links it made on the page; None when the page's links were not matched
     made: dict[str, tuple[str, ...]] | None = None
@@ -59,7 +59,7 @@ class ServedPage:
 def served_page(name: str, url: str, template: str, endpoints: list[str], expected: list[Expected],
                 answer: Answer, app: str) -> ServedPage:
     """The page ``url`` answered with ``answer``: its links classified, and matched with its
-    template's (``expected``: :func:`render.links.template_anchors`)."""
+    template's (``expected``: :func:`apidocs.render.links.template_anchors`)."""
     page = ServedPage(name, url, template, answer, tuple(endpoints))
     document = answer.document
     if page.problem or document is None:

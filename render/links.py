@@ -6,7 +6,7 @@ which links a served page has, which of them our template made (and which link e
 everything here works on text, so the offline tests run it on the real templates.
 
 Which links a template made is found by rendering it through the stand-in base
-(:mod:`render.preview`) with every value only the app knows (``url_for``'s result, the
+(:mod:`apidocs.render.preview`) with every value only the app knows (``url_for``'s result, the
 app's ``config``) marked, then finding that run of ``<a>`` links, text and literal hrefs
 alike, among the served page's: what stands at a marked place is what the app made there.
 """
@@ -23,8 +23,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import jinja2
 from jinja2 import nodes
 
-from render import preview
-from render.errors import RenderError
+from apidocs.render import preview
+from apidocs.render.errors import RenderError
 
 #: The attribute that holds each element's link: what a reader follows or the browser loads.
 LINK_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "script": "src", "img": "src", "iframe": "src",

@@ -19,7 +19,7 @@ from typing import Iterable
 
 from apidocs.core.blocks import kind_of
 from apidocs.core.messages import did_you_mean
-from render.errors import MarkerError
+from apidocs.render.errors import MarkerError
 
 #: Any Jinja comment that mentions apidocs: it must be a well-formed marker.
 _ANY = re.compile(r"\{#-?[^#]*?apidocs:.*?-?#\}", re.S)

@@ -23,7 +23,7 @@ from nbformat import v4
 
 from apidocs.core.files import write_atomically
 from apidocs.core.model import API_URL, TOKEN, Action, Case, Snippet
-from render.errors import RenderError
+from apidocs.render.errors import RenderError
 
 DEFAULT_API_URL = "https://researchdata.tuwien.ac.at/api"
 TOKEN_NAMES = {"depositor": "TOKEN", "curator": "CURATOR_TOKEN"}

@@ -1,7 +1,7 @@
 """Write the blocks into a page template (ours, or an external copy with ``--into``).
 
-It takes the blocks as template source (:func:`render.blocks.template_blocks`), so that a
-check answered from the cache (:mod:`render.cache`) imports nothing of the replay.
+It takes the blocks as template source (:func:`apidocs.render.blocks.template_blocks`), so that a
+check answered from the cache (:mod:`apidocs.render.cache`) imports nothing of the replay.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apidocs.core.files import write_atomically
-from render import adopt, markers
-from render.errors import RenderError
+from apidocs.render import adopt, markers
+from apidocs.render.errors import RenderError
 
 _BARE_LF = re.compile(r"(?<!\r)\n")
 
@@ -26,7 +26,7 @@ class Outcome:
     blocks: int
     #: the blocks whose text on disk is not what the verified cases produce
     stale: tuple[str, ...] = ()
-    #: the file had no markers: they were placed around the blocks it shows (:mod:`render.adopt`)
+    #: the file had no markers: they were placed around the blocks it shows (:mod:`apidocs.render.adopt`)
     adopted: bool = False
     #: the page as rendered (what was written, or with ``check`` what would be)
     text: str = ""
@@ -68,7 +68,7 @@ def update(path: Path, contents: dict[str, str], check: bool = False, source: Pa
     """Put the blocks' template source (``contents``) into ``path``: write it (atomically)
     or, with ``check``, only compare.
 
-    A file without markers is adopted first (:func:`render.adopt.adopt`); with ``source``
+    A file without markers is adopted first (:func:`apidocs.render.adopt.adopt`); with ``source``
     (a theme release's template), its text outside the blocks replaces ``path``'s.
     """
     old = read(path)

@@ -4,10 +4,10 @@ through a stand-in for InvenioRDM's base template, plus a screenshot.
 When an app serves the pages (the reference instance: ``make instance``), ``apidocs preview``
 screenshots ``/tuw/about/api`` and ``/tuw/about/damap`` from it: TU's theme, its built CSS,
 the reader's page; but only this clone's pages (an instance may serve another checkout's:
-:mod:`render.served`). The stand-in stays for a machine without an instance (the offline
+:mod:`apidocs.render.served`). The stand-in stays for a machine without an instance (the offline
 tests and a quick look at a template while it is edited): it needs no app, no assets,
 no database, and renders the template from the working tree alone. A screenshot holds the
-whole page, however long (:mod:`render.devtools`).
+whole page, however long (:mod:`apidocs.render.devtools`).
 
     apidocs preview [--template page/api.html] [--out preview/] [--no-screenshot]
 
@@ -29,8 +29,8 @@ import jinja2
 from markupsafe import Markup
 
 from apidocs.core.files import check_file, write_atomically
-from render.devtools import Capture, capture
-from render.errors import RenderError
+from apidocs.render.devtools import Capture, capture
+from apidocs.render.errors import RenderError
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -101,7 +101,7 @@ class _Webpack:
 
 def environment(template: Path, **stand_ins) -> jinja2.Environment:
     """The stand-in's Jinja environment for ``template``; ``stand_ins`` replace its globals
-    (``url_for``, ``config``: :mod:`render.links` marks what the app would make)."""
+    (``url_for``, ``config``: :mod:`apidocs.render.links` marks what the app would make)."""
     loader = jinja2.DictLoader({
         "preview_base.html": BASE,
         template.name: template.read_text(encoding="utf-8"),

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 
 from apidocs.core.pages import PAGES, Page
-from render.errors import RenderError
+from apidocs.render.errors import RenderError
 
 
 def install_pages(templates: Path) -> list[Path]:

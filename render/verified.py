@@ -6,10 +6,10 @@ from typing import Iterable
 
 from apidocs.core.model import Case
 from apidocs.core.settings import Settings
+from apidocs.render.blocks import page_blocks, template_blocks
+from apidocs.render.errors import RenderError
 from apidocs.runner.engine import run_case
 from apidocs.runner.results import StepResult
-from render.blocks import page_blocks, template_blocks
-from render.errors import RenderError
 
 
 def replay(cases: Iterable[Case], settings: Settings) -> dict[str, list[StepResult]]:

@@ -31,7 +31,7 @@ APIDOCS = Path(sys.executable).parent / "apidocs"
 
 #: What the session's tests share across its xdist workers: the render cache of their runs
 #: (never the checkout's own .apidocs-cache/), so that a page rendered from the same inputs is
-#: replayed once for all of them (render.cache keys an entry by the bytes of every input and
+#: replayed once for all of them (apidocs.render.cache keys an entry by the bytes of every input and
 #: writes it atomically), and the theme wheels they download. The process that starts the
 #: session makes the folder and hands it to the workers it starts (they inherit the variable);
 #: that process removes it when the session ends: no test leaves anything in the temp folder.

@@ -24,7 +24,7 @@ from pathlib import Path
 
 #: Imported once by the forkserver, so that no child imports them again.
 PRELOAD = ["forked_cli", "apidocs.entry.cli", "apidocs.entry.render_cli", "apidocs.runner.engine",
-           "apidocs.runner.capture", "apidocs.runner.report", "render.page", "vcr", "yaml", "requests"]
+           "apidocs.runner.capture", "apidocs.runner.report", "apidocs.render.page", "vcr", "yaml", "requests"]
 
 
 def _exists(name: str) -> bool:

@@ -16,8 +16,8 @@ import pytest
 from conftest import ROOT, assert_one_line, downloaded_theme_file, installed_theme_file, run_cli
 
 from apidocs.core.pages import PAGES
-from render import adopt, findings, markers, template
-from render.preview import render_html
+from apidocs.render import adopt, findings, markers, template
+from apidocs.render.preview import render_html
 
 #: (release, the page's file in it, our page)
 THEME_FILES = [("2026.1.9", "about/api.html", "api"), ("2026.1.9", "about/damap.html", "damap"),

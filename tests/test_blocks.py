@@ -7,7 +7,7 @@ from apidocs.core.blocks import blocks_of, stale_blocks
 from apidocs.core.pages import PAGES
 from apidocs.core.problems import Kind, Problem, data_missing
 from apidocs.entry.loader import load_cases
-from render import markers
+from apidocs.render import markers
 
 CASES = {case.name: case for case in load_cases()}
 

@@ -15,12 +15,12 @@ from conftest import ROOT, installed_theme_file, run_cli
 
 from apidocs.core.fixtures import marker_query
 from apidocs.core.model import API_URL, TOKEN
+from apidocs.render import markers, template
 from apidocs.runner.capture import CaptureProxy
 from apidocs.runner.compare import request_differences, view
 from apidocs.runner.execute import run_snippet
 from apidocs.runner.placeholders import materialise
 from cases.common import RECORD_WITH_CSV
-from render import markers, template
 
 pytestmark = pytest.mark.live
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import installed_theme_file, mutate, mutate_snippet, run_cli
 
 from apidocs.entry.loader import load_cases
-from render import adopt, markers, template
+from apidocs.render import adopt, markers, template
 
 PAGE = template("damap")
 CASES = load_cases(page="damap")

@@ -27,7 +27,7 @@ from conftest import ROOT, installed_theme_file
 
 from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
-from render import markers, theme
+from apidocs.render import markers, theme
 
 GITLAB_CI_LOCAL = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "gitlab-ci-local"
 TOKENS = ("DOCS_API_TOKEN", "DOCS_CURATOR_TOKEN", "DOCS_ADMIN_TOKEN")

@@ -13,8 +13,8 @@ from conftest import LoopbackServer, assert_one_line, run_cli
 from test_bad_input import closed_port
 
 from apidocs.core.pages import PAGES
-from render import links, preview
-from render.errors import RenderError
+from apidocs.render import links, preview
+from apidocs.render.errors import RenderError
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 

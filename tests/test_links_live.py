@@ -11,7 +11,7 @@ import requests
 from conftest import LoopbackServer, run_cli
 
 from apidocs.core.pages import PAGES
-from render import links
+from apidocs.render import links
 
 pytestmark = pytest.mark.live
 

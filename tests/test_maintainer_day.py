@@ -19,7 +19,7 @@ from conftest import ROOT, installed_theme_file, run_cli
 
 from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
-from render import theme
+from apidocs.render import theme
 
 pytestmark = pytest.mark.live
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import CASSETTES, ROOT, mutate, run_cli
 
 from apidocs.entry.loader import load_cases
-from render import cache, markers, template
+from apidocs.render import cache, markers, template
 
 #: A change of the page's text that still passes: the cURL snippet of case 1 fails on HTTP errors.
 CURL_SNIPPET, CURL_FAIL = "snippets/case1_metadata/get.sh", (r'^curl "', 'curl --fail "')

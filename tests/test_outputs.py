@@ -13,7 +13,7 @@ import pytest
 from conftest import assert_one_line, run_cli
 
 from apidocs.core.files import file_problem
-from render import markers, template
+from apidocs.render import markers, template
 
 LIVE = {"DOCS_API_TOKEN": "depositor-token-123", "DOCS_CURATOR_TOKEN": "curator-token-456", "DOCS_DISPOSABLE": "1"}
 STALE_BLOCK = "case1_metadata/get/python"  # a multi-line block

@@ -18,8 +18,8 @@ from apidocs.core.blocks import blocks_of
 from apidocs.core.model import Case
 from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
-from render import markers, template
-from render.preview import environment
+from apidocs.render import markers, template
+from apidocs.render.preview import environment
 
 PAGE = PAGES["api"]
 HEADING = re.compile(r"<h[1-6]\b(?P<attributes>[^>]*)>(?P<text>.*?)</h[1-6]>", re.S)

@@ -18,9 +18,9 @@ from test_damap_page import THEME_MESSAGES
 from test_render_strings import SEED_MESSAGES
 
 from apidocs.core.pages import PAGES
-from render import markers, template
-from render.blocks import TOKEN_ANSWERS
-from render.preview import environment
+from apidocs.render import markers, template
+from apidocs.render.blocks import TOKEN_ANSWERS
+from apidocs.render.preview import environment
 
 #: How a maintainer might get each claim wrong, from the claim the page has.
 WRONG = {

@@ -13,8 +13,8 @@ import pytest
 from conftest import ROOT, LoopbackServer, run_cli
 
 from apidocs.core.pages import PAGES
-from render import preview
-from render.served import install_pages, instance_templates, served_instead
+from apidocs.render import preview
+from apidocs.render.served import install_pages, instance_templates, served_instead
 
 #: A served page longer than the window: its screenshot must reach the bottom.
 HEIGHT = 7321

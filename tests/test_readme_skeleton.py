@@ -15,7 +15,7 @@ from apidocs.core.blocks import INLINE_KINDS, blocks_of, kind_of
 from apidocs.core.model import Expect, Snippet
 from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
-from render import markers, preview
+from apidocs.render import markers, preview
 
 SECTION = "## The page template"
 #: the case/step README's skeleton is written for, read from its Endpoint marker

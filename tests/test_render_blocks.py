@@ -8,10 +8,10 @@ import jinja2
 import pytest
 
 from apidocs.core.model import API_URL, Action, Case, Expect, Snippet
+from apidocs.render import blocks
+from apidocs.render.errors import RenderError
 from apidocs.runner.capture import Exchange
 from apidocs.runner.results import StepResult, StepRun
-from render import blocks
-from render.errors import RenderError
 
 PROXY = "http://127.0.0.1:40000/api"
 STEP = Snippet(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from render import markers
-from render.errors import MarkerError
+from apidocs.render import markers
+from apidocs.render.errors import MarkerError
 
 PAGE = """<p>before</p>
 <pre>

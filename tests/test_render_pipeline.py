@@ -18,9 +18,9 @@ from conftest import ROOT, assert_one_line, mutate, run_cli
 
 from apidocs.core.blocks import INLINE_KINDS
 from apidocs.entry.loader import load_cases
+from apidocs.render import blocks, markers, preview, template
 from apidocs.runner import cassette as cassettes
 from apidocs.runner.capture import CaptureProxy
-from render import blocks, markers, preview, template
 
 CASES = load_cases(page="api")  # the API page's (page/api.html)
 
@@ -34,7 +34,7 @@ def recorded(committed_cassettes) -> Path:
 
 @pytest.fixture(scope="module")
 def results(replayed) -> dict[str, list]:
-    """The api page's cases of the session's replay, case by case, as :func:`render.verified.replay`
+    """The api page's cases of the session's replay, case by case, as :func:`apidocs.render.verified.replay`
     gives them to render (every step passed: nothing cut short)."""
     return {case.name: [r for r in replayed if r.case == case.name] for case in CASES}
 

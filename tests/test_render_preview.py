@@ -18,8 +18,8 @@ import requests
 from apidocs.core.blocks import INLINE_KINDS, blocks_of
 from apidocs.core.model import API_URL
 from apidocs.entry.loader import load_cases
-from render import markers, preview, template
-from render.errors import RenderError
+from apidocs.render import markers, preview, template
+from apidocs.render.errors import RenderError
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 BLOCKS_SCRIPT = """

@@ -10,8 +10,8 @@ from conftest import theme_page
 
 from apidocs.core.blocks import INLINE_KINDS, blocks_of, kind_of
 from apidocs.entry.loader import load_cases
-from render import markers, template
-from render.preview import render_html
+from apidocs.render import markers, template
+from apidocs.render.preview import render_html
 
 #: Every message of the seed page (invenio-theme-tuw 2025.1.13, about_api.html), as
 #: jinja2's i18n extraction sees it. The page keeps all of them unchanged.

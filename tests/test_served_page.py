@@ -27,7 +27,7 @@ from apidocs.core.blocks import INLINE_KINDS
 from apidocs.core.languages import REGISTRY, language
 from apidocs.core.model import API_URL
 from apidocs.core.pages import PAGES
-from render import markers, preview
+from apidocs.render import markers, preview
 
 pytestmark = pytest.mark.live
 

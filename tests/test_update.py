@@ -16,10 +16,10 @@ from apidocs.core import flows
 from apidocs.core.fixtures import MARKER, declared, foreign_records
 from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
+from apidocs.render import markers
 from apidocs.runner import cassette as cassettes
 from apidocs.runner import provision
 from apidocs.runner.api import Api
-from render import markers
 
 #: The search step (the one that lists its query parameters) and its case.
 SEARCH_CASE = next(case for case in load_cases() if any(step.shows_query for step in case.snippets))

@@ -12,13 +12,13 @@ from apidocs.core.errors import ApidocsError
 from apidocs.core.model import Transcript
 from apidocs.core.problems import Kind
 from apidocs.core.transcript import cells
+from apidocs.render import markers
+from apidocs.render.adopt import locate
+from apidocs.render.transcript import layout
 from apidocs.runner import venvs
 from apidocs.runner.capture import Exchange
 from apidocs.runner.results import CellRun
 from apidocs.runner.transcript import transcript_problems
-from render import markers
-from render.adopt import locate
-from render.transcript import layout
 
 CELLS = "snippets/vrc1_download/download.ipy"
 STEP = Transcript(name="download", title="", requirements="vrc-requirements.txt", stdin="2\n")

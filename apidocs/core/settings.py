@@ -14,7 +14,7 @@
 | DOCS_RETRY_AFTER_MAX  | longest wait honoured for a 429's Retry-After, seconds          | 30 |
 | DOCS_RETRIES          | how often a 429 is retried (after its Retry-After), 0 to 10      | 3 |
 | DOCS_INSTANCE_ENV     | the file live runs read defaults from                           | .instance/env |
-| DOCS_CACHE            | where render keeps rendered page blocks (render.cache)          | .apidocs-cache/ |
+| DOCS_CACHE            | where render keeps rendered page blocks (apidocs.render.cache)          | .apidocs-cache/ |
 | DOCS_PROJECT          | the docs project folder (``--project``; apidocs.core.project)   | from the cwd |
 
 Each value is checked as it is read (:mod:`apidocs.core.validate`), so a typo is one line
@@ -66,7 +66,7 @@ class Settings:
     disposable: bool = False
     instance_version: str = ""
     cassettes: Path = field(default_factory=lambda: project.root() / "cassettes")
-    #: rendered page blocks, reused while their inputs are byte for byte the same (render.cache)
+    #: rendered page blocks, reused while their inputs are byte for byte the same (apidocs.render.cache)
     cache: Path = field(default_factory=lambda: project.root() / ".apidocs-cache")
     policy: ForwardPolicy = ForwardPolicy()
 

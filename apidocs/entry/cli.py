@@ -179,8 +179,8 @@ def theme_lint() -> None:
     from apidocs.core import project
     from apidocs.core.pages import PAGES
     from apidocs.entry.render_cli import shown
+    from apidocs.render.findings import link_findings, summary, theme_findings
     from apidocs.runner.venvs import interpreter, project_urls
-    from render.findings import link_findings, summary, theme_findings
 
     def urls(link) -> list[str]:  # the package's metadata, from the venv its transcript runs in
         python = interpreter(project.cases() / link.requirements)
@@ -206,7 +206,7 @@ def preview(args: argparse.Namespace) -> int:
     serves every page and, as far as its templates folder tells, this clone's."""
     from apidocs.core import project
     from apidocs.core.pages import PAGES
-    from render.preview import screenshot, served_url, write_html
+    from apidocs.render.preview import screenshot, served_url, write_html
 
     out = args.out or project.root() / "preview"
     app = None if args.template or args.no_screenshot else app_origin(args.app)
@@ -234,7 +234,7 @@ def links(args: argparse.Namespace) -> int:
 
 def screenshot_served(served: list[tuple[Page, str]], out: Path, known: bool) -> int:
     """Each served page's screenshot; ``known``: whether its templates were seen to be this clone's."""
-    from render.preview import screenshot_url
+    from apidocs.render.preview import screenshot_url
 
     out.mkdir(parents=True, exist_ok=True)
     unseen = "" if known else "; its templates are not visible from here: maybe not this clone's page/"
@@ -248,7 +248,7 @@ def screenshot_served(served: list[tuple[Page, str]], out: Path, known: bool) ->
 def not_this_clone(app: str, served: list[tuple[Page, str | None]], templates: Path | None) -> str | None:
     """Why screenshots of ``app`` would not show this clone's pages, or None: a page it does
     not serve, or (its ``templates`` folder known) a page it takes from elsewhere."""
-    from render.served import served_instead
+    from apidocs.render.served import served_instead
 
     if not all(url for _, url in served):
         return f"{app} does not serve every page"
@@ -264,7 +264,7 @@ def served_templates(app: str) -> Path | None:
     """The templates folder of the instance at ``app``, when that is the instance of the env
     file settings fall back to (``.instance/env``, or ``$DOCS_INSTANCE_ENV``); else None."""
     from apidocs.core import settings
-    from render.served import instance_templates
+    from apidocs.render.served import instance_templates
 
     env_file = settings.instance_env_file(dict(os.environ))
     api_url = settings.read_env_file(env_file).get("DOCS_API_URL", "")
@@ -273,7 +273,7 @@ def served_templates(app: str) -> Path | None:
 
 
 def install_pages(templates: Path) -> int:
-    from render.served import install_pages as install
+    from apidocs.render.served import install_pages as install
 
     for link in install(templates):
         print(f"install-pages: {link} -> {link.resolve()}")
@@ -327,8 +327,8 @@ def run(args: argparse.Namespace) -> int:
     cases = pick([case for page_cases in pages.values() for case in page_cases], args.cases or None)
     # the inputs the results come from, taken before the run (a file changed meanwhile is not theirs)
     keys: dict[str, str | None] = {}
-    if getattr(args, "check_pages", False):  # each page's cache key (render.cache), for pages with cases
-        from render import cache
+    if getattr(args, "check_pages", False):  # each page's cache key (apidocs.render.cache), for pages with cases
+        from apidocs.render import cache
 
         keys = cache.keys([name for name, page_cases in pages.items() if page_cases], folder, settings.cassettes)
     cases, left_out, missing = prepare(settings, cases)
@@ -388,7 +388,7 @@ def check_pages(pages: dict[str, list[Case]], results: list[StepResult], keys: d
     """Check each page whose cases all ran and passed against the blocks rendered from
     ``results`` (and keep those blocks in the cache); return how many pages are stale."""
     from apidocs.entry.render_cli import report_check, shown
-    from render import cache, page, template, verified
+    from apidocs.render import cache, page, template, verified
 
     by_case: dict[str, list[StepResult]] = {}
     for result in results:

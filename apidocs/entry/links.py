@@ -3,7 +3,7 @@
 Each page of :data:`apidocs.core.pages.PAGES` is fetched from the app (``--app``, else the
 origin of ``$DOCS_API_URL``). A page that answers 200 built every ``url_for`` of its
 template (Flask answers 500 when one names no route); the link each endpoint made is
-found on the page (:mod:`render.links`). Every internal link (the app's own origin: hrefs,
+found on the page (:mod:`apidocs.render.links`). Every internal link (the app's own origin: hrefs,
 stylesheets, scripts, images) is then fetched: it must answer below 400, and a
 ``#fragment`` must name an element of the page it leads to. External links are listed;
 with ``--external`` (the nightly job, which has network) they are fetched too.
@@ -32,10 +32,9 @@ from apidocs.core.files import check_folder, write_atomically
 from apidocs.core.pages import PAGES, Page
 from apidocs.core.settings import ForwardPolicy
 from apidocs.entry.render_cli import shown
-from apidocs.runner.api import retry_after
-from render.errors import RenderError
-from render.link_report import LinkCheck, ServedPage, as_json, console_lines, markdown, served_page, target_urls
-from render.links import (
+from apidocs.render.errors import RenderError
+from apidocs.render.link_report import LinkCheck, ServedPage, as_json, console_lines, markdown, served_page, target_urls
+from apidocs.render.links import (
     RATE_LIMITED,
     RATE_LIMITED_NOTE,
     Answer,
@@ -45,6 +44,7 @@ from render.links import (
     template_anchors,
     url_for_endpoints,
 )
+from apidocs.runner.api import retry_after
 
 #: Redirects of an internal link followed to say where they end.
 MAX_REDIRECTS = 5

@@ -6,7 +6,7 @@
                               --check-pages takes its blocks from the cache (DOCS_CACHE)
     render --check            exit 1 with a unified diff when a block differs (writes nothing)
     render --no-cache         replay even when the cache holds the blocks of byte-identical
-                              inputs (cases, cassettes, the tool's version; render.cache)
+                              inputs (cases, cassettes, the tool's version; apidocs.render.cache)
     render --page damap       only that page (api, damap)
     render --into PATH        the same, for an external copy of one page (a theme checkout;
                               --page says which, default api); a file without markers is
@@ -37,8 +37,8 @@ from apidocs.core.errors import catch_signals, one_line_errors
 from apidocs.core.files import check_file
 from apidocs.core.messages import apidocs_command
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
-from render import template
-from render.errors import RenderError
+from apidocs.render import template
+from apidocs.render.errors import RenderError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,7 +110,7 @@ def _run(args: argparse.Namespace) -> int:
         check_file(args.patch, "the patch")
     if args.notebook:
         return _write_notebook(pages[0], args, settings)
-    from render import cache
+    from apidocs.render import cache
 
     keys = {} if args.no_cache else cache.keys(pages, args.cases_dir, settings.cassettes)
     code = max(_render_page(name, args, settings, keys.get(name)) for name in pages)
@@ -124,7 +124,7 @@ def _check_theme(repository: Path, patch: Path | None, pages: list[str], args: a
     """Check the theme repository's own files of ``pages``; the patch that fixes them (1), or none (0)."""
     from apidocs.core.files import write_atomically
     from apidocs.core.pages import PAGES
-    from render import adopt, page, theme
+    from apidocs.render import adopt, page, theme
 
     files = theme.found(repository, [PAGES[name] for name in pages])
     if not files:
@@ -166,7 +166,7 @@ def _check_theme(repository: Path, patch: Path | None, pages: list[str], args: a
 def _render_page(name: str, args: argparse.Namespace, settings, key: str | None) -> int:
     """Render one page into its template or ``--into``, from the cache entry under ``key``,
     else from a replay of its cases."""
-    from render import page
+    from apidocs.render import page
 
     target = args.into or template(name)
     outcome = page.update(target, _contents(name, args.cases_dir, settings, key), check=args.check,
@@ -181,14 +181,14 @@ def _render_page(name: str, args: argparse.Namespace, settings, key: str | None)
 
 def _contents(name: str, folder: Path, settings, key: str | None) -> dict[str, str]:
     """The template source of the page's blocks: cached while every input is byte for byte
-    the same (:mod:`render.cache`; ``key`` None: not cached), else from a replay of its
+    the same (:mod:`apidocs.render.cache`; ``key`` None: not cached), else from a replay of its
     cases (and then cached)."""
-    from render import cache
+    from apidocs.render import cache
 
     contents = cache.load(settings.cache, name, key)
     if contents is None:
         from apidocs.entry.loader import load_cases
-        from render import verified
+        from apidocs.render import verified
 
         cases = load_cases(folder=folder, page=name)
         contents = verified.page_contents(cases, verified.replay(cases, settings))
@@ -198,7 +198,7 @@ def _contents(name: str, folder: Path, settings, key: str | None) -> dict[str, s
 
 def _write_notebook(name: str, args: argparse.Namespace, settings) -> int:
     from apidocs.entry.loader import load_cases
-    from render import notebook, verified
+    from apidocs.render import notebook, verified
 
     cases = load_cases(folder=args.cases_dir, page=name)
     verified.replay(cases, settings)  # a notebook of snippets that do not pass is not written
