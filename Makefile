@@ -21,9 +21,10 @@ verify: $(STAMP)  ## the main job: every snippet linted, every step of every cas
 	$(BIN)/apidocs lint
 	$(BIN)/apidocs verify --check-pages
 
-test: $(STAMP)  ## the import layers, ruff and shellcheck on the project's own code, then its tests (offline)
+test: $(STAMP)  ## the import layers, ruff, mypy and shellcheck on the project's own code, then its tests (offline)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check
+	$(BIN)/mypy
 	$(BIN)/shellcheck .ci/run instance/*.sh instance/opensearch/*.sh
 	$(BIN)/python -m pytest -n auto --dist loadgroup tests
 

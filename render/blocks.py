@@ -38,7 +38,7 @@ import http
 import json
 import re
 import textwrap
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 from apidocs.core import volatile
@@ -102,8 +102,10 @@ def token_answer(snippet: Snippet) -> str:
     return TOKEN_ANSWERS[snippet.needs_token]
 
 
-#: How each block kind taken from the step itself (not its run) is filled, besides its languages'.
-DECLARED = {INLINE: inline_block, ENDPOINT: endpoint_line, TOKEN_REQUIRED: token_answer}
+#: How each block kind taken from the step itself (not its run) is filled, besides its languages'
+#: (each builder takes the kind of step that has such a block).
+DECLARED: dict[str, Callable[[Any], str]] = {
+    INLINE: inline_block, ENDPOINT: endpoint_line, TOKEN_REQUIRED: token_answer}
 
 
 # ------------------------------------------------------------------ recorded blocks
@@ -170,6 +172,8 @@ def example_headers(case: Case, step: Snippet, run: StepRun) -> str:
 def unrecorded_example(step: Snippet) -> str:
     """In place of an example: no real answer of the upstream server was recorded."""
     upstream = step.upstream
+    if upstream is None:
+        raise RenderError(f"{step.name}: no upstream server is declared, so an example must be recorded")
     lines = [f"No recorded example: no {upstream.name} server answered when this case was recorded.",
              *textwrap.wrap(f"The endpoint returns {upstream.returns}", 88)]
     return "\n".join(lines)
@@ -233,9 +237,10 @@ def transcript_block(case: Case, step: Transcript, run: StepRun) -> str:
     return page_terms(layout(cells(step.text), run.cells), case, run)
 
 
-#: How each block kind taken from the verified run is filled.
-RECORDED = {RESPONSE: example_json, HEADERS: example_headers, STATUS: status_line, QUERY: query_line,
-            TRANSCRIPT: transcript_block}
+#: How each block kind taken from the verified run is filled (by the kind of step that has it).
+RECORDED: dict[str, Callable[[Case, Any, StepRun], str]] = {
+    RESPONSE: example_json, HEADERS: example_headers, STATUS: status_line, QUERY: query_line,
+    TRANSCRIPT: transcript_block}
 
 
 def block_text(case: Case, result: StepResult | None, step: Step, kind: str) -> str:
@@ -250,7 +255,7 @@ def block_text(case: Case, result: StepResult | None, step: Step, kind: str) -> 
     run = runs.get(step.languages[0]) if isinstance(step, Snippet) else next(iter(runs.values()), None)
     if run is None:
         raise RenderError(f"{case.name}/{step.name}: no verified run to take the example from")
-    if run.waiting:  # the upstream server did not answer: nothing real to show
+    if run.waiting and isinstance(step, Snippet):  # the upstream server did not answer: nothing real to show
         return _status_text(step.expect.status) if kind == STATUS else unrecorded_example(step)
     return RECORDED[kind](case, step, run)
 

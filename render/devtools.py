@@ -157,6 +157,7 @@ class _Browser:
 
     def _stopped(self) -> RenderError:
         """Chromium went away mid-conversation: its exit code and the last lines it wrote."""
+        code: int | str
         try:
             code = self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -60,6 +60,8 @@ def with_variables(code: str, names: dict[str, str], where: str) -> str:
 
 def _fstring(literal: str, names: dict[str, str], where: str) -> str:
     match = re.match(r"([A-Za-z]*)('''|\"\"\"|'|\")", literal)
+    if match is None:
+        raise RenderError(f"{where}: {literal[:20]!r} is not a string literal")
     prefix, quote = match.group(1), match.group(2)
     if set(prefix.lower()) & {"b", "f"}:
         raise RenderError(f"{where}: a placeholder inside a {prefix}-string literal is not supported")
@@ -174,6 +176,8 @@ def build(cases: Iterable[Case], api_url: str = DEFAULT_API_URL) -> nbformat.Not
                     continue
                 source = f"# Set-up (not on the page): {step.name}\n" + action_code(step)
                 cells.append(v4.new_code_cell(source, metadata={"apidocs": {**meta["apidocs"], "role": "action"}}))
+                continue
+            if not isinstance(step, Snippet):  # a transcript is its own notebook already
                 continue
             cells.append(v4.new_markdown_cell(f"### {step.title}", metadata=meta))
             for name, content in step.files.items():

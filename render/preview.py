@@ -108,7 +108,7 @@ def environment(template: Path, **stand_ins) -> jinja2.Environment:
     })
     env = jinja2.Environment(loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"],
                              undefined=jinja2.StrictUndefined)
-    env.install_null_translations(newstyle=True)
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
     env.globals.update(config=_Config(CONFIG), url_for=lambda endpoint, **_: f"#{endpoint}", webpack=_Webpack(),
                        preview_of=template.name)
     env.globals.update(stand_ins)

@@ -17,13 +17,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import CASSETTES, RecordedInstance, mutate, mutate_snippet, replay, run_cli, shown
+from conftest import CASSETTES, ROOT, RecordedInstance, mutate, mutate_snippet, replay, run_cli, shown
 
 from apidocs.core.blocks import QUERY, kind_of
 from apidocs.core.jsonpath import lookup
 from apidocs.core.languages import language as language_named
 from apidocs.core.languages import snippet_folder, snippet_path
 from apidocs.core.model import API_URL, Snippet, Transcript
+from apidocs.core.provenance import project_commit, tool_version
 from apidocs.core.settings import Settings
 from apidocs.entry import cli
 from apidocs.entry.loader import load_cases
@@ -267,6 +268,11 @@ def test_live_run_of_the_reference_instance_is_clean_and_the_gate_reads_it(insta
     paired = sum(1 for case in CASES for step in case.steps if not isinstance(step, Transcript))
     assert text.count("compared with the recorded answer (no drift)") == paired  # every step had a recording
     assert "re-record the cassette" not in text
+    # the tool and the docs project's commit that produced it, in every report
+    produced = f"apidocs {tool_version()}, docs project at {project_commit(ROOT)}"
+    assert f"- produced by: {produced}" in text and f"Produced by: {produced}" in (reports / "report.html").read_text()
+    assert (summary["tool"], summary["commit"]) == (f"apidocs {tool_version()}", project_commit(ROOT))
+    assert f'<property name="commit" value="{project_commit(ROOT)}" />' in (reports / "junit.xml").read_text()
     checked = gate(reports)
     assert checked.returncode == 0 and checked.stdout.startswith(f"OK — {total} passed"), checked.stdout
     tokens = [instance_env[k] for k in ("DOCS_API_TOKEN", "DOCS_CURATOR_TOKEN", "DOCS_UNTRUSTED_TOKEN")

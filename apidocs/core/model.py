@@ -13,7 +13,7 @@ a curation request): the runner sends it itself, through the same recorder.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard
 
 from apidocs.core.problems import Problem
 
@@ -174,6 +174,8 @@ class Transcript:
 
 
 Step = Snippet | Action | Transcript
+#: A step that sends one request of its own, which a recording pairs and compares.
+HttpStep = Snippet | Action
 
 def step_kind(step: Step) -> str:
     """How the console and the reports name a step's kind."""
@@ -184,7 +186,7 @@ def step_kind(step: Step) -> str:
 DRAFTS_PATH = "/records"
 
 
-def creates_draft(step: Step) -> bool:
+def creates_draft(step: Step) -> TypeGuard[Snippet | Action]:
     """True for a step that creates a draft, which the run must delete again."""
     if isinstance(step, Transcript):
         return False

@@ -18,9 +18,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from apidocs.core.errors import CassetteError, catch_signals, one_line_errors
+from apidocs.core import project
+from apidocs.core.errors import ApidocsError, CassetteError, catch_signals, one_line_errors
 from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Case, Snippet
+from apidocs.core.provenance import describe
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
@@ -56,8 +58,24 @@ PROVISION_HELP = ("make sure the records the examples rely on (cases/fixtures.to
                   " find them by marker, create and publish what is missing; a second run changes nothing")
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the tool's version and, when run in a docs project, its commit."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        try:
+            folder = project.root()
+        except ApidocsError:
+            folder = None
+        print(describe(folder))  # on stdout, as argparse's own version action prints
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="apidocs", description=plain(__doc__.split("\n\n")[0]))
+    parser.add_argument("--version", action=VersionAction, help="the tool's version and the docs project's commit")
     common = argparse.ArgumentParser(add_help=False)
     add_project(common)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -214,10 +232,10 @@ def preview(args: argparse.Namespace) -> int:
         served = [(page, served_url(app, page)) for page in PAGES.values()]
         templates = served_templates(app)
         if (elsewhere := not_this_clone(app, served, templates)) is None:
-            return screenshot_served(served, out, known=templates is not None)
+            return screenshot_served([(page, url) for page, url in served if url], out, known=templates is not None)
         print(f"preview: {elsewhere}: the stand-in base template instead")
-    templates = [args.template] if args.template else [page.path for page in PAGES.values()]
-    written = [write_html(template, out) for template in templates]
+    files = [args.template] if args.template else [page.path for page in PAGES.values()]
+    written = [write_html(template, out) for template in files]
     for html in written:
         print(f"preview: {html}")
     for html in [] if args.no_screenshot else written:
@@ -428,7 +446,7 @@ def run_one(case, settings, ledger: Ledger, analysis: Analysis, done: int, total
     from apidocs.runner.engine import run_case
 
     print(f"{case.name}: {case.title}")
-    results = []
+    results: list[StepResult] = []
     try:
         for result in run_case(case, settings, ledger=ledger):
             report = analysis.step(result)

@@ -60,6 +60,8 @@ def _import(path: Path):
     """Run a module of the cases folder from its file (also a copy of the folder, in tests)."""
     bind_package(path.parent)
     spec = importlib.util.spec_from_file_location(f"_apidocs_case_{path.stem}_{abs(hash(path))}", path)
+    if spec is None or spec.loader is None:  # a file name Python cannot import from
+        raise ApidocsError(f"{path}: not a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     try:

@@ -33,6 +33,8 @@ from apidocs.core.settings import MODES, Settings, load
 from apidocs.entry.online import prepare
 
 if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr  # what pytest's repr_failure may return
+
     from apidocs.runner.analysis import Analysis, StepReport
 
 # The engine (and vcrpy with it) is imported when a case runs, not when pytest loads
@@ -93,7 +95,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if not any(isinstance(item, StepItem) for item in items):
         return
     state = config.stash[STATE]
-    cases = {item.parent.case.name: item.parent.case for item in items if isinstance(item, StepItem)}
+    cases = {item.case_file.case.name: item.case_file.case for item in items if isinstance(item, StepItem)}
     try:
         settings = load(_mode(config))
         # a live run is prepared as the CLI prepares it: read-only split, preflight, fixtures
@@ -105,7 +107,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         pytest.exit(f"apidocs: error: {exc}", returncode=exc.exit_code)
     left = {case.name for case in left_out}
     for item in items:
-        if isinstance(item, StepItem) and item.parent.case.name in left:
+        if isinstance(item, StepItem) and item.case_file.case.name in left:
             item.add_marker(pytest.mark.skip(reason="read-only run: this case needs a token"))
     state.caught = state.signals.enter_context(catch_signals())  # unwind as for Ctrl-C: drafts are deleted
 
@@ -171,10 +173,13 @@ class CaseFile(pytest.File):
                 from apidocs.runner.engine import run_case
                 from apidocs.runner.results import Ledger
 
+                settings = state.settings
+                if settings is None:  # collected, but the settings were never read: not an apidocs run
+                    raise ApidocsError(f"{self.case.name}: the run's settings were not read")
                 if state.analysis is None:
-                    state.analysis = Analysis(state.settings, state.fixtures_missing, Path(shown(self.path.parent)))
+                    state.analysis = Analysis(settings, state.fixtures_missing, Path(shown(self.path.parent)))
                 ledger = Ledger(fixtures_missing=state.fixtures_missing)
-                results = run_case(self.case, state.settings, ledger=ledger)
+                results = run_case(self.case, settings, ledger=ledger)
                 self._reports = (state.analysis.step(result) for result in results)
                 self.addfinalizer(lambda: print_notes(ledger))  # after the clean-up (finalizers run last first)
                 self.addfinalizer(results.close)  # clean-up runs even after a failure
@@ -200,7 +205,7 @@ class StepItem(pytest.Item):
 
         state = self.config.stash[STATE]
         state.steps_run += 1
-        report = self.parent.report_for(self.name)
+        report = self.case_file.report_for(self.name)
         if report.outcome is Outcome.SKIPPED:
             pytest.skip("not verified in every language: an earlier step of this case failed")
         if report.outcome is not Outcome.PASSED:  # failed, drifted from its recording, or its data missing
@@ -209,10 +214,16 @@ class StepItem(pytest.Item):
             raise StepFailed("\n".join(failure_details(report)))
         state.steps_passed += 1
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo, style=None) -> str:
+    @property
+    def case_file(self) -> CaseFile:
+        """The case this step belongs to (its collector)."""
+        assert isinstance(self.parent, CaseFile)
+        return self.parent
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo, style=None) -> str | TerminalRepr:
         if excinfo.errisinstance((StepFailed, ApidocsError)):
-            return f"{self.parent.case.name} › {self.name}:\n{excinfo.value}"
+            return f"{self.case_file.case.name} › {self.name}:\n{excinfo.value}"
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
-        return self.path, 0, f"{self.parent.case.name} › {self.name}"
+        return self.path, 0, f"{self.case_file.case.name} › {self.name}"

@@ -12,11 +12,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apidocs.core import project
 from apidocs.core.blocks import blocks_of, stale_blocks
+from apidocs.core.errors import ApidocsError
 from apidocs.core.languages import label, language, ordered, snippet_folder, snippet_path
 from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Action, Snippet, Transcript, step_kind
 from apidocs.core.problems import Kind, Problem
+from apidocs.core.provenance import project_commit, tool_version
 from apidocs.core.settings import Settings
 from apidocs.runner.drift import DriftFinder, Finding, FindingKind, StepDrift
 from apidocs.runner.results import Ledger, Outcome, StepResult
@@ -297,7 +300,17 @@ def meta_of(settings: Settings, reports: list[StepReport]) -> dict:
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "counts": counts,
         "ok": counts[Outcome.PASSED] == len(reports) and bool(reports),
+        "tool": f"apidocs {tool_version()}",
+        "commit": _project_commit(),
     }
+
+
+def _project_commit() -> str | None:
+    """The docs project's commit, when the run has a project that is a git checkout."""
+    try:
+        return project_commit(project.root())
+    except ApidocsError:
+        return None
 
 
 def stale_blocks_of(reports: list[StepReport]) -> list[str]:
@@ -329,6 +342,11 @@ def summary(reports: list[StepReport], meta: dict) -> dict:
 
 def verdict(meta: dict) -> str:
     return ("OK — " if meta["ok"] else "ACTION NEEDED — ") + counts_line(meta["counts"])
+
+
+def produced_by(meta: dict) -> str:
+    """The tool and the docs project's commit that produced a report: ``apidocs 0.1.0, docs project at 1a2b…``."""
+    return meta["tool"] + (f", docs project at {meta['commit']}" if meta["commit"] else "")
 
 
 def todo(report: StepReport) -> list[str]:

@@ -57,7 +57,7 @@ def install(resolves: dict[str, str], hosts: dict[str, str], log: list[str]) -> 
         response.url = asked  # the package sees the host it asked
         return response
 
-    HTTPAdapter.send = bridged
+    HTTPAdapter.send = bridged  # type: ignore[method-assign,assignment]  # the bridge is a patch of requests
 
 
 def _resolver_answer(adapter, request, target: str | None):

@@ -98,7 +98,7 @@ class CaptureProxy:
     @property
     def base_url(self) -> str:
         """What ``{{ config.SITE_API_URL }}`` becomes for a snippet."""
-        host, port = self._server.server_address[:2]
+        host, port = str(self._server.server_address[0]), self._server.server_address[1]
         return f"http://{host}:{port}{self.api_path}"
 
     def __enter__(self) -> "CaptureProxy":

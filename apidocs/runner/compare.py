@@ -152,13 +152,13 @@ def response_problems(exchange: Exchange, expect: Expect, bindings: dict[str, st
         kind = "HTML" if "html" in content_type else repr(content_type or "no content type")
         problems.append(Problem(Kind.FIELD, f"expected JSON, got {kind}: {exchange.response_body[:80]!r}"))
         return problems
-    for path, kind in expect.fields.items():
+    for path, promised in expect.fields.items():
         value = lookup(document, path, default=None)
         if value is None:
             problems.append(Problem(Kind.FIELD, f"documented field {path!r} is missing from the response"))
-        elif not isinstance(value, kind):
+        elif not isinstance(value, promised):
             problems.append(Problem(Kind.FIELD, f"documented field {path!r} is {type(value).__name__},"
-                                                f" the page shows {kind.__name__}"))
+                                                f" the page shows {promised.__name__}"))
     sent = sent_by(exchange, bindings)
     for check in expect.checks:
         found = check(document if expect.json else exchange, sent)

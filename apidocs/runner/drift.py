@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from apidocs.core import volatile
 from apidocs.core.blocks import concerned
 from apidocs.core.errors import CassetteError
-from apidocs.core.model import API_PREFIX, Snippet, Step, Transcript
+from apidocs.core.model import API_PREFIX, HttpStep, Snippet, Step, Transcript
 from apidocs.core.problems import Kind
 from apidocs.runner.capture import HOP_BY_HOP
 from apidocs.runner.cassette import Recorded, load_interactions, path_for
@@ -104,7 +104,7 @@ def pair_exchanges(interactions: list[Recorded], steps: Iterable[Step],
     return pairs
 
 
-def _same_shape(recorded_path: str, step: Step) -> bool:
+def _same_shape(recorded_path: str, step: HttpStep) -> bool:
     """Does a recorded path plausibly belong to ``step`` (same segments, ids aside)?"""
     template = step.endpoint if isinstance(step, Snippet) else API_PREFIX + step.path.split("?")[0]
     want = [s for s in template.split("/") if s]
@@ -175,7 +175,7 @@ class Finding:
         return self.kind.template.format(path=self.path, recorded=self.recorded, live=self.live)
 
 
-def documented_paths(step: Step) -> tuple[set[str], set[str]]:
+def documented_paths(step: HttpStep) -> tuple[set[str], set[str]]:
     """The JSON paths the page promises for ``step``: checked exactly, and shown with their subtree.
 
     ``expect.fields`` are promised as such (``hits.hits`` is a list, whatever its items
@@ -187,7 +187,7 @@ def documented_paths(step: Step) -> tuple[set[str], set[str]]:
     return exact, shown
 
 
-def compare(case: str, step: Step, recorded: Recorded, status: int, headers: dict[str, str],
+def compare(case: str, step: HttpStep, recorded: Recorded, status: int, headers: dict[str, str],
             body: bytes, language: str = "", same_records: bool = True) -> list[Finding]:
     """Everything that differs between ``recorded`` and the live answer ``language``'s run
     got (default: the step's first language), drift first.
@@ -254,7 +254,7 @@ def _required_fields(old: Any, new: Any, status: int, stale: tuple[str, ...]) ->
     return findings
 
 
-def _field_findings(step: Step, old: Any, new: Any, stale: tuple[str, ...], same_records: bool) -> list[Finding]:
+def _field_findings(step: HttpStep, old: Any, new: Any, stale: tuple[str, ...], same_records: bool) -> list[Finding]:
     exact, shown = documented_paths(step)
     if not same_records:  # another record's data is not the example's shape
         shown = set()

@@ -14,7 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Generator, Iterator
 from urllib.parse import quote
 
 from apidocs.core.errors import ServerUnreachable
@@ -66,7 +66,7 @@ def cassette_path(settings: Settings, case: Case) -> Path:
 
 
 def run_case(case: Case, settings: Settings, workdir: Path | None = None,
-             ledger: Ledger | None = None) -> Iterator[StepResult]:
+             ledger: Ledger | None = None) -> Generator[StepResult, None, None]:
     """Run ``case`` and yield each step's result as soon as it is known.
 
     Raises :class:`ApidocsError` for what stops the whole case (no cassette, a broken one,
@@ -83,7 +83,7 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
         with contextlib.ExitStack() as stack:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apidocs-")))
             if settings.mode == "record":  # runs after the cassette is saved, before tmp goes
-                stack.callback(lambda: run.ok and _keep_recording(case, settings, tmp))
+                stack.callback(_keep_recording, run, settings, tmp)
             upstream = _open_cassette(case, settings, stack, tmp)
             proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
             tokens = {role: settings.token(role) for role in case.roles}
@@ -127,9 +127,12 @@ def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, 
     return settings.api_url
 
 
-def _keep_recording(case: Case, settings: Settings, tmp: Path) -> None:
-    """Move a complete recording over the committed cassette (same folder, then rename)."""
-    target = cassette_path(settings, case)
+def _keep_recording(run: CaseRun, settings: Settings, tmp: Path) -> None:
+    """Move a complete recording (every step passed) over the committed cassette (same
+    folder, then rename); a failed one leaves the cassette as it was."""
+    if not run.ok:
+        return
+    target = cassette_path(settings, run.case)
     write_atomically(target, (tmp / "recording.yaml").read_text(encoding="utf-8"))
 
 
@@ -156,10 +159,11 @@ def _run_step(case: Case, step: Step, chains: dict[str, Chain], proxy: CapturePr
             chain.stopped_by = step.name
         runs[language] = run
     result = StepResult(case.name, step, runs)
-    if isinstance(step, Snippet) and all(r.request for r in runs.values()):
-        first, *others = runs
+    requests = {language: r.request for language, r in runs.items() if r.request is not None}
+    if isinstance(step, Snippet) and len(requests) == len(runs):
+        first, *others = requests
         for other in others:
-            differences = request_differences(runs[first].request, runs[other].request, label(first), label(other))
+            differences = request_differences(requests[first], requests[other], label(first), label(other))
             prefix = f"{label(first)} and {label(other)} sent different requests — "
             concerned = _changed((first, other), runs)
             result.problems += [Problem(Kind.MISMATCH, prefix + d, languages=concerned) for d in differences]
@@ -179,30 +183,31 @@ def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: 
     run = StepRun(language, table=substitutions(case, proxy.base_url, chain.tokens.get(step.role, ""), chain.bound))
     text = materialise(step.texts[language], run.table)
     first = len(proxy.exchanges)
-    run.process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
+    run.process = process = run_snippet(language, text, workdir, step.files, timeout=settings.policy.timeout * 2 + 10)
     run.exchanges = proxy.exchanges[first:]
     if not run.exchanges:
         run.problems.append(Problem(Kind.REQUEST,
-                                    f"sent no request (exit code {run.process.exit_code}: {run.process.tail()})"))
+                                    f"sent no request (exit code {process.exit_code}: {process.tail()})"))
         return run
     if len(run.exchanges) > 1:
         run.problems.append(Problem(Kind.REQUEST, f"sent {len(run.exchanges)} requests, the page documents one"))
-    run.request = view(run.response, run.table)
-    run.problems += request_problems(run.request, step.needs_token, step.method)
-    run.problems += endpoint_problems(run.request, step.method, step.endpoint, proxy.api_path)
-    if step.upstream and step.upstream.unanswered(run.response.status) and not run.problems:
-        run.waiting = step.upstream.waiting(run.response.status)
+    response = run.exchanges[-1]
+    run.request = request = view(response, run.table)
+    run.problems += request_problems(request, step.needs_token, step.method)
+    run.problems += endpoint_problems(request, step.method, step.endpoint, proxy.api_path)
+    if step.upstream and step.upstream.unanswered(response.status) and not run.problems:
+        run.waiting = step.upstream.waiting(response.status)
     else:
-        run.problems += response_problems(run.response, step.expect, chain.bound)
+        run.problems += response_problems(response, step.expect, chain.bound)
     if settings.mode == "record" and step.example is not None and not run.problems:
-        run.problems += foreign_problems(run.response)
-    if run.process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
+        run.problems += foreign_problems(response)
+    if process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
         run.problems.append(Problem(Kind.REQUEST,
-                                    f"the snippet exited with code {run.process.exit_code}: {run.process.tail()}"))
+                                    f"the snippet exited with code {process.exit_code}: {process.tail()}"))
     if step.saves and not run.problems:
-        run.problems += _saved_file_problems(run, materialise(step.saves, run.table))
+        run.problems += _saved_file_problems(process.workdir, response, materialise(step.saves, run.table))
     if not run.problems:
-        run.problems += _bind(step.bind, run.response, chain.bound)
+        run.problems += _bind(step.bind, response, chain.bound)
     return run
 
 
@@ -222,11 +227,11 @@ def foreign_problems(exchange: Exchange) -> list[Problem]:
                     " those records from the instance")]
 
 
-def _saved_file_problems(run: StepRun, name: str) -> list[Problem]:
-    saved = run.process.workdir / name
+def _saved_file_problems(workdir: Path, response: Exchange, name: str) -> list[Problem]:
+    saved = workdir / name
     if not saved.is_file():
         return [Problem(Kind.EFFECT, f"did not save the file as {name!r} in its working directory")]
-    if saved.read_bytes() != run.response.response_body:
+    if saved.read_bytes() != response.response_body:
         return [Problem(Kind.EFFECT, f"saved {name!r}, but its content differs from the response body")]
     return []
 

@@ -50,7 +50,7 @@ def _ask(prompt: str, echo: bool) -> str:
 
 def _answers(asked: list[str]) -> None:
     """``input()`` and ``getpass()`` answered from stdin, the prompts kept in ``asked``."""
-    def ask_input(prompt: str = "") -> str:
+    def ask_input(prompt: object = "") -> str:
         asked.append(str(prompt))
         return _ask(str(prompt), echo=True)
 
@@ -75,7 +75,10 @@ def _python(source: str, namespace: dict) -> dict:
     """Run a Python cell: what it printed, the repr of its value (or None), its error (or
     None) and the prompt stdin had no answer for (or None)."""
     tree = ast.parse(source, "<cell>")
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    tail = tree.body[-1] if tree.body else None
+    last = tail if isinstance(tail, ast.Expr) else None  # its value is the cell's result
+    if last is not None:
+        tree.body.pop()
     printed = io.StringIO()
     value = error = unanswered = None
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
@@ -95,6 +98,7 @@ def _bridge(job: dict, log: list[str]) -> None:
     if not job.get("bridge"):
         return
     spec = importlib.util.spec_from_file_location("apidocs_bridge", Path(__file__).with_name("bridge.py"))
+    assert spec is not None and spec.loader is not None  # a .py file next to this one
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.install(job["bridge"]["resolves"], job["bridge"]["hosts"], log)

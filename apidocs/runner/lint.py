@@ -53,7 +53,8 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
     Each linter first runs once over all its language's snippets (one process, not one a
     snippet); only when that finds something is each snippet linted alone, to name it.
     """
-    findings, scripts = [], {}
+    findings: list[LintFinding] = []
+    scripts: dict[str, list[tuple[str, str, Path]]] = {}
     with tempfile.TemporaryDirectory(prefix="apidocs-lint-") as tmp:
         for case in cases:
             for step in case.snippets:

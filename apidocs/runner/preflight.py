@@ -64,7 +64,7 @@ def meant_api(base_url: str) -> str:
 #: Where a token is shown to work, in order: invenio-accounts' ``/me`` names the account;
 #: an instance that turned those REST views off (``ACCOUNTS_REST_AUTH_VIEWS``) answers it
 #: 404, and then the caller's own records (invenio-rdm-records), which need an account.
-TOKEN_CHECKS = (("/me", {}), ("/user/records", {"size": "1"}))
+TOKEN_CHECKS: tuple[tuple[str, dict[str, str]], ...] = (("/me", {}), ("/user/records", {"size": "1"}))
 
 
 def check_token(api: Api, role: str, token: str, origin: str) -> None:

@@ -50,7 +50,7 @@ def run_transcript(case: Case, step: Transcript, bound: dict[str, str], proxy: C
         run.problems.append(Problem(Kind.REQUEST, f"the cells did not run to the end: {run.process.tail()}"))
         return run
     tmp = str(workdir / "tmp")
-    run.cells = [CellRun(_normalised(c["output"], tmp), _normalised(c["value"], tmp)) for c in outcome["cells"]]
+    run.cells = [CellRun(_normalised(c["output"], tmp) or "", _normalised(c["value"], tmp)) for c in outcome["cells"]]
     run.problems += transcript_problems(step, outcome, run.exchanges, len([c for c in code if c.kind == CODE]))
     if not run.problems and step.returns_download:
         run.problems += _download_problems(outcome["cells"][-1]["value"], run.exchanges)

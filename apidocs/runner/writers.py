@@ -14,6 +14,7 @@ from apidocs.runner.analysis import (
     StepReport,
     details,
     next_command,
+    produced_by,
     stale_blocks_of,
     todo,
     unverified_of,
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 def markdown(reports: list[StepReport], meta: dict) -> str:
     out = [f"# API page verification — {meta['mode']} run", "",
            f"- target: {meta['target']}" + (f" ({meta['instance']})" if meta["instance"] else ""),
-           f"- date: {meta['date']}", f"- **{verdict(meta)}**", ""]
+           f"- date: {meta['date']}", f"- produced by: {produced_by(meta)}", f"- **{verdict(meta)}**", ""]
     stale = stale_blocks_of(reports)
     if stale:
         out += ["## Page blocks that went stale", ""] + [f"- `{b}`" for b in stale] + [""]
@@ -114,6 +115,7 @@ def html_report(reports: list[StepReport], meta: dict) -> str:
     return _template().render(
         meta=meta, verdict=verdict(meta), reports=reports, languages=_languages(reports), label=label,
         cells_of=_cells, details=details, next_command=next_command, housekeeping=_housekeeping(meta),
+        produced_by=produced_by,
         stale=stale_blocks_of(reports),
         failing=[r for r in reports if r.outcome is not Outcome.PASSED],
         passed=[r for r in reports if r.outcome is Outcome.PASSED],
@@ -141,6 +143,9 @@ def junit(reports: list[StepReport], meta: dict) -> str:
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="mode", value=meta["mode"])
         ET.SubElement(properties, "property", name="target", value=meta["target"])
+        ET.SubElement(properties, "property", name="tool", value=meta["tool"])
+        if meta["commit"]:
+            ET.SubElement(properties, "property", name="commit", value=meta["commit"])
         for r in steps:
             case_el = ET.SubElement(suite, "testcase", classname=case, name=r.step, time=_seconds([r.seconds]))
             if r.outcome is Outcome.SKIPPED:
