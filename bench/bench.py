@@ -37,7 +37,7 @@ sys.path[:0] = [str(ROOT)]
 
 from apidocs.core.languages import language as language_named  # noqa: E402
 from apidocs.core.model import API_URL, Case, Snippet  # noqa: E402
-from apidocs.core.settings import Settings, read_env_file  # noqa: E402
+from apidocs.core.settings import Mode, Settings, read_env_file  # noqa: E402
 from apidocs.entry.loader import load_cases  # noqa: E402
 from apidocs.runner import cassette as cassettes  # noqa: E402
 from apidocs.runner.capture import CaptureProxy  # noqa: E402
@@ -107,7 +107,7 @@ def committed_cases() -> tuple[Path, list[Case]]:
 def snippet_tables(folder: Path, cases: list[Case]) -> dict:
     """The values each snippet was materialised with in a replay (ids are the cassette's
     aliases), and the status it got there (a step waiting for DAMAP gets its 500)."""
-    settings = Settings(mode="replay", cassettes=folder)
+    settings = Settings(mode=Mode.REPLAY, cassettes=folder)
     tables = {}
     for case in cases:
         for result in run_case(case, settings):
@@ -171,7 +171,7 @@ def profile(folder: Path, cases: list[Case]) -> None:
     capture.CaptureProxy.forward = timed("proxy forwarding (cassette match)", originals[1])
     engine.cassettes.load_checked = timed("cassette load+check", originals[2])
     capture.CaptureProxy.__exit__ = timed("proxy shutdown", originals[3])
-    settings = Settings(mode="replay", cassettes=folder)
+    settings = Settings(mode=Mode.REPLAY, cassettes=folder)
     profiler = cProfile.Profile()
     start = time.perf_counter()
     try:

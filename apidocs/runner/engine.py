@@ -23,7 +23,7 @@ from apidocs.core.fixtures import MARKER, foreign_records
 from apidocs.core.languages import label
 from apidocs.core.model import Action, Case, Snippet, Step, Transcript
 from apidocs.core.problems import Kind, Problem, only_data_missing
-from apidocs.core.settings import Settings
+from apidocs.core.settings import Mode, Settings
 from apidocs.runner import cassette as cassettes
 from apidocs.runner.api import Api, ApiError, auth_headers
 from apidocs.runner.capture import CaptureProxy, Exchange, origin
@@ -82,7 +82,7 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
     try:
         with contextlib.ExitStack() as stack:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apidocs-")))
-            if settings.mode == "record":  # runs after the cassette is saved, before tmp goes
+            if settings.mode is Mode.RECORD:  # runs after the cassette is saved, before tmp goes
                 stack.callback(_keep_recording, run, settings, tmp)
             upstream = _open_cassette(case, settings, stack, tmp)
             proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
@@ -105,17 +105,17 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
             _remove_published(case, chains, settings, ledger)
         # also when the run stops: drafts left behind are named (the console says it)
         ledger.notes += [f"  warning: {case.name}: {warning}" for warning in run.warnings]
-    if settings.mode == "record":
+    if settings.mode is Mode.RECORD:
         kept = "recorded" if run.ok else "NOT recorded (a step failed), left unchanged:"
         ledger.notes.append(f"  {kept} {cassette_path(settings, case)}")
 
 
 def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, tmp: Path) -> str:
     """Enter the cassette this mode needs and return the URL the proxy forwards to."""
-    if settings.mode == "replay":
+    if settings.mode is Mode.REPLAY:
         stack.enter_context(cassettes.replay(cassette_path(settings, case)))
         return cassettes.CANONICAL_ORIGIN + "/api"
-    if settings.mode == "record":
+    if settings.mode is Mode.RECORD:
         secrets = list(settings.tokens.values())
         recorder = cassettes.make_vcr(secrets, upstream_origin=origin(settings.api_url))
         recording = stack.enter_context(recorder.use_cassette(str(tmp / "recording.yaml"), record_mode="all"))
@@ -199,7 +199,7 @@ def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: 
         run.waiting = step.upstream.waiting(response.status)
     else:
         run.problems += response_problems(response, step.expect, chain.bound)
-    if settings.mode == "record" and step.example is not None and not run.problems:
+    if settings.mode is Mode.RECORD and step.example is not None and not run.problems:
         run.problems += foreign_problems(response)
     if process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
         run.problems.append(Problem(Kind.REQUEST,
