@@ -223,7 +223,7 @@ class RecordedInstance(LoopbackServer):
     JSON answer on its way out, as an upgraded instance would answer (drift)."""
 
     def __init__(self, cassettes: Iterable[Path], edits: dict[str, Callable[[Any], None]] | None = None) -> None:
-        from apidocs.runner.cassette import load_interactions
+        from apidocs.runner.cassettes import load_interactions
 
         self.answers = {}
         for cassette in cassettes:

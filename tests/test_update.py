@@ -17,8 +17,7 @@ from apidocs.core.fixtures import MARKER, declared, foreign_records
 from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
 from apidocs.render import markers
-from apidocs.runner import cassette as cassettes
-from apidocs.runner import provision
+from apidocs.runner import cassettes, provision
 from apidocs.runner.api import Api
 
 #: The search step (the one that lists its query parameters) and its case.

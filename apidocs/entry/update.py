@@ -102,7 +102,7 @@ def snapshot(cases: list[Case], cassettes: Path) -> Snapshot:
     """The cassettes of ``cases`` and the blocks of every page, as they are now."""
     from apidocs.core.pages import PAGES
     from apidocs.render import markers
-    from apidocs.runner.cassette import path_for
+    from apidocs.runner.cassettes import path_for
 
     def read(path: Path) -> bytes | None:
         return path.read_bytes() if path.is_file() else None

@@ -24,7 +24,7 @@ from apidocs.core.languages import label
 from apidocs.core.model import Action, Case, Snippet, Step, Transcript
 from apidocs.core.problems import Kind, Problem, only_data_missing
 from apidocs.core.settings import Mode, Settings
-from apidocs.runner import cassette as cassettes
+from apidocs.runner import cassettes
 from apidocs.runner.api import Api, ApiError, auth_headers
 from apidocs.runner.capture import CaptureProxy, Exchange, origin
 from apidocs.runner.compare import (
