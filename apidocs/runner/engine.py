@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generator, Iterator
-from urllib.parse import quote
 
 from apidocs.core.errors import ServerUnreachable
 from apidocs.core.files import write_atomically
@@ -25,6 +24,7 @@ from apidocs.core.model import Action, Case, Snippet, Step, Transcript
 from apidocs.core.problems import Kind, Problem, only_data_missing
 from apidocs.core.settings import Mode, Settings
 from apidocs.runner import cassettes
+from apidocs.runner.actions import send_action
 from apidocs.runner.api import Api, ApiError, auth_headers
 from apidocs.runner.capture import CaptureProxy, Exchange, origin
 from apidocs.runner.compare import (
@@ -35,7 +35,7 @@ from apidocs.runner.compare import (
     view,
 )
 from apidocs.runner.execute import run_snippet
-from apidocs.runner.placeholders import action_body, bound_values, fill, materialise, substitutions
+from apidocs.runner.placeholders import bound_values, materialise, substitutions
 from apidocs.runner.preflight import require_disposable
 from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
 from apidocs.runner.transcript import run_transcript
@@ -238,15 +238,7 @@ def _saved_file_problems(workdir: Path, response: Exchange, name: str) -> list[P
 
 def _run_action(action: Action, language: str, chain: Chain, proxy: CaptureProxy) -> StepRun:
     run = StepRun(language)
-    headers = auth_headers(chain.tokens[action.role] if action.role else None)
-    body, content_type = action_body(action, chain.bound)
-    if content_type:
-        headers["Content-Type"] = content_type
-    path = fill(action.path, chain.bound)
-    query = "&".join(f"{k}={quote(fill(v, chain.bound), safe='')}" for k, v in action.params.items())
-    api_path = proxy.api_path + path + (f"?{query}" if query else "")
-    exchange = Exchange(action.method, api_path, headers, body)
-    proxy.send(exchange)
+    exchange = send_action(action, chain.tokens, chain.bound, proxy.api_path, proxy.send)
     run.exchanges = [exchange]
     run.problems = response_problems(exchange, action.expect, chain.bound)
     if not run.problems:

@@ -1,0 +1,60 @@
+"""An Action is sent one way (``apidocs.runner.actions``), whichever way it goes: through
+the capture proxy (the engine's set-up steps) or straight to the instance (provisioning)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import LoopbackServer
+
+from apidocs.core.model import Action, Expect
+from apidocs.runner.actions import direct, send_action
+from apidocs.runner.api import Api, ApiError
+from apidocs.runner.capture import Exchange
+
+ACTION = Action(name="request", method="POST", path="/records/{record_id}/draft", role="depositor",
+                params={"q": "id:{record_id} a&b"}, json={"topic": "{record_id}"}, expect=Expect(201))
+TOKENS = {"depositor": "token-123"}
+BOUND = {"record_id": "abcde-12345"}
+
+
+def test_an_action_goes_out_with_its_token_and_its_fields_filled():
+    sent: list[Exchange] = []
+    exchange = send_action(ACTION, TOKENS, BOUND, "/api", sent.append)
+    assert sent == [exchange]
+    assert exchange.path == "/api/records/abcde-12345/draft?q=id%3Aabcde-12345%20a%26b"
+    assert exchange.headers == {"Accept": "application/json", "Authorization": "Bearer token-123",
+                                "Content-Type": "application/json"}
+    assert json.loads(exchange.body) == {"topic": "abcde-12345"}
+
+
+def answering(status: int, seen: list) -> LoopbackServer:
+    def answer(method: str, path: str, headers: dict[str, str], body: bytes):
+        seen.append((method, path, headers, body))
+        return status, {"Content-Type": "application/json"}, b'{"id": "abcde-12345"}'
+
+    return LoopbackServer(answer)
+
+
+def test_straight_to_the_instance_the_same_request_arrives():
+    seen: list = []
+    server = answering(201, seen)
+    try:
+        exchange = send_action(ACTION, TOKENS, BOUND, "", direct(Api(server.url), (201,)))
+    finally:
+        server.close()
+    [(method, path, headers, body)] = seen
+    assert (method, path) == ("POST", "/api/records/abcde-12345/draft?q=id%3Aabcde-12345%20a%26b")
+    assert headers["Authorization"] == "Bearer token-123" and headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {"topic": "abcde-12345"}
+    assert exchange.status == 201 and exchange.json() == {"id": "abcde-12345"}
+
+
+def test_straight_to_the_instance_an_unexpected_answer_is_an_api_error():
+    server = answering(400, [])
+    try:
+        with pytest.raises(ApiError, match=r"POST .*/api/records/abcde-12345/draft\?q=.*: HTTP 400"):
+            send_action(ACTION, TOKENS, BOUND, "", direct(Api(server.url), (201,)))
+    finally:
+        server.close()
