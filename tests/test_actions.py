@@ -1,5 +1,5 @@
-"""An Action is sent one way (``apidocs.runner.actions``), whichever way it goes: through
-the capture proxy (the engine's set-up steps) or straight to the instance (provisioning)."""
+"""An Action is sent, and a draft deleted, one way each (``apidocs.runner.actions``), whichever
+way they go: through the capture proxy (the engine) or straight to the instance (provisioning)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from conftest import LoopbackServer
 
 from apidocs.core.model import Action, Expect
-from apidocs.runner.actions import direct, send_action
+from apidocs.runner.actions import DRAFT_GONE, delete_draft, direct, send_action
 from apidocs.runner.api import Api, ApiError
 from apidocs.runner.capture import Exchange
 
@@ -58,3 +58,30 @@ def test_straight_to_the_instance_an_unexpected_answer_is_an_api_error():
             send_action(ACTION, TOKENS, BOUND, "", direct(Api(server.url), (201,)))
     finally:
         server.close()
+
+
+def answered(status: int, error: str | None = None):
+    """A Send that gives every exchange ``status`` (or the transport's ``error``)."""
+
+    def send(exchange: Exchange) -> None:
+        exchange.status, exchange.error = status, error
+
+    return send
+
+
+@pytest.mark.parametrize("status", DRAFT_GONE)
+def test_a_draft_that_is_gone_is_deleted(status):
+    assert delete_draft("abcde-12345", "token-123", "/api", answered(status)) == ""
+
+
+def test_a_draft_still_there_says_why_through_either_way():
+    assert delete_draft("abcde-12345", "token-123", "/api", answered(500)) == "500"
+    assert delete_draft("abcde-12345", "t", "/api", answered(0, "cannot connect")) == "cannot connect"
+    seen: list = []
+    server = answering(400, seen)
+    try:
+        why = delete_draft("abcde-12345", "token-123", "", direct(Api(server.url), DRAFT_GONE))
+    finally:
+        server.close()
+    assert seen[0][:2] == ("DELETE", "/api/records/abcde-12345/draft")
+    assert why.startswith(f"DELETE {server.url}/records/abcde-12345/draft: HTTP 400"), why

@@ -1,9 +1,9 @@
-"""The runner's own requests: an Action sent, built in one place.
+"""The runner's own requests: an Action sent and a draft deleted, each built in one place.
 
-The engine sends actions through the capture proxy (recorded and replayed: a case's
-set-up steps), provisioning straight to the instance (housekeeping, never recorded).
-Both are a :data:`Send`, a function that fills in an exchange's answer, so what goes
-out is written once, here.
+The engine sends them through the capture proxy (recorded and replayed: a case's set-up
+steps and its clean-up), provisioning straight to the instance (housekeeping, never
+recorded). Both are a :data:`Send`, a function that fills in an exchange's answer, so
+what goes out, and what a draft's DELETE may answer, is written once, here.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ from typing import Callable, Mapping
 from urllib.parse import quote
 
 from apidocs.core.model import Action
-from apidocs.runner.api import Api, auth_headers
+from apidocs.runner.api import Api, ApiError, auth_headers
 from apidocs.runner.capture import Exchange
 from apidocs.runner.placeholders import fill
 
 #: How an exchange goes out and gets its answer: the capture proxy's ``send``, or :func:`direct`.
 Send = Callable[[Exchange], None]
+
+#: What a draft's DELETE answers once the draft is gone: deleted now (204), or gone
+#: already (404, 410: discarded, or published meanwhile).
+DRAFT_GONE = (204, 404, 410)
 
 
 def send_action(action: Action, tokens: Mapping[str, str], bound: dict[str, str], api_path: str,
@@ -47,6 +51,19 @@ def action_body(action: Action, bound: dict[str, str]) -> tuple[bytes, str]:
     if action.data is not None:
         return action.data, "application/octet-stream"
     return b"", ""
+
+
+def delete_draft(record_id: str, token: str, api_path: str, send: Send) -> str:
+    """Delete the draft ``record_id``: "" when it is gone, else why it is not. It says so
+    rather than raising: a clean-up must not hide the error that brought it about."""
+    exchange = Exchange("DELETE", f"{api_path}/records/{record_id}/draft", auth_headers(token), b"")
+    try:
+        send(exchange)
+    except ApiError as exc:  # :func:`direct` names the request and the server's answer itself
+        return str(exc)
+    if exchange.error or exchange.status not in DRAFT_GONE:
+        return exchange.error or str(exchange.status)
+    return ""
 
 
 def direct(api: Api, expect: tuple[int, ...]) -> Send:

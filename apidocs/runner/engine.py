@@ -24,8 +24,8 @@ from apidocs.core.model import Action, Case, Snippet, Step, Transcript
 from apidocs.core.problems import Kind, Problem, only_data_missing
 from apidocs.core.settings import Mode, Settings
 from apidocs.runner import cassettes
-from apidocs.runner.actions import send_action
-from apidocs.runner.api import Api, ApiError, auth_headers
+from apidocs.runner.actions import delete_draft, send_action
+from apidocs.runner.api import Api, ApiError
 from apidocs.runner.capture import CaptureProxy, Exchange, origin
 from apidocs.runner.compare import (
     endpoint_problems,
@@ -269,16 +269,11 @@ def _clean_up(case: Case, chains: dict[str, Chain], proxy: CaptureProxy, setting
     """Delete the drafts a run created (it is also recorded, so replay does the same)."""
     warnings = []
     for language, record_id in _created(case, chains):
-        exchange = Exchange(
-            "DELETE", f"{proxy.api_path}/records/{record_id}/draft",
-            auth_headers(chains[language].tokens["depositor"]), b"",
-        )
-        proxy.send(exchange)
-        if exchange.error or exchange.status not in (204, 404, 410):
+        why = delete_draft(record_id, chains[language].tokens["depositor"], proxy.api_path, proxy.send)
+        if why:
             chains[language].undeleted.append(record_id)
             if not settings.online or not settings.tokens.get("admin"):
-                warnings.append(f"{label(language)} chain: could not delete draft {record_id}:"
-                                f" {exchange.error or exchange.status}")
+                warnings.append(f"{label(language)} chain: could not delete draft {record_id}: {why}")
     return warnings
 
 

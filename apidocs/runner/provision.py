@@ -18,7 +18,7 @@ from apidocs.core import flows
 from apidocs.core.errors import ApidocsError
 from apidocs.core.fixtures import Fixture
 from apidocs.core.model import Action
-from apidocs.runner.actions import direct, send_action
+from apidocs.runner.actions import DRAFT_GONE, delete_draft, direct, send_action
 from apidocs.runner.api import Api, ApiError
 from apidocs.runner.placeholders import bound_values
 
@@ -90,10 +90,8 @@ def perform(api: Api, actions: Iterable[Action], tokens: dict[str, str], bound: 
 
 def _delete_draft(api: Api, record_id: str, token: str) -> None:
     """Delete a draft; a failure here must not hide the error that brought us here."""
-    try:
-        api.call("DELETE", f"/records/{record_id}/draft", token, expect=(204, 404, 410))
-    except ApiError as exc:
-        print(f"  warning: could not delete draft {record_id}: {exc}")
+    if why := delete_draft(record_id, token, "", direct(api, DRAFT_GONE)):
+        print(f"  warning: could not delete draft {record_id}: {why}")
 
 
 def _discard_leftover_drafts(api: Api, fixture: Fixture, token: str, query_for: Callable[[str], str]) -> None:
