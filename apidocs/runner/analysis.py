@@ -16,7 +16,7 @@ from apidocs.core import project
 from apidocs.core.blocks import blocks_of, stale_blocks
 from apidocs.core.errors import ApidocsError
 from apidocs.core.languages import label, language, ordered, snippet_folder, snippet_path
-from apidocs.core.messages import apidocs_command
+from apidocs.core.messages import apidocs_command, clip
 from apidocs.core.model import Action, Snippet, Transcript, step_kind
 from apidocs.core.problems import Kind, Problem
 from apidocs.core.provenance import project_commit, tool_version
@@ -235,7 +235,7 @@ def _request_lines(run) -> list[str]:
             lines.append(f"{key}: {value}")
     if view is not None and view.body is not None:
         body = view.body if isinstance(view.body, str) else json.dumps(view.body, sort_keys=True)
-        lines.append(body if len(body) <= 600 else body[:599] + "…")
+        lines.append(clip(body, 600))
     elif view is None and exchange.body:
         lines.append(f"<{len(exchange.body)} bytes>")
     return lines

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from apidocs.core import volatile
 from apidocs.core.blocks import concerned
 from apidocs.core.errors import CassetteError
+from apidocs.core.messages import clip
 from apidocs.core.model import API_PREFIX, HttpStep, Snippet, Step, Transcript
 from apidocs.core.problems import Kind
 from apidocs.runner.capture import HOP_BY_HOP
@@ -314,8 +315,7 @@ def _header_findings(before: dict[str, str], after: dict[str, str], shown: Itera
 
 
 def _short(value: Any, width: int = 60) -> str:
-    text = json.dumps(value) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clip(json.dumps(value) if not isinstance(value, str) else repr(value), width)
 
 
 # ----------------------------------------------------------------- whole runs

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from apidocs.core.messages import clip
+
 
 def _mapping(value: Any) -> str | None:
     return None if isinstance(value, dict) else "a mapping"
@@ -61,10 +63,5 @@ def interaction_problem(interaction: Any) -> str | None:
                 return f"lacks {path}"
             node = node[key]
         if (expected := check(node)) is not None:
-            return f"{path} must be {expected}, got {_shown(node)}"
+            return f"{path} must be {expected}, got {clip(repr(node), 60)}"
     return None
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
