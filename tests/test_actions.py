@@ -4,11 +4,14 @@ way they go: through the capture proxy (the engine) or straight to the instance 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from conftest import LoopbackServer
 
+from apidocs.core import flows
 from apidocs.core.model import Action, Expect
+from apidocs.runner import provision
 from apidocs.runner.actions import DRAFT_GONE, delete_draft, direct, send_action
 from apidocs.runner.api import Api, ApiError
 from apidocs.runner.capture import Exchange
@@ -85,3 +88,20 @@ def test_a_draft_still_there_says_why_through_either_way():
         server.close()
     assert seen[0][:2] == ("DELETE", "/api/records/abcde-12345/draft")
     assert why.startswith(f"DELETE {server.url}/records/abcde-12345/draft: HTTP 400"), why
+
+
+def test_provisioning_sends_its_actions_in_turn_each_with_the_ids_bound_before():
+    seen: list = []
+    server = answering(201, seen)
+    actions = [flows.create_draft({"metadata": {}}),
+               Action(name="reserve-doi", method="POST", path="/records/{record_id}/draft/pids/doi", role="depositor",
+                      expect=Expect(201))]
+    bound: dict[str, str] = {}
+    try:
+        provision.perform(Api(server.url), actions, TOKENS, bound)
+        with pytest.raises(ApiError, match=r"POST .*/api/records: the answer holds no 'hits'"):
+            provision.perform(Api(server.url), [replace(actions[0], bind={"other": "hits"})], TOKENS, {})
+    finally:
+        server.close()
+    assert bound == {"record_id": "abcde-12345"}
+    assert [path for _, path, _, _ in seen[:2]] == ["/api/records", "/api/records/abcde-12345/draft/pids/doi"]

@@ -78,14 +78,14 @@ def perform(api: Api, actions: Iterable[Action], tokens: dict[str, str], bound: 
     """Send ``actions`` in order, each with its role's token and the ids bound so far in its
     fields; what an answer binds goes into ``bound``. An unexpected answer is an :class:`ApiError`."""
     for action in actions:
-        answer = send_action(action, tokens, bound, "", direct(api, (action.expect.status,)))
+        exchange = send_action(action, tokens, bound, "", direct(api, (action.expect.status,)))
         if not action.bind:  # no answer to read (it may have no body)
             continue
         try:
             # all or nothing: a value is bound only when every field is there
-            bound.update(dict(bound_values(action.bind, answer.json())))
+            bound.update(dict(bound_values(action.bind, exchange.json())))
         except (ValueError, KeyError) as exc:  # not JSON, or not the field the next steps need
-            raise ApiError(f"{action.method} {api.base_url}{answer.path}: the answer holds no {exc}") from None
+            raise ApiError(f"{action.method} {api.base_url}{exchange.path}: the answer holds no {exc}") from None
 
 
 def _delete_draft(api: Api, record_id: str, token: str) -> None:
