@@ -26,7 +26,8 @@ CASE = Case(
             name="download",
             title="Retrieve a file by the record's DOI",
             requirements="vrc-requirements.txt",
-            stdin="2\n",  # the page's answer to "Select [1-3]:"
+            # the page's answer to "Select [1-3]:": the record's second file, by the number the menu gives it
+            choose=(RECORD_WITH_FILES.files[1][0],),
         ),
     ),
 )

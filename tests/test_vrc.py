@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -18,7 +21,7 @@ from apidocs.render.transcript import layout
 from apidocs.runner import venvs
 from apidocs.runner.capture import Exchange
 from apidocs.runner.results import CellRun
-from apidocs.runner.transcript import transcript_problems
+from apidocs.runner.transcript import KERNEL, transcript_problems
 
 CELLS = "snippets/vrc1_download/download.ipy"
 STEP = Transcript(name="download", title="", requirements="vrc-requirements.txt", stdin="2\n")
@@ -49,7 +52,7 @@ def test_a_hand_edited_output_on_the_page_fails_the_page_check(project_copy):
 
 
 def test_no_answer_on_stdin_fails_at_once_in_one_line(cases_copy):
-    mutate(cases_copy / "vrc1_download.py", r'stdin="2\\n",', 'stdin="",')
+    mutate(cases_copy / "vrc1_download.py", r"choose=\(RECORD_WITH_FILES.files\[1\]\[0\],\),", "choose=(),")
     started = time.monotonic()
     done = run_cli("verify", "vrc1_download", "--cases-dir", str(cases_copy), env={"DOCS_TIMEOUT": "5"})
     assert time.monotonic() - started < 5 * 2 + 10  # the run's timeout for a snippet
@@ -63,7 +66,7 @@ def test_a_record_with_one_file_shows_no_menu_to_answer():
     outcome = {"cells": _ran({}, {}, {"value": "'/tmp/x/abcde-12345/f0.csv'"}), "asked": [], "requests": []}
     problems = transcript_problems(STEP, outcome, [_listed(1)], 3)
     assert [(p.kind, p.message) for p in problems] == [
-        (Kind.EFFECT, "the case answers 1 prompt(s) on stdin, the cells asked 0 (the record has 1 file):"
+        (Kind.EFFECT, "the case answers 1 prompt(s), the cells asked 0 (the record has 1 file):"
                       " no menu to choose from")]
 
 
@@ -112,3 +115,30 @@ def test_a_broken_venv_is_one_line_naming_how_to_make_it(tmp_path):
         venvs.interpreter(ROOT / "cases" / "vrc-requirements.txt", tmp_path)
     assert "is broken (it was not made completely): delete that folder" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("menu, answer", [(["a.csv", "b.csv", "c.csv"], "2"), (["c.csv", "a.csv", "b.csv"], "3")])
+def test_a_menu_item_is_chosen_by_the_number_its_menu_gives_it(tmp_path, menu, answer):
+    """An instance lists a record's files in an order of its own: the case picks the file,
+    and the answer typed is the number this run's menu gives it, as a reader would type."""
+    printed = "".join(f"{n}) {name}\\n" for n, name in enumerate(menu, 1))
+    outcome = run_kernel(tmp_path, f'print("{printed}", end="")\nint(input("Select [1-3]: "))', ["b.csv"])
+    assert outcome["cells"] == [{"output": printed.replace("\\n", "\n") + f"Select [1-3]: {answer}\n",
+                                 "value": answer, "error": None, "unanswered": None}]
+    assert outcome["asked"] == ["Select [1-3]: "]
+
+
+def test_a_menu_without_the_item_fails_the_cell_naming_it(tmp_path):
+    outcome = run_kernel(tmp_path, 'print("1) a.csv")\ninput("Select [1-1]: ")', ["b.csv"])
+    assert outcome["cells"][0]["error"] == "the menu does not offer 'b.csv'"
+
+
+def run_kernel(folder, source: str, choose: list[str]) -> dict:
+    """The kernel itself, in a process of its own (it answers ``input()`` for the whole interpreter)."""
+    job, result = folder / "job.json", folder / "result.json"
+    job.write_text(json.dumps({"cells": [{"kind": "code", "shell": False, "source": source}], "bridge": None,
+                               "choose": choose}))
+    done = subprocess.run([sys.executable, "-I", str(KERNEL), str(job), str(result)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(result.read_text())

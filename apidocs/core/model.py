@@ -159,6 +159,10 @@ class Transcript:
     requirements: str
     #: the answers typed when the cells ask (``input()``), one a line, in order
     stdin: str = ""
+    #: the items a reader picks from numbered menus the cells print, one a prompt, before
+    #: ``stdin``'s answers: each is answered with the number its menu gives the item, as a
+    #: reader would choose (an instance lists a record's files in an order of its own)
+    choose: tuple[str, ...] = ()
     #: the cells' file, as the case folder holds it (read by the loader)
     text: str = ""
     #: the last cell returns the path of a file it downloaded: its bytes must be the last answer's

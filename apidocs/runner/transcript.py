@@ -40,7 +40,7 @@ def run_transcript(case: Case, step: Transcript, bound: dict[str, str], proxy: C
     code = cells(materialise(step.text, run.table), f"{case.name}/{step.name}")
     workdir.mkdir(parents=True, exist_ok=True)
     job = {"cells": [{"kind": c.kind, "shell": c.is_shell, "source": c.source} for c in code],
-           "bridge": bridge_of(step, bound, proxy)}
+           "bridge": bridge_of(step, bound, proxy), "choose": list(step.choose)}
     (workdir / "job.json").write_text(json.dumps(job), encoding="utf-8")
     first = len(proxy.exchanges)
     timeout = settings.policy.timeout * 2 + 10
@@ -126,9 +126,9 @@ def transcript_problems(step: Transcript, outcome: dict, exchanges: list[Exchang
         return [Problem(Kind.REQUEST, f"cell [{len(ran)}] returned None without a word and sent no request to"
                                       f" the repository: the package knows no repository at"
                                       f" {urlsplit(went).netloc or went} (its KNOWN_INSTANCES)")]
-    answers = step.stdin.splitlines()
+    answers = [*step.choose, *step.stdin.splitlines()]
     if len(outcome["asked"]) < len(answers):
-        return [Problem(Kind.EFFECT, f"the case answers {len(answers)} prompt(s) on stdin, the cells asked"
+        return [Problem(Kind.EFFECT, f"the case answers {len(answers)} prompt(s), the cells asked"
                                      f" {len(outcome['asked'])}{record}: no menu to choose from")]
     if step.returns_download and last["value"] is None:
         return [Problem(Kind.EFFECT, f"cell [{len(ran)}] returned None{record}: {last['output'].strip()}")]
