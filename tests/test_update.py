@@ -13,13 +13,16 @@ from conftest import ROOT, assert_one_line, mutate_snippet, run_cli, shown
 from test_any_instance import remove, wait_for_search
 
 from apidocs.core import flows
+from apidocs.core.content import pages
 from apidocs.core.fixtures import MARKER, declared, foreign_records
-from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
 from apidocs.render import markers
 from apidocs.runner import cassette as cassettes
 from apidocs.runner import provision
 from apidocs.runner.api import Api
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 #: The search step (the one that lists its query parameters) and its case.
 SEARCH_CASE = next(case for case in load_cases() if any(step.shows_query for step in case.snippets))
