@@ -4,7 +4,8 @@ The engine carries no content (:mod:`apidocs.core.project`): which pages there a
 cases each shows and where the app serves it, the app settings the pages are rendered
 with, the theme they belong to, and which endpoints take no body are the docs project's,
 declared next to its cases as data, read here once per cases folder. A declaration that
-is missing or malformed is one line naming the file.
+is missing or malformed is one line naming the file. How a record is published is code,
+declared beside it (``cases/flows.py``, loaded by :func:`apidocs.entry.loader.load_publish`).
 """
 
 from __future__ import annotations
@@ -14,15 +15,20 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from apidocs.core import project
 from apidocs.core.errors import ApidocsError
 from apidocs.core.messages import did_you_mean
+from apidocs.core.model import Action
 from apidocs.core.pages import Page
 
 #: The file of a cases folder that declares the project's content.
 FILE = "project.toml"
+#: The docs project's publish flow (``cases/flows.py``'s ``publish``): a draft's metadata and
+#: its files ((key, content), in order) → every request from nothing to the published
+#: record; the first binds the draft's id as ``record_id``.
+Publish = Callable[[dict[str, Any], tuple[tuple[str, bytes], ...]], tuple[Action, ...]]
 #: The app setting that is the API a reader's snippets call (``{{ config.SITE_API_URL }}``).
 API_URL_SETTING = "SITE_API_URL"
 

@@ -314,16 +314,17 @@ def provision() -> int:
     from apidocs.core import project
     from apidocs.core import settings as settings_module
     from apidocs.core.fixtures import declared, marker_query
+    from apidocs.entry.loader import load_publish
     from apidocs.entry.online import connect
     from apidocs.runner.provision import provision as provision_fixtures
 
-    fixtures = declared(project.cases())
+    fixtures, flow = declared(project.cases()), load_publish(project.cases())
     settings = settings_module.load("live")
     api = connect(settings, writes=True, roles=("depositor", "curator"))
     tokens = {role: settings.token(role) for role in ("depositor", "curator")}
     started = time.monotonic()
     print(f"apidocs provision: {len(fixtures)} fixture(s) on {settings.api_url}")
-    done = provision_fixtures(api, fixtures, tokens, marker_query)
+    done = provision_fixtures(api, fixtures, tokens, marker_query, flow)
     print(f"{len(done.created)} created, {len(done.found)} found in {time.monotonic() - started:.1f} s")
     return 0
 

@@ -72,6 +72,23 @@ def _import(path: Path):
     return module
 
 
+#: The module of a cases folder that declares how a record is published: its ``publish``.
+FLOWS = "flows.py"
+
+
+def load_publish(folder: Path) -> content.Publish:
+    """The cases folder's publish flow (``flows.py``'s ``publish``), which ``apidocs provision``
+    sends to create a fixture: code, not data, since the cases build their own steps from it."""
+    path = folder / FLOWS
+    if not path.is_file():
+        raise ApidocsError(f"{path} is missing: it declares how a record is published (publish), which"
+                           " provisioning the fixtures needs")
+    publish = getattr(_import(path), "publish", None)
+    if not callable(publish):
+        raise ApidocsError(f"{path} declares no publish(metadata, files)")
+    return publish
+
+
 @functools.cache
 def load_languages(folder: Path) -> None:
     """A cases folder may add languages: its ``languages.py`` calls :func:`apidocs.core.languages.register`."""
