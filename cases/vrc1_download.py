@@ -4,7 +4,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from apidocs.core.fixtures import declared, marker_query
-from apidocs.core.model import Case, Transcript
+from apidocs.core.model import Bridge, Case, Transcript
 from cases.common import FIND_RECORD
 
 #: A published record with three files, so that download() shows its menu (``fixtures.toml``).
@@ -27,6 +27,8 @@ CASE = Case(
             title="Retrieve a file by the record's DOI",
             requirements="vrc-requirements.txt",
             stdin="2\n",  # the page's answer to "Select [1-3]:"
+            # the package's KNOWN_INSTANCES include TU Wien's test repository: our record stands in there
+            bridge=Bridge(host="test.researchdata.tuwien.ac.at"),
         ),
     ),
 )
