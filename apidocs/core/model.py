@@ -59,7 +59,7 @@ class Expect:
 
 @dataclass(frozen=True)
 class Upstream:
-    """A server the instance calls to make its answer (TU Wien's DAMAP for the DAMAP page).
+    """A server the instance calls to make its answer (a service the app forwards the request to).
 
     Where that server does not answer (none can run beside the reference instance), the
     app answers with a server error *after* its own checks. The step is then verified up
@@ -107,7 +107,7 @@ class Snippet:
     example: tuple[str, ...] | None = None
     #: response headers shown as the page's example (download case).
     example_headers: tuple[str, ...] = ()
-    #: the server the answer comes from, when it is not the instance itself (DAMAP).
+    #: the server the answer comes from, when it is not the instance itself.
     upstream: Upstream | None = None
     #: the page lists the query parameters the request sends (a "Query Parameters:" line)
     shows_query: bool = False
