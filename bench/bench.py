@@ -37,9 +37,9 @@ sys.path[:0] = [str(ROOT)]
 
 from apidocs.core.languages import language as language_named  # noqa: E402
 from apidocs.core.model import API_URL, Case, Snippet  # noqa: E402
-from apidocs.core.settings import Settings, read_env_file  # noqa: E402
+from apidocs.core.settings import Mode, Settings, read_env_file  # noqa: E402
 from apidocs.entry.loader import load_cases  # noqa: E402
-from apidocs.runner import cassette as cassettes  # noqa: E402
+from apidocs.runner import cassettes  # noqa: E402
 from apidocs.runner.capture import CaptureProxy  # noqa: E402
 from apidocs.runner.engine import run_case  # noqa: E402
 from apidocs.runner.placeholders import materialise  # noqa: E402
@@ -107,7 +107,7 @@ def committed_cases() -> tuple[Path, list[Case]]:
 def snippet_tables(folder: Path, cases: list[Case]) -> dict:
     """The values each snippet was materialised with in a replay (ids are the cassette's
     aliases), and the status it got there (a step waiting for DAMAP gets its 500)."""
-    settings = Settings(mode="replay", cassettes=folder)
+    settings = Settings(mode=Mode.REPLAY, cassettes=folder)
     tables = {}
     for case in cases:
         for result in run_case(case, settings):
@@ -151,10 +151,11 @@ def bare(folder: Path, cases: list[Case], tables: dict, workdir: Path) -> tuple[
 def profile(folder: Path, cases: list[Case]) -> None:
     """Where verify's time goes: in-process engine run under cProfile, plus wall-clock splits."""
     from apidocs.runner import capture, execute
+    from apidocs.runner.cassettes import playback
 
     splits = {"snippet processes": 0.0, "proxy forwarding (cassette match)": 0.0, "cassette load+check": 0.0,
               "proxy shutdown": 0.0}
-    originals = (execute.run_snippet, capture.CaptureProxy.forward, cassettes.load_checked,
+    originals = (execute.run_snippet, capture.CaptureProxy.forward, playback.load_checked,
                  capture.CaptureProxy.__exit__)
 
     def timed(name, function):
@@ -169,9 +170,9 @@ def profile(folder: Path, cases: list[Case]) -> None:
     import apidocs.runner.engine as engine
     engine.run_snippet = timed("snippet processes", originals[0])
     capture.CaptureProxy.forward = timed("proxy forwarding (cassette match)", originals[1])
-    engine.cassettes.load_checked = timed("cassette load+check", originals[2])
+    playback.load_checked = timed("cassette load+check", originals[2])
     capture.CaptureProxy.__exit__ = timed("proxy shutdown", originals[3])
-    settings = Settings(mode="replay", cassettes=folder)
+    settings = Settings(mode=Mode.REPLAY, cassettes=folder)
     profiler = cProfile.Profile()
     start = time.perf_counter()
     try:
@@ -181,7 +182,7 @@ def profile(folder: Path, cases: list[Case]) -> None:
                 pass
         profiler.disable()
     finally:
-        (engine.run_snippet, capture.CaptureProxy.forward, engine.cassettes.load_checked,
+        (engine.run_snippet, capture.CaptureProxy.forward, playback.load_checked,
          capture.CaptureProxy.__exit__) = originals
     total = time.perf_counter() - start
     say(f"profile (in-process verify, {total:.2f} s wall):")

@@ -61,7 +61,7 @@ from apidocs.core.model import API_URL, Action, Case, Snippet, Step, Transcript
 from apidocs.core.transcript import cells
 from apidocs.render.errors import RenderError
 from apidocs.render.transcript import layout
-from apidocs.runner.cassette import CANONICAL_ORIGIN
+from apidocs.runner.cassettes import CANONICAL_ORIGIN
 from apidocs.runner.placeholders import generalise
 from apidocs.runner.results import StepResult, StepRun
 

@@ -25,6 +25,7 @@ from nbformat import v4
 from apidocs.core.files import write_atomically
 from apidocs.core.model import API_URL, TOKEN, Action, Case, Snippet
 from apidocs.render.errors import RenderError
+from apidocs.runner.api import auth_headers
 
 TOKEN_NAMES = {"depositor": "TOKEN", "curator": "CURATOR_TOKEN"}
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -120,11 +121,9 @@ def action_code(action: Action) -> str:
         arguments.append(f"params={literal(action.params)}")
     if action.json is not None:
         arguments.append(f"json={literal(action.json)}")
-    headers = {"Accept": "application/json"}
-    header_source = literal(headers)
-    if action.role:
-        header_source = '{"Accept": "application/json", "Authorization": f"Bearer {' + TOKEN_NAMES[action.role] + '}"}'
-    arguments.append(f"headers={header_source}")
+    # the headers the runner sends it with, the token as its variable (a field of the f-string)
+    token = "{" + TOKEN_NAMES[action.role] + "}" if action.role else None
+    arguments.append(f"headers={literal(auth_headers(token))}")
     lines = [
         "import requests",
         "",

@@ -19,7 +19,9 @@ _BARE_LF = re.compile(r"(?<!\r)\n")
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PageUpdate:
+    """What :func:`update` did to a page template, or with ``check`` would do."""
+
     path: Path
     changed: bool
     diff: str
@@ -64,7 +66,7 @@ def read(path: Path, what: str = "page template") -> str:
         raise RenderError(f"cannot read {path}: {exc}") from None
 
 
-def update(path: Path, contents: dict[str, str], check: bool = False, source: Path | None = None) -> Outcome:
+def update(path: Path, contents: dict[str, str], check: bool = False, source: Path | None = None) -> PageUpdate:
     """Put the blocks' template source (``contents``) into ``path``: write it (atomically)
     or, with ``check``, only compare.
 
@@ -83,5 +85,5 @@ def update(path: Path, contents: dict[str, str], check: bool = False, source: Pa
         before = markers.contents(old, str(path)) if markers.find(old, str(path)) else {}
         after = markers.contents(new, str(path))
         stale = tuple(name for name in after if before.get(name) != after[name])
-    return Outcome(path, changed, unified_diff(old, new, path) if changed else "", len(contents), stale,
-                   adopted=marked is not base, text=new)
+    return PageUpdate(path, changed, unified_diff(old, new, path) if changed else "", len(contents), stale,
+                      adopted=marked is not base, text=new)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from apidocs.core.model import Case
-from apidocs.core.settings import Settings
+from apidocs.core.settings import Mode, Settings
 from apidocs.render.blocks import page_blocks, template_blocks
 from apidocs.render.errors import RenderError
 from apidocs.runner.engine import run_case
@@ -18,7 +18,7 @@ def replay(cases: Iterable[Case], settings: Settings) -> dict[str, list[StepResu
     Raises :class:`RenderError` naming the case and step when a step failed or was
     skipped; a missing or corrupt cassette raises the runner's own one-line error.
     """
-    if settings.mode != "replay":
+    if settings.mode is not Mode.REPLAY:
         raise RenderError(f"render uses replayed results only, not a {settings.mode} run")
     results: dict[str, list[StepResult]] = {}
     for case in cases:

@@ -223,7 +223,7 @@ class RecordedInstance(LoopbackServer):
     JSON answer on its way out, as an upgraded instance would answer (drift)."""
 
     def __init__(self, cassettes: Iterable[Path], edits: dict[str, Callable[[Any], None]] | None = None) -> None:
-        from apidocs.runner.cassette import load_interactions
+        from apidocs.runner.cassettes import load_interactions
 
         self.answers = {}
         for cassette in cassettes:
@@ -259,11 +259,11 @@ def committed_cassettes() -> Path:
 
 def replay(names: list[str] | None = None, cases_dir: Path | None = None, **settings) -> list:
     """Every StepResult of the cases (all, or ``names``) replayed by the engine from the committed cassettes."""
-    from apidocs.core.settings import Settings
+    from apidocs.core.settings import Mode, Settings
     from apidocs.entry.loader import load_cases
     from apidocs.runner.engine import run_case
 
-    options = {"mode": "replay", "cassettes": CASSETTES, **settings}
+    options = {"mode": Mode.REPLAY, "cassettes": CASSETTES, **settings}
     return [result for case in load_cases(names, cases_dir) for result in run_case(case, Settings(**options))]
 
 

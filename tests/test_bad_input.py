@@ -281,6 +281,7 @@ def test_cassette_with_a_broken_interaction(tmp_path):
     ("response.body.string", 5, "response.body.string must be a string, binary or null, got 5"),
     ("request.headers", "nope", "request.headers must be a mapping of header names to lists of strings"),
     ("request.uri", 42, "request.uri must be an http(s) URL, got 42"),
+    ("request.uri", "x" * 80, "request.uri must be an http(s) URL, got '" + "x" * 58 + "…"),  # clipped
     ("request.method", 5, "request.method must be a string, got 5"),
     ("request.body", 5, "request.body must be a string, binary or null, got 5"),
 ])

@@ -13,7 +13,7 @@ from conftest import CASSETTES, LoopbackServer, run_cli
 
 from apidocs.core.errors import CassetteError, OutputError
 from apidocs.core.files import write_atomically
-from apidocs.runner.cassette import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
+from apidocs.runner.cassettes import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
 
 TOKEN = "s3cr3t-token-value-0123456789"
 

@@ -21,7 +21,7 @@ from conftest import CASSETTES, ROOT, run_cli
 from apidocs.core.model import Transcript
 from apidocs.core.volatile import ALIASES, stand_ins
 from apidocs.entry.loader import load_cases
-from apidocs.runner.cassette import CANONICAL_ORIGIN, FIXED_TIMESTAMP, Recorded, load_interactions
+from apidocs.runner.cassettes import CANONICAL_ORIGIN, FIXED_TIMESTAMP, Recorded, load_interactions
 from apidocs.runner.drift import compare, leaves, recorded_exchanges, run_drift, shape
 
 CASES = {case.name: case for case in load_cases()}

@@ -20,7 +20,7 @@ from apidocs.core import content
 from apidocs.core.blocks import INLINE_KINDS
 from apidocs.entry.loader import load_cases
 from apidocs.render import blocks, markers, preview, template
-from apidocs.runner import cassette as cassettes
+from apidocs.runner import cassettes
 from apidocs.runner.capture import CaptureProxy
 
 CASES = load_cases(page="api")  # the API page's (page/api.html)

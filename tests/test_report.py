@@ -25,7 +25,7 @@ from apidocs.core.languages import language as language_named
 from apidocs.core.languages import snippet_folder, snippet_path
 from apidocs.core.model import API_URL, Snippet, Transcript
 from apidocs.core.provenance import project_commit, tool_version
-from apidocs.core.settings import Settings
+from apidocs.core.settings import Mode, Settings
 from apidocs.entry import cli
 from apidocs.entry.loader import load_cases
 from apidocs.runner.analysis import NextStep, next_command
@@ -54,7 +54,7 @@ def steps_checked(text: str) -> list[str]:
 
 # ------------------------------------------------------------ offline: replay of the committed cassettes
 def test_clean_replay_run_says_what_was_checked(replayed, tmp_path):
-    paths = write_reports(tmp_path, replayed, Settings(mode="replay", cassettes=CASSETTES))
+    paths = write_reports(tmp_path, replayed, Settings(mode=Mode.REPLAY, cassettes=CASSETTES))
     assert [p.name for p in paths] == ["junit.xml", "report.md", "report.html", "summary.json"]
     total = sum(len(case.steps) for case in CASES)
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -92,7 +92,7 @@ def test_failing_step_names_case_step_language_request_and_hides_tokens(cases_co
     mutate_snippet(cases_copy, "case3_upload", "create", r'"title": "New Dataset Title"',
                    '"title": "Renamed Dataset Title"')
     results = replay(["case3_upload"], cases_copy)
-    paths = write_reports(tmp_path, results, Settings(mode="replay", cassettes=CASSETTES))
+    paths = write_reports(tmp_path, results, Settings(mode=Mode.REPLAY, cassettes=CASSETTES))
     md = (tmp_path / "report.md").read_text()
     section = md.split("### case3_upload › create — failed")[1].split("###")[0]
     for expected in ("Python:", "cURL:", "POST /api/records", "Authorization: Bearer <TOKEN>",
@@ -190,7 +190,7 @@ def test_drift_without_failure_fails_the_gate(tmp_path):
         document = run.response.json()
         document["metadata"]["resource_type"]["title"] = document["metadata"]["resource_type"]["title"]["en"]
         run.exchanges[-1] = dataclasses.replace(run.response, response_body=json.dumps(document).encode())
-    write_reports(tmp_path, results, Settings(mode="live", cassettes=CASSETTES))
+    write_reports(tmp_path, results, Settings(mode=Mode.LIVE, cassettes=CASSETTES))
     assert all(r.ok for r in results)  # status and checked fields still fine
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["counts"]["drift"] == 1 and summary["stale_blocks"] == ["case1_metadata/get/response"]
@@ -209,8 +209,8 @@ def test_a_step_left_unverified_names_every_block_it_has(tmp_path):
     find = case.step("find-record")
     changed = dataclasses.replace(case, steps=tuple(
         dataclasses.replace(s, params={**find.params, "size": "2"}) if s is find else s for s in case.steps))
-    results = list(run_case(changed, Settings(mode="replay", cassettes=CASSETTES)))
-    write_reports(tmp_path, results, Settings(mode="replay", cassettes=CASSETTES))
+    results = list(run_case(changed, Settings(mode=Mode.REPLAY, cassettes=CASSETTES)))
+    write_reports(tmp_path, results, Settings(mode=Mode.REPLAY, cassettes=CASSETTES))
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["unverified_blocks"] == ["case1_metadata/get/curl", "case1_metadata/get/endpoint",
                                             "case1_metadata/get/python", "case1_metadata/get/response",
@@ -227,7 +227,7 @@ def test_live_report_says_why_a_step_was_not_compared_with_its_recording(cassett
     if cassette == "corrupt":
         (recordings / "case1_metadata.yaml").write_text("interactions:\n- request: {}\n", encoding="utf-8")
     results = replay(["case1_metadata"])
-    write_reports(tmp_path / "reports", results, Settings(mode="live", cassettes=recordings))
+    write_reports(tmp_path / "reports", results, Settings(mode=Mode.LIVE, cassettes=recordings))
     text = (tmp_path / "reports" / "report.md").read_text()
     checked = text.split("## What was checked")[1]
     why = {"missing": "missing cassette", "corrupt": "corrupt cassette"}[cassette]

@@ -16,8 +16,7 @@ from apidocs.core.content import pages
 from apidocs.core.fixtures import MARKER, declared, foreign_records
 from apidocs.entry.loader import load_cases
 from apidocs.render import markers
-from apidocs.runner import cassette as cassettes
-from apidocs.runner import provision
+from apidocs.runner import cassettes, provision
 from apidocs.runner.api import Api
 from cases import flows
 

@@ -3,7 +3,8 @@
 A misspelt name (a case on the command line, a block in a page's markers) is answered with
 the name meant, by the same rule wherever a name is looked up; someone else's words (a
 server's explanation) are shortened where a sentence ends, never in the middle of a word;
-a hint names the command to run the way that works where it is read.
+a value shown (a field's, a body's, a matcher's words) is clipped to a width, the cut
+marked; a hint names the command to run the way that works where it is read.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def shorten(text: str, limit: int) -> str:
         return text
     ends = [found.start() for found in _SENTENCE_BREAK.finditer(text) if found.start() <= limit]
     return text[:ends[-1]] if ends else textwrap.shorten(text, limit, placeholder=" …")
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the cut marked with "…": a value a message shows,
+    where what matters is its start (a body, a field's value), not whole sentences."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def apidocs_command(words: str) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable
@@ -50,7 +51,23 @@ class ForwardPolicy:
 #: More retries than this would keep a nightly job waiting for a server that is not coming back.
 MAX_RETRIES = 10
 
-MODES = ("replay", "live", "record")
+class Mode(StrEnum):
+    """How a run reaches the API. The values are what users type (``DOCS_MODE``, the
+    commands, ``--apidocs-mode``) and what reports say, so they are compared as the enum."""
+
+    #: offline: every answer comes from the committed cassettes
+    REPLAY = "replay"
+    #: against an instance (``DOCS_API_URL``): nothing is recorded, answers are compared with the cassettes
+    LIVE = "live"
+    #: against an instance, and every answer recorded into the cassettes
+    RECORD = "record"
+
+    @property
+    def online(self) -> bool:
+        """The run sends to an instance (and needs its URL and tokens)."""
+        return self is not Mode.REPLAY
+
+
 #: role → the variable holding its token; snippets and actions use depositor and curator,
 #: the admin only removes the records a live run published.
 ROLES = {"depositor": "DOCS_API_TOKEN", "curator": "DOCS_CURATOR_TOKEN", "admin": "DOCS_ADMIN_TOKEN"}
@@ -58,7 +75,7 @@ ROLES = {"depositor": "DOCS_API_TOKEN", "curator": "DOCS_CURATOR_TOKEN", "admin"
 
 @dataclass(frozen=True)
 class Settings:
-    mode: str = "replay"
+    mode: Mode = Mode.REPLAY
     api_url: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
     #: role → where its token was read (``environment`` or the env file), for a refused token's message
@@ -72,7 +89,7 @@ class Settings:
 
     @property
     def online(self) -> bool:
-        return self.mode in ("live", "record")
+        return self.mode.online
 
     @property
     def read_only(self) -> bool:
@@ -151,7 +168,7 @@ def instance_env_file(env: dict[str, str]) -> Path:
     return Path(env.get("DOCS_INSTANCE_ENV") or project.root(env) / ".instance" / "env")
 
 
-def load(mode: str | None = None, environ: dict[str, str] | None = None, read_only: bool = False) -> Settings:
+def load(mode: Mode | None = None, environ: dict[str, str] | None = None, read_only: bool = False) -> Settings:
     """Settings from the environment, falling back to the reference instance's env file.
 
     Every value is checked here, before any request (:mod:`apidocs.core.validate`). A live run
@@ -161,10 +178,10 @@ def load(mode: str | None = None, environ: dict[str, str] | None = None, read_on
     env = dict(os.environ if environ is None else environ)
     env_file = instance_env_file(env)
     source = Source(env, read_env_file(env_file), env_file)
-    mode = mode or source.get("DOCS_MODE", validate.choice(MODES), "replay")
+    mode = mode or Mode(source.get("DOCS_MODE", validate.choice(tuple(Mode)), Mode.REPLAY))
     tokens = {role: source.get(var) for role, var in ROLES.items()}
-    read_only = read_only or (mode == "live" and not any(tokens.values()))
-    if read_only and mode != "live":
+    read_only = read_only or (mode is Mode.LIVE and not any(tokens.values()))
+    if read_only and mode is not Mode.LIVE:
         raise ApidocsError(f"a {mode} run cannot be read-only: only live runs can")
     settings = Settings(
         mode=mode,

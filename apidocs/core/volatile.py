@@ -5,7 +5,7 @@ its own host (also the namespace of its OAI identifiers) and numbers its request
 that is what the page documents. Two parts of the runner need to tell those values apart,
 and both read the rules here:
 
-- :mod:`apidocs.runner.cassette` rewrites them to stable stand-ins when a recording is saved
+- :mod:`apidocs.runner.cassettes.normaliser` rewrites them to stable stand-ins when a recording is saved
   (aliases such as ``recid-00001``, a fixed timestamp and HTTP date, ``<volatile>``
   headers), so re-recording an unchanged instance gives an unchanged file;
 - :mod:`apidocs.runner.drift` ignores them when it compares a live answer with its recording

@@ -23,6 +23,7 @@ from apidocs.core.errors import ApidocsError, CassetteError, catch_signals, one_
 from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Case, Snippet
 from apidocs.core.provenance import describe
+from apidocs.core.settings import Mode
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 
 if TYPE_CHECKING:  # the runner is imported where it runs: `apidocs render` from the cache needs none of it
@@ -35,7 +36,7 @@ MODES_HELP = {
     "live": "run every case against $DOCS_API_URL (default: the reference instance's .instance/env)",
     "record": "re-record the cassettes from $DOCS_API_URL (scrubbed, normalised); only complete runs are kept",
 }
-MODE_OF = {"verify": "replay", "live": "live", "record": "record"}
+MODE_OF = {"verify": Mode.REPLAY, "live": Mode.LIVE, "record": Mode.RECORD}
 LINT_HELP = ("lint every snippet with its placeholders filled in (ruff for Python, shellcheck for cURL),"
              " as `make verify` does")
 REPORT_HELP = ("print the verdict of a report a live run wrote (--report DIR); exit 0 when clean, 1 when a step"
@@ -307,7 +308,7 @@ def app_origin(given: str | None) -> str | None:
 
     if given:
         return None if given == "none" else given
-    return settings.load("replay").app_url or None
+    return settings.load(Mode.REPLAY).app_url or None
 
 
 def provision() -> int:
@@ -319,7 +320,7 @@ def provision() -> int:
     from apidocs.runner.provision import provision as provision_fixtures
 
     fixtures, flow = declared(project.cases()), load_publish(project.cases())
-    settings = settings_module.load("live")
+    settings = settings_module.load(Mode.LIVE)
     api = connect(settings, writes=True, roles=("depositor", "curator"))
     tokens = {role: settings.token(role) for role in ("depositor", "curator")}
     started = time.monotonic()
@@ -341,7 +342,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(MODE_OF[args.command], args, read_only=getattr(args, "read_only", False))
     if args.report:  # found out before the run, not after it
         check_folder(args.report, "the reports")
-    if settings.mode == "record":
+    if settings.mode is Mode.RECORD:
         check_folder(settings.cassettes, "the recorded cassettes")
     folder = args.cases_dir or project.cases()
     pages = load_pages(folder)
@@ -353,7 +354,7 @@ def run(args: argparse.Namespace) -> int:
 
         keys = cache.keys([name for name, page_cases in pages.items() if page_cases], folder, settings.cassettes)
     cases, left_out, missing = prepare(settings, cases)
-    where = "committed cassettes" if settings.mode == "replay" else settings.api_url
+    where = "committed cassettes" if settings.mode is Mode.REPLAY else settings.api_url
     kind = f"{settings.mode}, read-only," if settings.read_only else settings.mode
     print(f"apidocs {args.command}: {len(cases)} case(s), {kind} against {where}")
     for case in left_out:
@@ -383,7 +384,7 @@ def run(args: argparse.Namespace) -> int:
     if count[Outcome.DATA]:
         print("data missing: the instance lacks records the examples rely on; this is not drift."
               f" Run {apidocs_command('provision')} against it (needs DOCS_API_TOKEN and DOCS_CURATOR_TOKEN).")
-    if settings.mode == "replay" and (unrecorded := needs_recording(results)):
+    if settings.mode is Mode.REPLAY and (unrecorded := needs_recording(results)):
         print(update_hint(unrecorded))
     if broken:
         raise CassetteError(f"{len(broken)} case(s) could not run (the other cases did): "

@@ -31,7 +31,7 @@ from apidocs.core.content import pages as declared_pages
 from apidocs.core.errors import ServerUnreachable, SettingError
 from apidocs.core.files import check_folder, write_atomically
 from apidocs.core.pages import Page
-from apidocs.core.settings import ForwardPolicy
+from apidocs.core.settings import ForwardPolicy, Mode
 from apidocs.entry.render_cli import shown
 from apidocs.render.errors import RenderError
 from apidocs.render.link_report import LinkCheck, ServedPage, as_json, console_lines, markdown, served_page, target_urls
@@ -185,7 +185,7 @@ def app_to_check(given: str | None, app_url: str) -> str:
 
 def links(args: argparse.Namespace) -> int:
     """The command: check, print, write the report; the exit code."""
-    loaded = settings_module.load("replay")
+    loaded = settings_module.load(Mode.REPLAY)
     app = app_to_check(args.app, loaded.app_url)
     if args.report:  # found out before the check, not after it
         check_folder(args.report, "the link report")

@@ -8,7 +8,7 @@ from typing import Iterable
 from apidocs.core.errors import ApidocsError
 from apidocs.core.messages import apidocs_command
 from apidocs.core.model import Case
-from apidocs.core.settings import Settings
+from apidocs.core.settings import Mode, Settings
 
 
 def prepare(settings: Settings, cases: list[Case], say=print) -> tuple[list[Case], list[Case], tuple[str, ...]]:
@@ -43,7 +43,7 @@ def missing_fixtures(api, settings: Settings, say=print) -> tuple[str, ...]:
     from apidocs.runner.provision import missing
 
     absent = missing(api, declared(project.cases()), marker_query)
-    if absent and settings.mode == "record":
+    if absent and settings.mode is Mode.RECORD:
         raise ApidocsError(f"fixtures missing on {settings.api_url}: {', '.join(absent)}: "
                            f"run {apidocs_command('provision')} first")
     if absent:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from apidocs.core import project
+from apidocs.core.settings import Mode
 
 
 def plain(docstring: str) -> str:
@@ -44,7 +45,7 @@ def add_cassettes(parser: argparse.ArgumentParser) -> None:
                         help="cassette folder (default: $DOCS_CASSETTES or cassettes/)")
 
 
-def load_settings(mode: str, args: argparse.Namespace, read_only: bool = False):
+def load_settings(mode: Mode, args: argparse.Namespace, read_only: bool = False):
     """The run's :class:`apidocs.core.settings.Settings`, with ``--cassettes`` over ``DOCS_CASSETTES``."""
     from apidocs.core import settings
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Iterator
 import pytest
 
 from apidocs.core.errors import ApidocsError, ServerUnreachable, catch_signals
-from apidocs.core.settings import MODES, Settings, load
+from apidocs.core.settings import Mode, Settings, load
 from apidocs.entry.online import prepare
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ STATE = pytest.StashKey[Session]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("apidocs", "verified API docs")
-    group.addoption("--apidocs-mode", choices=MODES, default=None,
+    group.addoption("--apidocs-mode", choices=[mode.value for mode in Mode], default=None,
                     help="replay (default, offline), live (against $DOCS_API_URL) or record; else $DOCS_MODE")
 
 
@@ -80,13 +80,13 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     return None
 
 
-def _mode(config: pytest.Config) -> str | None:
+def _mode(config: pytest.Config) -> Mode | None:
     """The mode the options ask for; None leaves it to $DOCS_MODE."""
     chosen = config.getoption("apidocs_mode")
     if chosen:
-        return chosen
+        return Mode(chosen)
     record_mode = config.getoption("record_mode", default="none")
-    return "record" if record_mode in ("all", "rewrite") else None
+    return Mode.RECORD if record_mode in ("all", "rewrite") else None
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -36,6 +36,7 @@ from pathlib import Path
 from apidocs.core.errors import catch_signals, one_line_errors
 from apidocs.core.files import check_file
 from apidocs.core.messages import apidocs_command
+from apidocs.core.settings import Mode
 from apidocs.entry.options import add_cases_dir, add_cassettes, add_project, in_project, load_settings, plain
 from apidocs.render import template
 from apidocs.render.errors import RenderError
@@ -95,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
         raise RenderError("--theme-repo only checks: use it with --check, without --into and --from")
     if args.patch and not args.theme_repo:
         raise RenderError("--patch is the theme files' patch: use it with --check --theme-repo DIR")
-    settings = load_settings("replay", args)
+    settings = load_settings(Mode.REPLAY, args)
     args.cases_dir = args.cases_dir or project.cases()
     one_file = args.into or args.notebook or args.source
     declared = list(content.pages())

@@ -18,6 +18,7 @@ from typing import Callable
 
 from apidocs.core.errors import ApidocsError, CassetteError
 from apidocs.core.model import Case
+from apidocs.core.settings import Mode
 
 #: ``apidocs record|verify`` as the CLI runs them (given by it: this module sits below it).
 Run = Callable[[argparse.Namespace], int]
@@ -42,7 +43,7 @@ def update(args: argparse.Namespace, run: Run) -> int:
 
     folder = args.cases_dir or project.cases()
     cases = load_cases(folder=folder)
-    replay = load_settings("replay", args)
+    replay = load_settings(Mode.REPLAY, args)
     targets = pick(cases, args.cases) if args.cases else out_of_date(cases, replay)
     # only a recording writes cassettes (a replay never does): the targets', in page order
     picked = {case.name for case in targets}
@@ -101,7 +102,7 @@ def snapshot(cases: list[Case], cassettes: Path) -> Snapshot:
     """The cassettes of ``cases`` and the blocks of every page, as they are now."""
     from apidocs.core.content import pages
     from apidocs.render import markers
-    from apidocs.runner.cassette import path_for
+    from apidocs.runner.cassettes import path_for
 
     def read(path: Path) -> bytes | None:
         return path.read_bytes() if path.is_file() else None

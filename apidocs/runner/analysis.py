@@ -16,11 +16,11 @@ from apidocs.core import project
 from apidocs.core.blocks import blocks_of, stale_blocks
 from apidocs.core.errors import ApidocsError
 from apidocs.core.languages import label, language, ordered, snippet_folder, snippet_path
-from apidocs.core.messages import apidocs_command
+from apidocs.core.messages import apidocs_command, clip
 from apidocs.core.model import Action, Snippet, Transcript, step_kind
 from apidocs.core.problems import Kind, Problem
 from apidocs.core.provenance import project_commit, tool_version
-from apidocs.core.settings import Settings
+from apidocs.core.settings import Mode, Settings
 from apidocs.runner.drift import DriftFinder, Finding, FindingKind, StepDrift
 from apidocs.runner.results import Ledger, Outcome, StepResult
 
@@ -43,12 +43,12 @@ class NextStep(enum.Enum):
     RERECORD = "re-record"
 
 
-def next_step(outcome: Outcome, mode: str) -> NextStep | None:
+def next_step(outcome: Outcome, mode: Mode) -> NextStep | None:
     """What to do about a step of a ``mode`` run with ``outcome``; None when there is nothing
     to do about the step itself (it passed, its data is missing, an earlier step stopped it)."""
     if outcome not in (Outcome.FAILED, Outcome.DRIFT):
         return None
-    return NextStep.RERECORD if mode == "live" else NextStep.UPDATE
+    return NextStep.RERECORD if mode is Mode.LIVE else NextStep.UPDATE
 
 
 def next_command(step: NextStep, case: str) -> str:
@@ -123,7 +123,7 @@ class Analysis:
     reports: list[StepReport] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        live = self.settings.mode == "live"
+        live = self.settings.mode is Mode.LIVE
         self._drift = DriftFinder(Path(self.settings.cassettes), not self.fixtures_missing) if live else None
 
     def step(self, result: StepResult) -> StepReport:
@@ -141,9 +141,9 @@ def analyse(results: list[StepResult], settings: Settings, ledger: Ledger | None
     return [analysis.step(result) for result in results]
 
 
-def _step_report(result: StepResult, drifts: dict[str, StepDrift], mode: str, cases: Path) -> StepReport:
+def _step_report(result: StepResult, drifts: dict[str, StepDrift], mode: Mode, cases: Path) -> StepReport:
     """What one step's result means, with its drift (by language; live runs only)."""
-    live = mode == "live"
+    live = mode is Mode.LIVE
     step = result.step
     languages = []
     stale: dict[str, None] = {}
@@ -235,7 +235,7 @@ def _request_lines(run) -> list[str]:
             lines.append(f"{key}: {value}")
     if view is not None and view.body is not None:
         body = view.body if isinstance(view.body, str) else json.dumps(view.body, sort_keys=True)
-        lines.append(body if len(body) <= 600 else body[:599] + "…")
+        lines.append(clip(body, 600))
     elif view is None and exchange.body:
         lines.append(f"<{len(exchange.body)} bytes>")
     return lines
@@ -295,7 +295,7 @@ def meta_of(settings: Settings, reports: list[StepReport]) -> dict:
     counts = tally(reports)
     return {
         "mode": settings.mode,
-        "target": "committed cassettes" if settings.mode == "replay" else settings.api_url,
+        "target": "committed cassettes" if settings.mode is Mode.REPLAY else settings.api_url,
         "instance": settings.instance_version,
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "counts": counts,

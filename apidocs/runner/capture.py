@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import requests
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from apidocs.core.messages import clip
 from apidocs.core.model import SAFE_METHODS
 from apidocs.core.settings import ForwardPolicy
 from apidocs.runner.api import retry_after
@@ -211,8 +212,7 @@ SHOWN = 600
 
 
 def _matcher_says(message) -> str:
-    said = " ".join(str(message).split())
-    return said if len(said) <= SHOWN else said[:SHOWN] + " …"
+    return clip(" ".join(str(message).split()), SHOWN)
 
 
 def _handler_for(proxy: CaptureProxy) -> type[BaseHTTPRequestHandler]:

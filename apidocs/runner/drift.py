@@ -12,7 +12,7 @@ decides drift. Each finding names the page blocks it makes stale, as the catalog
 (:func:`apidocs.core.blocks.concerned`) says.
 
 The recorded side comes from the committed cassette (``cassettes/<case>.yaml``), read
-and checked by :func:`apidocs.runner.cassette.load_interactions`: a
+and checked by :func:`apidocs.runner.cassettes.load_interactions`: a
 complete recording holds one interaction per step and language, in the order the
 engine sends them (step by step; Python chain, then cURL chain), then the clean-up
 DELETEs. :func:`recorded_exchanges` pairs them back with the steps.
@@ -31,10 +31,11 @@ from urllib.parse import urlsplit
 from apidocs.core import volatile
 from apidocs.core.blocks import concerned
 from apidocs.core.errors import CassetteError
+from apidocs.core.messages import clip
 from apidocs.core.model import API_PREFIX, HttpStep, Snippet, Step, Transcript
 from apidocs.core.problems import Kind
 from apidocs.runner.capture import HOP_BY_HOP
-from apidocs.runner.cassette import Recorded, load_interactions, path_for
+from apidocs.runner.cassettes import Recorded, load_interactions, path_for
 
 
 class FindingKind(StrEnum):
@@ -314,8 +315,7 @@ def _header_findings(before: dict[str, str], after: dict[str, str], shown: Itera
 
 
 def _short(value: Any, width: int = 60) -> str:
-    text = json.dumps(value) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clip(json.dumps(value) if not isinstance(value, str) else repr(value), width)
 
 
 # ----------------------------------------------------------------- whole runs

@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generator, Iterator
-from urllib.parse import quote
 
 from apidocs.core import content
 from apidocs.core.errors import ServerUnreachable
@@ -24,9 +23,10 @@ from apidocs.core.fixtures import MARKER, foreign_records
 from apidocs.core.languages import label
 from apidocs.core.model import Action, Case, Snippet, Step, Transcript
 from apidocs.core.problems import Kind, Problem, only_data_missing
-from apidocs.core.settings import Settings
-from apidocs.runner import cassette as cassettes
-from apidocs.runner.api import Api, ApiError, auth_headers
+from apidocs.core.settings import Mode, Settings
+from apidocs.runner import cassettes
+from apidocs.runner.actions import delete_draft, send_action
+from apidocs.runner.api import Api, ApiError
 from apidocs.runner.capture import CaptureProxy, Exchange, origin
 from apidocs.runner.compare import (
     endpoint_problems,
@@ -36,7 +36,7 @@ from apidocs.runner.compare import (
     view,
 )
 from apidocs.runner.execute import run_snippet
-from apidocs.runner.placeholders import action_body, bound_values, fill, materialise, substitutions
+from apidocs.runner.placeholders import bound_values, materialise, substitutions
 from apidocs.runner.preflight import require_disposable
 from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
 from apidocs.runner.transcript import run_transcript
@@ -83,7 +83,7 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
     try:
         with contextlib.ExitStack() as stack:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apidocs-")))
-            if settings.mode == "record":  # runs after the cassette is saved, before tmp goes
+            if settings.mode is Mode.RECORD:  # runs after the cassette is saved, before tmp goes
                 stack.callback(_keep_recording, run, settings, tmp)
             upstream = _open_cassette(case, settings, stack, tmp)
             proxy = stack.enter_context(CaptureProxy(upstream, settings.policy))
@@ -106,17 +106,17 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
             _remove_published(case, chains, settings, ledger)
         # also when the run stops: drafts left behind are named (the console says it)
         ledger.notes += [f"  warning: {case.name}: {warning}" for warning in run.warnings]
-    if settings.mode == "record":
+    if settings.mode is Mode.RECORD:
         kept = "recorded" if run.ok else "NOT recorded (a step failed), left unchanged:"
         ledger.notes.append(f"  {kept} {cassette_path(settings, case)}")
 
 
 def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, tmp: Path) -> str:
     """Enter the cassette this mode needs and return the URL the proxy forwards to."""
-    if settings.mode == "replay":
+    if settings.mode is Mode.REPLAY:
         stack.enter_context(cassettes.replay(cassette_path(settings, case)))
         return cassettes.CANONICAL_ORIGIN + "/api"
-    if settings.mode == "record":
+    if settings.mode is Mode.RECORD:
         secrets = list(settings.tokens.values())
         recorder = cassettes.make_vcr(secrets, upstream_origin=origin(settings.api_url))
         recording = stack.enter_context(recorder.use_cassette(str(tmp / "recording.yaml"), record_mode="all"))
@@ -200,7 +200,7 @@ def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: 
         run.waiting = step.upstream.waiting(response.status)
     else:
         run.problems += response_problems(response, step.expect, chain.bound)
-    if settings.mode == "record" and step.example is not None and not run.problems:
+    if settings.mode is Mode.RECORD and step.example is not None and not run.problems:
         run.problems += foreign_problems(response)
     if process.exit_code != 0 and not run.problems and not run.waiting:  # a reader's run fails there too
         run.problems.append(Problem(Kind.REQUEST,
@@ -239,15 +239,7 @@ def _saved_file_problems(workdir: Path, response: Exchange, name: str) -> list[P
 
 def _run_action(action: Action, language: str, chain: Chain, proxy: CaptureProxy) -> StepRun:
     run = StepRun(language)
-    headers = auth_headers(chain.tokens[action.role] if action.role else None)
-    body, content_type = action_body(action, chain.bound)
-    if content_type:
-        headers["Content-Type"] = content_type
-    path = fill(action.path, chain.bound)
-    query = "&".join(f"{k}={quote(fill(v, chain.bound), safe='')}" for k, v in action.params.items())
-    api_path = proxy.api_path + path + (f"?{query}" if query else "")
-    exchange = Exchange(action.method, api_path, headers, body)
-    proxy.send(exchange)
+    exchange = send_action(action, chain.tokens, chain.bound, proxy.api_path, proxy.send)
     run.exchanges = [exchange]
     run.problems = response_problems(exchange, action.expect, chain.bound)
     if not run.problems:
@@ -278,16 +270,11 @@ def _clean_up(case: Case, chains: dict[str, Chain], proxy: CaptureProxy, setting
     """Delete the drafts a run created (it is also recorded, so replay does the same)."""
     warnings = []
     for language, record_id in _created(case, chains):
-        exchange = Exchange(
-            "DELETE", f"{proxy.api_path}/records/{record_id}/draft",
-            auth_headers(chains[language].tokens["depositor"]), b"",
-        )
-        proxy.send(exchange)
-        if exchange.error or exchange.status not in (204, 404, 410):
+        why = delete_draft(record_id, chains[language].tokens["depositor"], proxy.api_path, proxy.send)
+        if why:
             chains[language].undeleted.append(record_id)
             if not settings.online or not settings.tokens.get("admin"):
-                warnings.append(f"{label(language)} chain: could not delete draft {record_id}:"
-                                f" {exchange.error or exchange.status}")
+                warnings.append(f"{label(language)} chain: could not delete draft {record_id}: {why}")
     return warnings
 
 

@@ -7,11 +7,10 @@ a step (each in its own chain, with its own draft ids) can be compared.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterator
 
 from apidocs.core.jsonpath import lookup
-from apidocs.core.model import API_URL, TOKEN, Action, Case
+from apidocs.core.model import API_URL, TOKEN, Case
 
 
 def substitutions(case: Case, api_url: str, token: str | None, bound: dict[str, str]) -> dict[str, str]:
@@ -52,13 +51,3 @@ def bound_values(bind: dict[str, str], document: Any) -> Iterator[tuple[str, str
     comes: the caller decides whether the values before it are kept."""
     for name, path in bind.items():
         yield name, str(lookup(document, path))
-
-
-def action_body(action: Action, bound: dict[str, str]) -> tuple[bytes, str]:
-    """What an action sends, and its content type: its JSON with the ids bound so far in
-    its fields, or its bytes (a file's content), or nothing ("" : no content type)."""
-    if action.json is not None:
-        return fill(json.dumps(action.json), bound).encode(), "application/json"
-    if action.data is not None:
-        return action.data, "application/octet-stream"
-    return b"", ""

@@ -17,8 +17,9 @@ from apidocs.core.content import Publish
 from apidocs.core.errors import ApidocsError
 from apidocs.core.fixtures import Fixture
 from apidocs.core.model import Action
+from apidocs.runner.actions import DRAFT_GONE, delete_draft, direct, send_action
 from apidocs.runner.api import Api, ApiError
-from apidocs.runner.placeholders import action_body, bound_values, fill
+from apidocs.runner.placeholders import bound_values
 
 #: How long a published fixture may take to show in search (index refresh).
 SEARCH_WAIT = 30.0
@@ -76,25 +77,20 @@ def perform(api: Api, actions: Iterable[Action], tokens: dict[str, str], bound: 
     """Send ``actions`` in order, each with its role's token and the ids bound so far in its
     fields; what an answer binds goes into ``bound``. An unexpected answer is an :class:`ApiError`."""
     for action in actions:
-        body, content_type = action_body(action, bound)
-        path = fill(action.path, bound)
-        answer = api.call(action.method, path, tokens.get(action.role or ""), expect=(action.expect.status,),
-                          data=body or None, headers={"Content-Type": content_type} if content_type else {})
+        exchange = send_action(action, tokens, bound, "", direct(api, (action.expect.status,)))
         if not action.bind:  # no answer to read (it may have no body)
             continue
         try:
             # all or nothing: a value is bound only when every field is there
-            bound.update(dict(bound_values(action.bind, answer.json())))
+            bound.update(dict(bound_values(action.bind, exchange.json())))
         except (ValueError, KeyError) as exc:  # not JSON, or not the field the next steps need
-            raise ApiError(f"{action.method} {api.base_url}{path}: the answer holds no {exc}") from None
+            raise ApiError(f"{action.method} {api.base_url}{exchange.path}: the answer holds no {exc}") from None
 
 
 def _delete_draft(api: Api, record_id: str, token: str) -> None:
     """Delete a draft; a failure here must not hide the error that brought us here."""
-    try:
-        api.call("DELETE", f"/records/{record_id}/draft", token, expect=(204, 404, 410))
-    except ApiError as exc:
-        print(f"  warning: could not delete draft {record_id}: {exc}")
+    if why := delete_draft(record_id, token, "", direct(api, DRAFT_GONE)):
+        print(f"  warning: could not delete draft {record_id}: {why}")
 
 
 def _discard_leftover_drafts(api: Api, fixture: Fixture, token: str, query_for: Callable[[str], str]) -> None:
