@@ -4,7 +4,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from apidocs.core.fixtures import declared, marker_query
-from apidocs.core.model import Case, Transcript
+from apidocs.core.model import Bridge, Case, Transcript
 from cases.common import FIND_RECORD
 
 #: A published record with three files, so that download() shows its menu (``fixtures.toml``).
@@ -28,6 +28,8 @@ CASE = Case(
             requirements="vrc-requirements.txt",
             # the page's answer to "Select [1-3]:": the record's second file, by the number the menu gives it
             choose=(RECORD_WITH_FILES.files[1][0],),
+            # the package's KNOWN_INSTANCES include TU Wien's test repository: our record stands in there
+            bridge=Bridge(host="test.researchdata.tuwien.ac.at"),
         ),
     ),
 )

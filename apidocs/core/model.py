@@ -59,7 +59,7 @@ class Expect:
 
 @dataclass(frozen=True)
 class Upstream:
-    """A server the instance calls to make its answer (TU Wien's DAMAP for the DAMAP page).
+    """A server the instance calls to make its answer (a service the app forwards the request to).
 
     Where that server does not answer (none can run beside the reference instance), the
     app answers with a server error *after* its own checks. The step is then verified up
@@ -107,7 +107,7 @@ class Snippet:
     example: tuple[str, ...] | None = None
     #: response headers shown as the page's example (download case).
     example_headers: tuple[str, ...] = ()
-    #: the server the answer comes from, when it is not the instance itself (DAMAP).
+    #: the server the answer comes from, when it is not the instance itself.
     upstream: Upstream | None = None
     #: the page lists the query parameters the request sends (a "Query Parameters:" line)
     shows_query: bool = False
@@ -143,8 +143,20 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Bridge:
+    """How a transcript's package reaches the capture proxy (:mod:`apidocs.runner.bridge`): it
+    talks only to the hosts it knows, so our record stands in on ``host``, one of them, whose
+    requests go to the proxy, and doi.org resolves the record's DOI to its landing page there."""
+
+    host: str
+    #: the names of two bound values: the record's DOI and its landing page
+    doi: str = "doi"
+    landing: str = "landing"
+
+
+@dataclass(frozen=True)
 class Transcript:
-    """A notebook transcript the page shows (the VRC page): its cells run for real, in the
+    """A notebook transcript a page shows: its cells run for real, in the
     interpreter of a package's own venv, and its output is what the page prints.
 
     Its cells are a file, ``cases/snippets/<case>/<step>.ipy`` (``# %%`` starts a code
@@ -167,9 +179,8 @@ class Transcript:
     text: str = ""
     #: the last cell returns the path of a file it downloaded: its bytes must be the last answer's
     returns_download: bool = True
-    #: the names of two bound values, a record's DOI and its landing page: the runner's bridge
-    #: resolves that DOI as doi.org would (:mod:`apidocs.runner.bridge`); None: no bridge
-    resolve_doi: tuple[str, str] | None = ("doi", "landing")
+    #: where the package's requests go instead of the host it knows; None: where it sends them
+    bridge: Bridge | None = None
 
     @property
     def method(self) -> str:

@@ -1,17 +1,18 @@
 """The one difference between our run of a transcript and a reader's: where its requests go.
 
-vre-repository-connector talks only to the hosts in its ``KNOWN_INSTANCES`` (TU Wien's
-repositories, Zenodo, ...) and resolves a DOI through ``https://doi.org``. Neither can
-reach the reference instance (or a cassette). So, inside the cells' interpreter, before
-the first cell runs, the kernel (:mod:`apidocs.runner.kernel`) installs this bridge on
-``requests``' transport, which every request of the package goes through:
+A transcript's package may talk only to the hosts it knows (a repository client's list of
+instances) and resolve a DOI through ``https://doi.org``. Neither can reach the reference
+instance (or a cassette). So, inside the cells' interpreter, before the first cell runs,
+the kernel (:mod:`apidocs.runner.kernel`) installs this bridge on ``requests``' transport,
+which every request of the package goes through:
 
 - ``doi.org`` answers the one DOI the run is about with a redirect to that record's landing
-  page on TU Wien's test host, as DataCite would for a record published there (any other
-  DOI: 404, as doi.org answers a DOI it does not know);
-- a request to TU Wien's test host is sent to the capture proxy instead (plain HTTP on
+  page on the stand-in host (one the package knows, as the case declares it:
+  :class:`apidocs.core.model.Bridge`), as DataCite would for a record published there (any
+  other DOI: 404, as doi.org answers a DOI it does not know);
+- a request to the stand-in host is sent to the capture proxy instead (plain HTTP on
   loopback), which forwards it as it forwards every snippet's request; the package still
-  sees the test host's URLs.
+  sees the stand-in host's URLs.
 
 Nothing of the package or of the cells is changed, and the bridge is not in the text a
 reader copies. This module runs in the package's venv: standard library and ``requests``
@@ -23,14 +24,12 @@ from __future__ import annotations
 import io
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-#: The host of the package's KNOWN_INSTANCES our record stands in on (TU Wien's test repository).
-STAND_IN_HOST = "test.researchdata.tuwien.ac.at"
 RESOLVER = "doi.org"
 
 
-def resolution(doi: str, landing_url: str) -> dict[str, str]:
-    """The resolver's table for one record: its DOI → its landing page on the stand-in host."""
-    return {doi.lower(): urlunsplit(("https", STAND_IN_HOST, urlsplit(landing_url).path, "", ""))}
+def resolution(doi: str, landing_url: str, host: str) -> dict[str, str]:
+    """The resolver's table for one record: its DOI → its landing page on the stand-in ``host``."""
+    return {doi.lower(): urlunsplit(("https", host, urlsplit(landing_url).path, "", ""))}
 
 
 def install(resolves: dict[str, str], hosts: dict[str, str], log: list[str]) -> None:

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from apidocs.core import languages, project
+from apidocs.core import content, languages, project
 from apidocs.core.errors import ApidocsError
 from apidocs.core.model import API_URL, TOKEN, Case
 from apidocs.runner.placeholders import materialise
 
-#: What the placeholders become for linting: values a reader would paste.
-EXAMPLE_API_URL = "https://researchdata.tuwien.ac.at/api"
+#: What the token placeholder becomes for linting: a value a reader would paste (the API
+#: URL becomes the site's, as the docs project declares it).
 EXAMPLE_TOKEN = "0123456789abcdef"
 
 
@@ -39,10 +39,10 @@ class LintFinding:
         return f"{self.case} › {self.step} ({languages.label(self.language)})"
 
 
-def filled(text: str) -> str:
-    """``text`` with the API URL and the token filled in (the page's example ids are
-    plausible as they are)."""
-    table = {API_URL: EXAMPLE_API_URL, TOKEN: EXAMPLE_TOKEN}
+def filled(text: str, api_url: str) -> str:
+    """``text`` with the API URL (``api_url``) and the token filled in (the page's example
+    ids are plausible as they are)."""
+    table = {API_URL: api_url, TOKEN: EXAMPLE_TOKEN}
     return materialise(text, table)
 
 
@@ -55,6 +55,7 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
     """
     findings: list[LintFinding] = []
     scripts: dict[str, list[tuple[str, str, Path]]] = {}
+    api_url = content.of_project().api_url
     with tempfile.TemporaryDirectory(prefix="apidocs-lint-") as tmp:
         for case in cases:
             for step in case.snippets:
@@ -64,7 +65,7 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
                         continue
                     script = Path(tmp) / case.name / f"{step.name}{language.suffix}"
                     script.parent.mkdir(parents=True, exist_ok=True)
-                    script.write_text(filled(text) + "\n", encoding="utf-8")
+                    script.write_text(filled(text, api_url) + "\n", encoding="utf-8")
                     scripts.setdefault(name, []).append((case.name, step.name, script))
         check_installed([languages.language(name) for name in scripts])
         for name, found in scripts.items():

@@ -60,11 +60,12 @@ def run_transcript(case: Case, step: Transcript, bound: dict[str, str], proxy: C
 def bridge_of(step: Transcript, bound: dict[str, str], proxy: CaptureProxy) -> dict | None:
     """The bridge for this run: the record's DOI resolves to its landing page on the stand-in
     host, whose requests go to the proxy (None: the step asks for none)."""
-    if step.resolve_doi is None:
+    if step.bridge is None:
         return None
-    doi, landing = (bound.get(name, "") for name in step.resolve_doi)
-    return {"resolves": bridge.resolution(doi, landing) if doi and landing else {},
-            "hosts": {bridge.STAND_IN_HOST: urlsplit(proxy.base_url).netloc}}
+    host = step.bridge.host
+    doi, landing = bound.get(step.bridge.doi, ""), bound.get(step.bridge.landing, "")
+    return {"resolves": bridge.resolution(doi, landing, host) if doi and landing else {},
+            "hosts": {host: urlsplit(proxy.base_url).netloc}}
 
 
 def _kernel(python: Path, workdir: Path, stdin: str, timeout: float) -> tuple[ProcessResult, dict | None]:
