@@ -411,10 +411,9 @@ def check_pages(pages: dict[str, list[Case]], results: list[StepResult], keys: d
     ``results`` (and keep those blocks in the cache); return how many pages are stale."""
     from apidocs.entry.render_cli import report_check, shown
     from apidocs.render import cache, page, template, verified
+    from apidocs.runner.results import by_case as grouped
 
-    by_case: dict[str, list[StepResult]] = {}
-    for result in results:
-        by_case.setdefault(result.case, []).append(result)
+    by_case = grouped(results)
     stale = 0
     for name in keys:
         cases, where = pages[name], shown(template(name))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Iterable, Protocol, TypeVar
 
 from apidocs.core.languages import label
 from apidocs.core.model import Case, Step
@@ -157,3 +158,22 @@ class Ledger:
     #: what the engine has to say about the case that just ran (a draft it could not
     #: delete, whether a recording was kept): the console prints and empties it
     notes: list[str] = field(default_factory=list)
+
+
+class OfCase(Protocol):
+    """A step's result or report: anything that names the case it belongs to."""
+
+    @property
+    def case(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=OfCase)
+
+
+def by_case(items: Iterable[Item]) -> dict[str, list[Item]]:
+    """``items`` grouped by their case, cases and steps in run order: a page's blocks, a JUnit
+    suite and a page check each take a case's steps together."""
+    grouped: dict[str, list[Item]] = {}
+    for item in items:
+        grouped.setdefault(item.case, []).append(item)
+    return grouped

@@ -20,7 +20,7 @@ from apidocs.runner.analysis import (
     unverified_of,
     verdict,
 )
-from apidocs.runner.results import Outcome
+from apidocs.runner.results import Outcome, by_case
 
 if TYPE_CHECKING:
     import jinja2
@@ -131,10 +131,7 @@ def junit(reports: list[StepReport], meta: dict) -> str:
     root = ET.Element("testsuites", name=f"apidocs {meta['mode']}", tests=str(len(reports)),
                       failures=str(sum(meta["counts"][o] for o in Outcome if o.bad)),
                       skipped=str(meta["counts"][Outcome.SKIPPED]), errors="0")
-    by_case: dict[str, list[StepReport]] = {}
-    for r in reports:
-        by_case.setdefault(r.case, []).append(r)
-    for case, steps in by_case.items():
+    for case, steps in by_case(reports).items():
         suite = ET.SubElement(
             root, "testsuite", name=case, tests=str(len(steps)), errors="0", time=_seconds(r.seconds for r in steps),
             failures=str(sum(1 for r in steps if r.outcome.bad)),
