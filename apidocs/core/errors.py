@@ -7,11 +7,13 @@ import signal
 import sys
 from typing import Callable, Iterator
 
+from apidocs.core.exits import INTERRUPTED, ExitCode, signalled
+
 
 class ApidocsError(Exception):
     """A problem with the input or the environment (exit code 2)."""
 
-    exit_code = 2
+    exit_code = ExitCode.NOT_RUN
 
 
 class CassetteError(ApidocsError):
@@ -78,7 +80,7 @@ def one_line_errors(prog: str, command: Callable[[], int]) -> int:
         return exc.exit_code
     except Interrupted as exc:
         print(f"{prog}: stopped by {exc} (clean-up done)", file=sys.stderr)
-        return 128 + exc.signum
+        return signalled(exc.signum)
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
-        return 130  # 128 + SIGINT, as a shell reports it
+        return INTERRUPTED

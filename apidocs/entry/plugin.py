@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Iterator
 import pytest
 
 from apidocs.core.errors import ApidocsError, ServerUnreachable, catch_signals
+from apidocs.core.exits import INTERRUPTED, ExitCode, signalled
 from apidocs.core.settings import Mode, Settings, load
 from apidocs.entry.online import prepare
 
@@ -125,17 +126,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and _aims_at_cases(session.config):
             print(f"apidocs: error: no case collected: the case folder holds no case script{_patterns()}",
                   file=sys.stderr)
-            session.exitstatus = 2
+            session.exitstatus = ExitCode.NOT_RUN
         return
     if state.caught:
-        session.exitstatus = 128 + state.caught[0]
+        session.exitstatus = signalled(state.caught[0])
     elif state.could_not_run:
-        session.exitstatus = 2
+        session.exitstatus = ExitCode.NOT_RUN
     elif exitstatus == pytest.ExitCode.INTERRUPTED:
-        session.exitstatus = 130
+        session.exitstatus = INTERRUPTED
     elif exitstatus == pytest.ExitCode.OK and state.steps_run and not state.steps_passed:
         print("apidocs: no step was verified: every step run was skipped", file=sys.stderr)
-        session.exitstatus = 1
+        session.exitstatus = ExitCode.FAILED
 
 
 def _patterns() -> str:
