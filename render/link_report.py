@@ -2,7 +2,7 @@
 link's target answered, which links are broken, and the external links (checked or only
 listed) as console lines, Markdown (``links.md``) and JSON (``links.json``).
 
-Pure: :mod:`apidocs.entry.links` fetches the pages and targets, and writes the files.
+Pure: :mod:`apidocs.entry.commands.links` fetches the pages and targets, and writes the files.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 which links a served page has, which of them our template made (and which link each
 ``url_for`` made), and where each leads: into the app (internal) or to another site.
 
-``apidocs links`` (:mod:`apidocs.entry.links`) fetches the pages and the links' targets;
+``apidocs links`` (:mod:`apidocs.entry.commands.links`) fetches the pages and the links' targets;
 everything here works on text, so the offline tests run it on the real templates.
 
 Which links a template made is found by rendering it through the stand-in base

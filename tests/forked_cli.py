@@ -23,7 +23,8 @@ import tempfile
 from pathlib import Path
 
 #: Imported once by the forkserver, so that no child imports them again.
-PRELOAD = ["forked_cli", "apidocs.entry.cli", "apidocs.entry.render_cli", "apidocs.runner.engine",
+PRELOAD = ["forked_cli", "apidocs.entry.cli", "apidocs.entry.commands.run", "apidocs.entry.commands.render",
+           "apidocs.runner.engine",
            "apidocs.runner.capture", "apidocs.runner.report", "apidocs.render.page", "vcr", "yaml", "requests"]
 
 

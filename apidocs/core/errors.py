@@ -1,13 +1,13 @@
-"""Errors a user can act on: the CLI prints their message as one line, never a traceback."""
+"""Errors a user can act on: the console says their message as one line, never a traceback
+(:meth:`apidocs.entry.console.Console.guarded`)."""
 
 from __future__ import annotations
 
 import contextlib
 import signal
-import sys
-from typing import Callable, Iterator
+from typing import Iterator
 
-from apidocs.core.exits import INTERRUPTED, ExitCode, signalled
+from apidocs.core.exits import ExitCode
 
 
 class ApidocsError(Exception):
@@ -65,22 +65,3 @@ def catch_signals() -> Iterator[list[int]]:
         for sig, old in previous.items():
             signal.signal(sig, old)
 
-
-def one_line_errors(prog: str, command: Callable[[], int]) -> int:
-    """Run a CLI command; a user error becomes one line on stderr and its exit code.
-
-    The exit-code contract: 0 passed, 1 a step failed or drifted (the command returns
-    these), 2 could not run (an :class:`ApidocsError`), 128+N stopped by signal N (130
-    Ctrl-C, 143 SIGTERM, 129 SIGHUP; with :func:`catch_signals`), after the clean-up.
-    """
-    try:
-        return command()
-    except ApidocsError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except Interrupted as exc:
-        print(f"{prog}: stopped by {exc} (clean-up done)", file=sys.stderr)
-        return signalled(exc.signum)
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return INTERRUPTED

@@ -61,3 +61,11 @@ def _run_from_its_checkout() -> bool:
     except ApidocsError:  # no project here (`apidocs report DIR` elsewhere): the tool on PATH
         return False
     return Path.cwd().resolve() == root and project.own_install(root)
+
+
+def shown(path: Path) -> str:
+    """``path`` as a user reads it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

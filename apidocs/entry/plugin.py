@@ -20,37 +20,37 @@ SIGTERM, 129 SIGHUP). Drafts are deleted in every case.
 from __future__ import annotations
 
 import contextlib
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Generator, Iterator
 
 import pytest
 
 from apidocs.core.errors import ApidocsError, ServerUnreachable, catch_signals
 from apidocs.core.exits import INTERRUPTED, ExitCode, signalled
 from apidocs.core.settings import Mode, Settings, load
-from apidocs.entry.online import prepare
+from apidocs.entry.console import Console
 
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr  # what pytest's repr_failure may return
 
-    from apidocs.runner.analysis import Analysis, StepReport
+    from apidocs.runner.analysis import StepReport
+    from apidocs.runner.session import Session
 
-# The engine (and vcrpy with it) is imported when a case runs, not when pytest loads
-# plugins: pytest-recording must register vcrpy for assertion rewriting first.
+# The runner (and vcrpy with it) is imported when the steps are collected, not when pytest
+# loads plugins: pytest-recording must register vcrpy for assertion rewriting first.
 
 
 @dataclass
-class Session:
+class State:
     """What the exit code needs to know about the apidocs part of a pytest session."""
 
     settings: Settings | None = None  # set once steps are collected: an apidocs run
-    #: the fixtures a live run did not find on the target (each case's Ledger carries them)
+    #: the fixtures a live run did not find on the target (the run's Ledger carries them)
     fixtures_missing: tuple[str, ...] = ()
     could_not_run: str = ""  # the first error that stopped a case (exit 2)
-    #: each step's outcome, drift included, as the CLI's console finds it (made when the first case runs)
-    analysis: "Analysis | None" = None
+    #: the cases run as the CLI runs them, each step analysed as it finishes (made when the first case runs)
+    session: "Session | None" = None
     steps_run: int = 0
     steps_passed: int = 0
     #: SIGTERM/SIGHUP raise Interrupted while steps run (apidocs.core.errors.catch_signals); the
@@ -59,7 +59,7 @@ class Session:
     caught: list[int] = field(default_factory=list)
 
 
-STATE = pytest.StashKey[Session]()
+STATE = pytest.StashKey[State]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -70,7 +70,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "apidocs(case, step): a step of a documented API case")
-    config.stash[STATE] = Session()
+    config.stash[STATE] = State()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -96,16 +96,20 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     state = config.stash[STATE]
     cases = {item.case_file.case.name: item.case_file.case for item in items if isinstance(item, StepItem)}
+    from apidocs.entry.console.runs import fixtures_missing
+    from apidocs.runner.prepare import prepare
+
     try:
         settings = load(_mode(config))
         # a live run is prepared as the CLI prepares it: read-only split, preflight, fixtures
-        _, left_out, state.fixtures_missing = prepare(settings, list(cases.values()),
-                                                      say=lambda line: print(line, file=sys.stderr))
-        state.settings = settings
+        prepared = prepare(settings, list(cases.values()))
+        state.settings, state.fixtures_missing = settings, prepared.fixtures_missing
     except ApidocsError as exc:
         state.could_not_run = str(exc)
         pytest.exit(f"apidocs: error: {exc}", returncode=exc.exit_code)
-    left = {case.name for case in left_out}
+    if prepared.fixtures_missing:
+        Console().warn(fixtures_missing(prepared.fixtures_missing))
+    left = {case.name for case in prepared.left_out}
     for item in items:
         if isinstance(item, StepItem) and item.case_file.case.name in left:
             item.add_marker(pytest.mark.skip(reason="read-only run: this case needs a token"))
@@ -124,8 +128,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[STATE]
     if state.settings is None and not state.could_not_run:
         if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and _aims_at_cases(session.config):
-            print(f"apidocs: error: no case collected: the case folder holds no case script{_patterns()}",
-                  file=sys.stderr)
+            Console().warn(f"apidocs: error: no case collected: the case folder holds no case script{_patterns()}")
             session.exitstatus = ExitCode.NOT_RUN
         return
     if state.caught:
@@ -135,7 +138,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     elif exitstatus == pytest.ExitCode.INTERRUPTED:
         session.exitstatus = INTERRUPTED
     elif exitstatus == pytest.ExitCode.OK and state.steps_run and not state.steps_passed:
-        print("apidocs: no step was verified: every step run was skipped", file=sys.stderr)
+        Console().warn("apidocs: no step was verified: every step run was skipped")
         session.exitstatus = ExitCode.FAILED
 
 
@@ -155,6 +158,18 @@ def _aims_at_cases(config: pytest.Config) -> bool:
     return any(p.name == "cases" or p.parent.name == "cases" for p in paths)
 
 
+def session_of(state: State, cases_folder: Path) -> Session:
+    """The run's session, made when its first case runs: its notes told on the console."""
+    from apidocs.entry.console.runs import listener
+    from apidocs.runner.session import Session
+
+    if state.settings is None:  # collected, but the settings were never read: not an apidocs run
+        raise ApidocsError("the run's settings were not read")
+    if state.session is None:
+        state.session = Session(state.settings, state.fixtures_missing, cases_folder, listener(Console()))
+    return state.session
+
+
 class CaseFile(pytest.File):
     """One case: loads the script, then runs it step by step as its items ask."""
 
@@ -162,7 +177,7 @@ class CaseFile(pytest.File):
         from apidocs.entry.loader import load_case
 
         self.case = load_case(self.path)
-        self._reports: "Iterator[StepReport] | None" = None
+        self._reports: "Generator[StepReport, None, None] | None" = None
         self._stopped = ""
         for step in self.case.steps:
             item = StepItem.from_parent(self, name=step.name)
@@ -176,22 +191,8 @@ class CaseFile(pytest.File):
         state = self.config.stash[STATE]
         try:
             if self._reports is None:
-                from apidocs.entry.console import print_notes
-                from apidocs.entry.render_cli import shown
-                from apidocs.runner.analysis import Analysis
-                from apidocs.runner.engine import run_case
-                from apidocs.runner.results import Ledger
-
-                settings = state.settings
-                if settings is None:  # collected, but the settings were never read: not an apidocs run
-                    raise ApidocsError(f"{self.case.name}: the run's settings were not read")
-                if state.analysis is None:
-                    state.analysis = Analysis(settings, state.fixtures_missing, Path(shown(self.path.parent)))
-                ledger = Ledger(fixtures_missing=state.fixtures_missing)
-                results = run_case(self.case, settings, ledger=ledger)
-                self._reports = (state.analysis.step(result) for result in results)
-                self.addfinalizer(lambda: print_notes(ledger))  # after the clean-up (finalizers run last first)
-                self.addfinalizer(results.close)  # clean-up runs even after a failure
+                self._reports = session_of(state, self.path.parent).steps(self.case)
+                self.addfinalizer(self._reports.close)  # clean-up runs even after a failure, then its notes
             for report in self._reports:
                 if report.step == name:
                     return report
@@ -218,7 +219,7 @@ class StepItem(pytest.Item):
         if report.outcome is Outcome.SKIPPED:
             pytest.skip("not verified in every language: an earlier step of this case failed")
         if report.outcome is not Outcome.PASSED:  # failed, drifted from its recording, or its data missing
-            from apidocs.entry.console import failure_details
+            from apidocs.entry.console.runs import failure_details
 
             raise StepFailed("\n".join(failure_details(report)))
         state.steps_passed += 1

@@ -38,7 +38,7 @@ from apidocs.runner.compare import (
 from apidocs.runner.execute import run_snippet
 from apidocs.runner.placeholders import bound_values, materialise, substitutions
 from apidocs.runner.preflight import require_disposable
-from apidocs.runner.results import CaseRun, Ledger, StepResult, StepRun
+from apidocs.runner.results import CaseRun, CleanupWarning, Ledger, RecordingKept, StepResult, StepRun
 from apidocs.runner.transcript import run_transcript
 
 
@@ -105,10 +105,9 @@ def run_case(case: Case, settings: Settings, workdir: Path | None = None,
         if settings.online and case.cleanup:
             _remove_published(case, chains, settings, ledger)
         # also when the run stops: drafts left behind are named (the console says it)
-        ledger.notes += [f"  warning: {case.name}: {warning}" for warning in run.warnings]
+        ledger.notes += [CleanupWarning(case.name, warning) for warning in run.warnings]
     if settings.mode is Mode.RECORD:
-        kept = "recorded" if run.ok else "NOT recorded (a step failed), left unchanged:"
-        ledger.notes.append(f"  {kept} {cassette_path(settings, case)}")
+        ledger.notes.append(RecordingKept(cassette_path(settings, case), kept=run.ok))
 
 
 def _open_cassette(case: Case, settings: Settings, stack: contextlib.ExitStack, tmp: Path) -> str:

@@ -33,8 +33,30 @@ class Provisioned:
     created: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FixtureReady:
+    """A fixture is on the instance: ``created`` by this run, or found there."""
+
+    fixture: Fixture
+    record_id: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class DraftNotDeleted:
+    """A draft provisioning could not delete: said, but it must not hide the error that brought us there."""
+
+    record_id: str
+    why: str
+
+
+#: What provisioning says as it goes (a fixture can take a while: each is told when it is ready).
+Progress = FixtureReady | DraftNotDeleted
+Tell = Callable[[Progress], None]
+
+
 def provision(api: Api, fixtures: Iterable[Fixture], tokens: dict[str, str], query_for: Callable[[str], str],
-              flow: Publish, say: Callable[[str], None] = print) -> Provisioned:
+              flow: Publish, tell: Tell) -> Provisioned:
     """Find or create every fixture, creating one through ``flow``; ``query_for(marker)`` is
     the search that finds one."""
     done = Provisioned()
@@ -42,12 +64,12 @@ def provision(api: Api, fixtures: Iterable[Fixture], tokens: dict[str, str], que
         hits = api.search("/records", query_for(fixture.marker), size=1)
         if hits:
             done.found[fixture.name] = hits[0]["id"]
-            say(f"  found    {fixture.name:18} {hits[0]['id']}  {fixture.title}")
+            tell(FixtureReady(fixture, hits[0]["id"], created=False))
             continue
-        _discard_leftover_drafts(api, fixture, tokens["depositor"], query_for)
-        record_id = publish(api, fixture, tokens, flow)
+        _discard_leftover_drafts(api, fixture, tokens["depositor"], query_for, tell)
+        record_id = publish(api, fixture, tokens, flow, tell)
         done.created[fixture.name] = record_id
-        say(f"  created  {fixture.name:18} {record_id}  {fixture.title}")
+        tell(FixtureReady(fixture, record_id, created=True))
     _wait_until_searchable(api, fixtures, query_for, set(done.created))
     return done
 
@@ -57,7 +79,7 @@ def missing(api: Api, fixtures: Iterable[Fixture], query_for: Callable[[str], st
     return tuple(f.name for f in fixtures if not api.search("/records", query_for(f.marker), size=1))
 
 
-def publish(api: Api, fixture: Fixture, tokens: dict[str, str], flow: Publish) -> str:
+def publish(api: Api, fixture: Fixture, tokens: dict[str, str], flow: Publish, tell: Tell) -> str:
     """Create and publish one fixture through the docs project's ``flow``; on failure its
     draft is deleted."""
     bound: dict[str, str] = {}
@@ -69,7 +91,7 @@ def publish(api: Api, fixture: Fixture, tokens: dict[str, str], flow: Publish) -
         raise ApidocsError(f"provision {fixture.name}: {exc}") from None
     finally:
         if not published and "record_id" in bound:
-            _delete_draft(api, bound["record_id"], tokens["depositor"])
+            _delete_draft(api, bound["record_id"], tokens["depositor"], tell)
     return bound["record_id"]
 
 
@@ -87,17 +109,18 @@ def perform(api: Api, actions: Iterable[Action], tokens: dict[str, str], bound: 
             raise ApiError(f"{action.method} {api.base_url}{exchange.path}: the answer holds no {exc}") from None
 
 
-def _delete_draft(api: Api, record_id: str, token: str) -> None:
-    """Delete a draft; a failure here must not hide the error that brought us here."""
+def _delete_draft(api: Api, record_id: str, token: str, tell: Tell) -> None:
+    """Delete a draft; a failure here is told, not raised: it must not hide the error that brought us here."""
     if why := delete_draft(record_id, token, "", direct(api, DRAFT_GONE)):
-        print(f"  warning: could not delete draft {record_id}: {why}")
+        tell(DraftNotDeleted(record_id, why))
 
 
-def _discard_leftover_drafts(api: Api, fixture: Fixture, token: str, query_for: Callable[[str], str]) -> None:
+def _discard_leftover_drafts(api: Api, fixture: Fixture, token: str, query_for: Callable[[str], str],
+                             tell: Tell) -> None:
     """Drafts of this fixture left by an interrupted provisioning (never published)."""
     query = f"{query_for(fixture.marker)} AND is_published:false"
     for hit in api.search("/user/records", query, token):
-        _delete_draft(api, hit["id"], token)
+        _delete_draft(api, hit["id"], token, tell)
 
 
 def _wait_until_searchable(api: Api, fixtures: Iterable[Fixture], query_for: Callable[[str], str],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Iterable, Protocol, TypeVar
 
 from apidocs.core.languages import label
@@ -143,6 +144,27 @@ class CaseRun:
         return self.complete and all(s.ok for s in self.steps)
 
 
+@dataclass(frozen=True)
+class CleanupWarning:
+    """A clean-up problem of a case (a draft it could not delete): it fails no step, but is said."""
+
+    case: str
+    warning: str
+
+
+@dataclass(frozen=True)
+class RecordingKept:
+    """What a recording did with the case's cassette: ``kept`` it (every step passed), or left
+    the committed one unchanged."""
+
+    path: Path
+    kept: bool
+
+
+#: What the engine has to say about a case once it ran.
+Note = CleanupWarning | RecordingKept
+
+
 @dataclass
 class Ledger:
     """What a run found on the instance and left there: the fixtures it lacks, the records
@@ -156,8 +178,8 @@ class Ledger:
     left_behind: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: what the engine has to say about the case that just ran (a draft it could not
-    #: delete, whether a recording was kept): the console prints and empties it
-    notes: list[str] = field(default_factory=list)
+    #: delete, whether a recording was kept): the console says and empties it
+    notes: list[Note] = field(default_factory=list)
 
 
 class OfCase(Protocol):

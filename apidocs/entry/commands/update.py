@@ -10,18 +10,24 @@ that need recording and stops (exit 2), having changed nothing.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
+from apidocs.core.content import pages
 from apidocs.core.errors import ApidocsError, CassetteError
+from apidocs.core.exits import ExitCode
+from apidocs.core.messages import shown
 from apidocs.core.model import Case
-from apidocs.core.settings import Mode
+from apidocs.core.settings import Mode, Settings
+from apidocs.entry.commands import render, run
+from apidocs.entry.console import Console
+from apidocs.entry.loader import load_cases, pick
+from apidocs.entry.options import RenderOptions, RunOptions, UpdateOptions, cases_folder, load_settings
+from apidocs.render import markers
+from apidocs.runner.cassettes import path_for
+from apidocs.runner.engine import run_case
 
-#: ``apidocs record|verify`` as the CLI runs them (given by it: this module sits below it).
-Run = Callable[[argparse.Namespace], int]
 #: Lines of a block's diff shown; the page's own diff is `git diff page/`.
 DIFF_LINES = 12
 
@@ -34,40 +40,34 @@ class Snapshot:
     blocks: dict[str, dict[str, str]]  # page path → block name → its template source
 
 
-def update(args: argparse.Namespace, run: Run) -> int:
+def main(options: UpdateOptions, console: Console) -> int:
     """Record, render, verify; then say what changed (also when a later stage failed)."""
-    from apidocs.core import project
-    from apidocs.entry.loader import load_cases, pick
-    from apidocs.entry.options import load_settings
-    from apidocs.entry.render_cli import main as render
-
-    folder = args.cases_dir or project.cases()
-    cases = load_cases(folder=folder)
-    replay = load_settings(Mode.REPLAY, args)
-    targets = pick(cases, args.cases) if args.cases else out_of_date(cases, replay)
+    cases = load_cases(folder=cases_folder(options.cases_dir))
+    replay = load_settings(Mode.REPLAY, options.cassettes)
+    targets = pick(cases, options.cases) if options.cases else out_of_date(cases, replay)
     # only a recording writes cassettes (a replay never does): the targets', in page order
     picked = {case.name for case in targets}
     recorded = [case for case in cases if case.name in picked]
     before = snapshot(recorded, replay.cassettes)
-    code = 0
+    code: int = ExitCode.PASSED
     if targets:
         names = [case.name for case in targets]
-        print(f"apidocs update: recording {' '.join(names)}")
-        code = _record(args, names, run)
+        console.say(f"apidocs update: recording {' '.join(names)}")
+        code = record(options, names, console)
     else:
-        print("apidocs update: every case's requests are in its cassette: nothing to record")
-    if code == 0:
-        code = render(_shared_options(args))
-    if code == 0:
-        code = run(_as(args, "verify", [], check_pages=True))
-    print_changes(before, snapshot(recorded, replay.cassettes))
+        console.say("apidocs update: every case's requests are in its cassette: nothing to record")
+    if code == ExitCode.PASSED:  # a page that cannot be rendered is said as `apidocs render` says it
+        rendering = RenderOptions(cases_dir=options.cases_dir, cassettes=options.cassettes)
+        code = console.guarded("apidocs render", lambda: render.main(rendering, console))
+    if code == ExitCode.PASSED:
+        code = run.main(RunOptions(Mode.REPLAY, [], options.cases_dir, options.cassettes, check_pages=True), console)
+    console.say(*changes(before, snapshot(recorded, replay.cassettes))
+                or ["apidocs update: no cassette and no page block changed"])
     return code
 
 
-def out_of_date(cases: list[Case], settings) -> list[Case]:
+def out_of_date(cases: list[Case], settings: Settings) -> list[Case]:
     """The cases a replay cannot serve: a request not in the cassette, or no usable cassette."""
-    from apidocs.runner.engine import run_case
-
     stale = []
     for case in cases:
         try:
@@ -78,32 +78,17 @@ def out_of_date(cases: list[Case], settings) -> list[Case]:
     return stale
 
 
-def _record(args: argparse.Namespace, names: list[str], run: Run) -> int:
+def record(options: UpdateOptions, names: list[str], console: Console) -> int:
     """``apidocs record`` of ``names``; a run that cannot reach an instance names what waits for one."""
+    recording = RunOptions(Mode.RECORD, names, options.cases_dir, options.cassettes)
     try:
-        return run(_as(args, "record", names))
+        return run.main(recording, console)
     except ApidocsError as exc:
         raise ApidocsError(f"needs recording: {' '.join(names)}; cannot record: {exc}") from None
 
 
-def _as(args: argparse.Namespace, command: str, cases: list[str], check_pages: bool = False) -> argparse.Namespace:
-    """``args`` as the run of ``apidocs COMMAND CASE...`` would have them."""
-    return argparse.Namespace(**{**vars(args), "command": command, "cases": cases, "report": None,
-                                 "check_pages": check_pages, "read_only": False})
-
-
-def _shared_options(args: argparse.Namespace) -> list[str]:
-    """The options ``apidocs render`` shares with this command, as its command line."""
-    options = {"--cases-dir": args.cases_dir, "--cassettes": args.cassettes}
-    return [part for flag, value in options.items() if value for part in (flag, str(value))]
-
-
 def snapshot(cases: list[Case], cassettes: Path) -> Snapshot:
     """The cassettes of ``cases`` and the blocks of every page, as they are now."""
-    from apidocs.core.content import pages
-    from apidocs.render import markers
-    from apidocs.runner.cassettes import path_for
-
     def read(path: Path) -> bytes | None:
         return path.read_bytes() if path.is_file() else None
 
@@ -117,8 +102,6 @@ def snapshot(cases: list[Case], cassettes: Path) -> Snapshot:
 
 def changes(before: Snapshot, after: Snapshot) -> list[str]:
     """What an update changed, one line a file or block, each block with a short diff."""
-    from apidocs.entry.render_cli import shown
-
     lines = [f"changed: {shown(Path(path))}" for path, data in after.cassettes.items()
              if data != before.cassettes.get(path)]
     for page, blocks in after.blocks.items():
@@ -134,11 +117,7 @@ def block_diff(old: str, new: str) -> list[str]:
     """The changed lines of a block, at most :data:`DIFF_LINES` of them."""
     diff = [line for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
             if not line.startswith(("---", "+++", "@@"))]
-    shown = [f"    {line}" for line in diff[:DIFF_LINES]]
-    return shown + ([f"    … {len(diff) - DIFF_LINES} more changed line(s): see `git diff page/`"]
+    lines = [f"    {line}" for line in diff[:DIFF_LINES]]
+    return lines + ([f"    … {len(diff) - DIFF_LINES} more changed line(s): see `git diff page/`"]
                     if len(diff) > DIFF_LINES else [])
 
-
-def print_changes(before: Snapshot, after: Snapshot) -> None:
-    lines = changes(before, after)
-    print("\n".join(lines) if lines else "apidocs update: no cassette and no page block changed")

@@ -15,11 +15,9 @@ reached at all (no network) — after the report of what was checked.
 
 from __future__ import annotations
 
-import argparse
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Callable
 from urllib.parse import urljoin
 
@@ -29,10 +27,13 @@ from apidocs.core import settings as settings_module
 from apidocs.core import validate
 from apidocs.core.content import pages as declared_pages
 from apidocs.core.errors import ServerUnreachable, SettingError
+from apidocs.core.exits import ExitCode
 from apidocs.core.files import check_folder, write_atomically
+from apidocs.core.messages import shown
 from apidocs.core.pages import Page
 from apidocs.core.settings import ForwardPolicy, Mode
-from apidocs.entry.render_cli import shown
+from apidocs.entry.console import Console
+from apidocs.entry.options import LinksOptions
 from apidocs.render.errors import RenderError
 from apidocs.render.link_report import LinkCheck, ServedPage, as_json, console_lines, markdown, served_page, target_urls
 from apidocs.render.links import (
@@ -183,22 +184,23 @@ def app_to_check(given: str | None, app_url: str) -> str:
     return app_url
 
 
-def links(args: argparse.Namespace) -> int:
-    """The command: check, print, write the report; the exit code."""
+def main(options: LinksOptions, console: Console) -> int:
+    """The command: check, say, write the report; the exit code."""
     loaded = settings_module.load(Mode.REPLAY)
-    app = app_to_check(args.app, loaded.app_url)
-    if args.report:  # found out before the check, not after it
-        check_folder(args.report, "the link report")
-    what = "checked" if args.external else "listed"
-    print(f"apidocs links: {len(declared_pages())} pages served by {app} (external links {what})", flush=True)
-    check = check_links(app, loaded.policy, args.external)
-    print("\n".join(console_lines(check)))
-    for name, text in REPORT_FILES.items() if args.report else ():
-        write_atomically(Path(args.report) / name, text(check))
-        print(f"report: {shown(Path(args.report) / name)}")
+    app = app_to_check(options.app, loaded.app_url)
+    if options.report:  # found out before the check, not after it
+        check_folder(options.report, "the link report")
+    what = "checked" if options.external else "listed"
+    console.say(f"apidocs links: {len(declared_pages())} pages served by {app} (external links {what})")
+    check = check_links(app, loaded.policy, options.external)
+    console.say("\n".join(console_lines(check)))
+    if options.report:
+        for name, text in REPORT_FILES.items():
+            write_atomically(options.report / name, text(check))
+            console.say(f"report: {shown(options.report / name)}")
     unreachable = check.unreachable()
     if unreachable and len(unreachable) == len(check.external()):
         first = check.answers[unreachable[0]].error
         raise ServerUnreachable(f"none of the {len(unreachable)} external links could be reached ({first}):"
                                 " no network here? The internal links were checked (see above)")
-    return 1 if check.broken() else 0
+    return ExitCode.passed(not check.broken())
