@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import forked_cli
+import in_process
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,10 +64,10 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
             timeout: float = 300) -> subprocess.CompletedProcess:
-    """``apidocs ARGS`` with only the environment given (no .instance/env), in a fork of a
-    process that imported the tool already (:mod:`forked_cli`): what it prints, its exit code
-    and the files it writes are the command's, without a new interpreter's start."""
-    return forked_cli.run([str(APIDOCS), *args], clean_env(**(env or {})), cwd, timeout)
+    """``apidocs ARGS`` with only the environment given (no .instance/env), in ``cwd``, run in
+    this process on streams of its own (:mod:`in_process`): what it says, its exit code and the
+    files it writes are the command's, without a new interpreter's start."""
+    return in_process.run(list(args), clean_env(**(env or {})), cwd, timeout)
 
 
 def shown(path: Path) -> Path:
