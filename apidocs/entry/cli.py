@@ -21,10 +21,10 @@ from apidocs.core import project
 from apidocs.core.errors import ApidocsError, catch_signals
 from apidocs.core.messages import apidocs_command
 from apidocs.core.provenance import describe
-from apidocs.core.settings import Mode
 from apidocs.entry import help_texts
 from apidocs.entry.console import Console
 from apidocs.entry.options import (
+    RUN_COMMANDS,
     InstallPagesOptions,
     LinksOptions,
     LintOptions,
@@ -45,10 +45,9 @@ from apidocs.entry.options import (
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-MODES = {"verify": Mode.REPLAY, "live": Mode.LIVE, "record": Mode.RECORD}
 #: Each command's typed options and its module (:mod:`apidocs.entry.commands`), imported when it runs.
 COMMANDS: dict[str, tuple[type[Any], str]] = {
-    **{name: (RunOptions, "run") for name in MODES}, "update": (UpdateOptions, "update"),
+    **{name: (RunOptions, "run") for name in RUN_COMMANDS}, "update": (UpdateOptions, "update"),
     "provision": (NoOptions, "provision"), "lint": (LintOptions, "lint"), "list": (NoOptions, "list_cases"),
     "report": (ReportOptions, "report"), "preview": (PreviewOptions, "preview"), "links": (LinksOptions, "links"),
     "install-pages": (InstallPagesOptions, "install_pages"), "render": (RenderOptions, "render"),
@@ -102,7 +101,7 @@ def build_parser(console: Console) -> Parser:
 
     for name, help_text in help_texts.MODES.items():
         sub = command(name, help_text)
-        sub.set_defaults(mode=MODES[name], check_pages=False, read_only=False)
+        sub.set_defaults(mode=RUN_COMMANDS[name], check_pages=False, read_only=False)
         sub.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all)")
         add_cases_dir(sub)
         add_cassettes(sub)

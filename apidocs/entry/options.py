@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 
+#: The commands that run the cases, each in its mode.
+RUN_COMMANDS = {"verify": Mode.REPLAY, "live": Mode.LIVE, "record": Mode.RECORD}
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """``apidocs verify|live|record [CASE...]``: the command is the mode."""

@@ -11,6 +11,7 @@ from typing import assert_never
 from apidocs.core.messages import apidocs_command
 from apidocs.core.settings import Mode
 from apidocs.entry.console import Console
+from apidocs.entry.options import RUN_COMMANDS
 from apidocs.runner.analysis import StepReport, counts_line, todo
 from apidocs.runner.provision import DraftNotDeleted, FixtureReady, Progress
 from apidocs.runner.results import CleanupWarning, Ledger, Outcome, RecordingKept
@@ -32,7 +33,7 @@ MARKS = {Outcome.PASSED: "ok  ", Outcome.FAILED: "FAIL", Outcome.DRIFT: "DRIFT",
 #: The outcomes whose step the console explains (the others passed, or an earlier step stopped them).
 EXPLAINED = (Outcome.FAILED, Outcome.DRIFT, Outcome.DATA)
 #: The command that runs each mode, as a run's first line names it.
-COMMAND_OF = {Mode.REPLAY: "verify", Mode.LIVE: "live", Mode.RECORD: "record"}
+COMMAND_OF = {mode: command for command, mode in RUN_COMMANDS.items()}
 
 
 def tell(console: Console, event: Event) -> None:
