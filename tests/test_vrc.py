@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import ROOT, mutate, run_cli
+from conftest import ROOT, mutate, run_cli, shown
 
 from apidocs.core.errors import ApidocsError
 from apidocs.core.model import Transcript
@@ -83,6 +83,31 @@ def test_a_host_the_package_does_not_know_is_named():
     assert [p.message for p in problems] == [
         "cell [3] returned None without a word and sent no request to the repository: the package knows no"
         " repository at repository.example.org (its KNOWN_INSTANCES)"]
+
+
+# ------------------------------------------------------------------ the cells linted
+def test_a_lint_error_in_a_cell_names_the_case_the_cell_and_its_line(cases_copy):
+    mutate(cases_copy / CELLS, r"vrc\.download\(doi\)", "vrc.download(do1)")
+    done = run_cli("lint", "vrc1_download", "--cases-dir", str(cases_copy))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL vrc1_download › download (Python)" in done.stdout
+    line = (cases_copy / CELLS).read_text().splitlines().index("vrc.download(do1)") + 1
+    assert f"{shown(cases_copy / CELLS)}:{line}:14: F821 Undefined name `do1` (cell [3])" in done.stdout
+
+
+@pytest.mark.parametrize("escape", ["%", "!"])
+def test_a_pip_cell_is_ipythons_in_each_spelling(cases_copy, escape):
+    """``pip install`` (automagic), ``%pip`` and ``!pip`` are IPython's: linted clean, run as pip."""
+    mutate(cases_copy / CELLS, r"\npip install", f"\\n{escape}pip install")
+    assert run_cli("lint", "vrc1_download", "--cases-dir", str(cases_copy)).returncode == 0
+    done = run_cli("verify", "vrc1_download", "--cases-dir", str(cases_copy))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_pip_cell_is_linted_as_the_magic_it_is():
+    shell, python = cells("# %%\npip install x\n# %%\nimport os\n")
+    assert shell.is_shell and shell.as_ipython == "%pip install x" and (shell.line, python.line) == (2, 4)
+    assert not python.is_shell and python.as_ipython == "import os"
 
 
 def test_the_layout_is_the_pages():

@@ -7,8 +7,9 @@ for each code cell, what it printed and the repr of its value, as Jupyter shows 
 What a notebook does, it does: a cell's last expression is its value (``None`` shows
 nothing); ``input()`` and ``getpass()`` show their prompt and read a line from stdin,
 and the answer typed shows after the prompt (``getpass``'s does not). A ``pip install``
-cell runs pip in this interpreter, offline (``--no-index``): the venv already holds
-what it installs, so it checks the cell names a package the venv was made with.
+cell (``pip``, ``%pip`` or ``!pip``) runs pip in this interpreter, offline (``--no-index``):
+the venv already holds what it installs, so it checks the cell names a package the venv
+was made with.
 When stdin has no answer left, ``input()`` and ``getpass()`` stop the cell at once
 (:class:`InputEnded`, which no ``except Exception`` in the package can swallow): a run
 never waits for a reader who is not there. Standard library only (and ``requests``,
@@ -64,7 +65,7 @@ def _answers(asked: list[str]) -> None:
 
 def _pip(source: str) -> tuple[str, str | None]:
     """A ``pip install`` cell, run offline in this interpreter."""
-    words = shlex.split(source.lstrip("%"))[2:]
+    words = shlex.split(source.lstrip("%!"))[2:]
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-index", "--disable-pip-version-check",
                            *words], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     error = None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["pip failed"])[-1]
