@@ -163,9 +163,13 @@ class Transcript:
     text: str = ""
     #: the last cell returns the path of a file it downloaded: its bytes must be the last answer's
     returns_download: bool = True
-    #: the names of two bound values, a record's DOI and its landing page: the runner's bridge
-    #: resolves that DOI as doi.org would (:mod:`apidocs.runner.bridge`); None: no bridge
-    resolve_doi: tuple[str, str] | None = ("doi", "landing")
+    #: the names of three bound values, a record's DOI, where the instance says it resolves
+    #: (``links.doi``) and its landing page: what the runner's bridge needs to let the package
+    #: reach the record (:mod:`apidocs.runner.bridge`); None: no bridge
+    resolve_doi: tuple[str, str, str] | None = ("doi", "doi_link", "landing")
+    #: a host the package knows, where the record is shown when the instance is one it does not
+    #: know (that host's requests go to the capture proxy); None: the instance's own host
+    stand_in_host: str | None = None
 
     @property
     def method(self) -> str:

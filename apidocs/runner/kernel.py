@@ -123,7 +123,7 @@ def run(job: dict) -> dict:
         results.append(entry)
         if entry["error"]:
             break
-    return {"cells": results, "asked": asked, "requests": log}
+    return {"cells": results, "asked": asked, "requests": log, "bridged": bool(job.get("bridge"))}
 
 
 if __name__ == "__main__":
