@@ -63,6 +63,20 @@ def test_no_answer_on_stdin_fails_at_once_in_one_line(cases_copy):
     assert "(the record has 3 files)" in lines[0]
 
 
+def test_a_token_prompt_of_the_package_never_waits(cases_copy):
+    """getpass, as the package calls it (its InvenioRDM wrapper asks for an API token before an
+    upload), with no stdin at all: the cell stops at once, one line names the prompt."""
+    mutate(cases_copy / CELLS, r"vrc\.download\(doi\)", 'vrc.upload("data.csv", doi)')
+    mutate(cases_copy / "vrc1_download.py", r'stdin="2\\n",', 'stdin="",')
+    started = time.monotonic()
+    done = run_cli("verify", "vrc1_download", "--cases-dir", str(cases_copy), env={"DOCS_TIMEOUT": "5"})
+    assert time.monotonic() - started < 5 * 2 + 10  # the run's timeout for the cells
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL vrc1_download › download" in done.stdout
+    lines = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("- ")]
+    assert lines == ["- cell [3] asked 'API Token: ' and stdin had no answer left; the case answers ''"], done.stdout
+
+
 def test_a_record_with_one_file_shows_no_menu_to_answer():
     outcome = {"cells": _ran({}, {}, {"value": "'/tmp/x/abcde-12345/f0.csv'"}), "asked": [], "requests": []}
     problems = transcript_problems(STEP, outcome, [_listed(1)], 3, KNOWN)
@@ -99,6 +113,13 @@ def test_a_doi_that_doi_org_does_not_know_is_named_with_the_packages_loop(cases_
     assert "cell [3] failed: RecursionError: maximum recursion depth exceeded" in done.stdout
     assert "for https://doi.org/10.1/nowhere: doi.org does not resolve that DOI (404), and the package asks again" \
         in done.stdout
+
+
+def test_a_hand_edited_cell_on_the_page_fails_the_page_check(project_copy):
+    mutate(project_copy / "page" / "vrc.html", r"\[3\]: vrc\.download\(doi\)", "[3]: vrc.download(doi, all=True)")
+    done = run_cli("verify", "--check-pages", "--project", str(project_copy))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "vrc.download(doi, all=True)" in done.stdout
 
 
 # ------------------------------------------------------------------ the cells linted
