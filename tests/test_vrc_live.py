@@ -50,6 +50,13 @@ def test_the_transcript_runs_live(instance_env):
     assert "ok   vrc1_download › download (transcript" in done.stdout
 
 
+def test_a_read_only_run_with_no_account_runs_it(instance_env):
+    """As the production job runs it: no token, only reads (the package's HEAD and GETs)."""
+    done = run_cli("live", "--read-only", "vrc1_download", env={"DOCS_API_URL": instance_env["DOCS_API_URL"]})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok   vrc1_download › download (transcript" in done.stdout
+
+
 def test_a_record_with_one_file_shows_no_menu(cases_copy, instance_env):
     mutate(cases_copy / CASE, r"if len\(f\.files\) > 1\)", 'if f.name == "temperature-2024")')
     assert live_failure(cases_copy, instance_env) == (
