@@ -45,11 +45,15 @@ def test_a_call_the_package_does_not_have_fails_verify_naming_the_step(cases_cop
     assert "cell [3] failed: AttributeError: module 'vre_repository_connector' has no attribute 'fetch'" in done.stdout
 
 
-def test_a_hand_edited_output_on_the_page_fails_the_page_check(project_copy):
-    mutate(project_copy / "page" / "vrc.html", r"2\) temperature_2024\.csv", "2) y.zip")
+@pytest.mark.parametrize(("edited", "edit"), [
+    (r"2\) temperature_2024\.csv", "2) y.zip"),  # a cell's output
+    (r"\[3\]: vrc\.download\(doi\)", "[3]: vrc.download(doi, all=True)"),  # a cell
+])
+def test_a_hand_edit_of_the_transcript_on_the_page_fails_the_page_check(project_copy, edited, edit):
+    mutate(project_copy / "page" / "vrc.html", edited, edit)
     done = run_cli("verify", "--check-pages", "--project", str(project_copy))
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "y.zip" in done.stdout
+    assert edit.split(": ")[-1] in done.stdout
 
 
 def test_no_answer_on_stdin_fails_at_once_in_one_line(cases_copy):
@@ -113,13 +117,6 @@ def test_a_doi_that_doi_org_does_not_know_is_named_with_the_packages_loop(cases_
     assert "cell [3] failed: RecursionError: maximum recursion depth exceeded" in done.stdout
     assert "for https://doi.org/10.1/nowhere: doi.org does not resolve that DOI (404), and the package asks again" \
         in done.stdout
-
-
-def test_a_hand_edited_cell_on_the_page_fails_the_page_check(project_copy):
-    mutate(project_copy / "page" / "vrc.html", r"\[3\]: vrc\.download\(doi\)", "[3]: vrc.download(doi, all=True)")
-    done = run_cli("verify", "--check-pages", "--project", str(project_copy))
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "vrc.download(doi, all=True)" in done.stdout
 
 
 # ------------------------------------------------------------------ the cells linted
