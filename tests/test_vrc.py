@@ -48,7 +48,7 @@ def test_a_call_the_package_does_not_have_fails_verify_naming_the_step(cases_cop
 @pytest.mark.parametrize(("edited", "edit"), [
     (r"2\) temperature_2024\.csv", "2) y.zip"),  # a cell's output
     (r"\[3\]: vrc\.download\(doi\)", "[3]: vrc.download(doi, all=True)"),  # a cell
-])
+], ids=["output", "cell"])
 def test_a_hand_edit_of_the_transcript_on_the_page_fails_the_page_check(project_copy, edited, edit):
     mutate(project_copy / "page" / "vrc.html", edited, edit)
     done = run_cli("verify", "--check-pages", "--project", str(project_copy))
