@@ -1,9 +1,9 @@
 """Case 4 - Attach a File to an Existing Record, then publish it once curation accepted it."""
 
 from apidocs.core.checks import equals, starts_with
-from apidocs.core.flows import curation_accepted
 from apidocs.core.model import Case, Expect, Snippet
 from cases.common import CREATE_DRAFT, EXAMPLE_CSV
+from cases.flows import curation_accepted
 
 CASE = Case(
     name="case4_attach_file",

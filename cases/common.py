@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from apidocs.core import flows
 from apidocs.core.checks import finds_at_least
 from apidocs.core.fixtures import declared, marker_query
 from apidocs.core.model import Action, Expect
+from cases.flows import create_draft
 
 #: The record cases 1 and 5 read: published, public, one small CSV file (``fixtures.toml``).
 RECORD_WITH_CSV = declared(Path(__file__).parent)[0]
@@ -54,7 +54,7 @@ PUBLISHABLE_METADATA = {
     "files": {"enabled": True},
 }
 
-CREATE_DRAFT = flows.create_draft(PUBLISHABLE_METADATA)
+CREATE_DRAFT = create_draft(PUBLISHABLE_METADATA)
 
 #: The file the upload snippets send (the page calls it example_dataset.csv).
 EXAMPLE_CSV = b"year,station,mean_temperature_c\n2023,Vienna,12.9\n2024,Vienna,13.4\n2025,Vienna,13.1\n"

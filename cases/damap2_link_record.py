@@ -11,9 +11,9 @@ record through TU Wien's curation and a curator (not its owner) tries to link it
 from dataclasses import replace
 
 from apidocs.core.checks import equals
-from apidocs.core.flows import curation_accepted
 from apidocs.core.model import Action, Case, Expect, Snippet, Upstream
 from cases.common import CREATE_DRAFT, FIND_RECORD, PUBLISHABLE_METADATA, RECORD_FIELDS
+from cases.flows import curation_accepted
 
 LINK = "/invenio_damap/damap/dmp/1337/dataset"
 

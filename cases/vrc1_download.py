@@ -4,7 +4,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from apidocs.core.fixtures import declared, marker_query
-from apidocs.core.model import Case, Transcript
+from apidocs.core.model import Bridge, Case, Transcript
 from cases.common import FIND_RECORD
 
 #: A published record with three files, so that download() shows its menu (``fixtures.toml``).
@@ -37,9 +37,12 @@ CASE = Case(
             name="download",
             title="Retrieve a file by the record's DOI",
             requirements="vrc-requirements.txt",
-            stdin="2\n",  # the page's answer to "Select [1-3]:"
-            # an instance the package does not know shows the record at TU Wien's test repository
-            stand_in_host="test.researchdata.tuwien.ac.at",
+            # the page's answer to "Select [1-3]:": the record's second file, by the number the menu gives it
+            choose=(RECORD_WITH_FILES.files[1][0],),
+            # on an instance the package does not know (its KNOWN_INSTANCES), our record stands in
+            # at TU Wien's test repository, which it knows
+            bridge=Bridge(host="test.researchdata.tuwien.ac.at",
+                          known_hosts=("vre_repository_connector/auto.py", "KNOWN_INSTANCES")),
         ),
     ),
 )

@@ -9,10 +9,10 @@ texts between the named markers of the page template (:mod:`apidocs.render.marke
 
 from pathlib import Path
 
-from apidocs.core.pages import PAGES
+from apidocs.core import content
 
 
 def template(page: str) -> Path:
-    """Our template of ``page`` (a name of :data:`apidocs.core.pages.PAGES`)."""
-    return PAGES[page].path
+    """Our template of ``page`` (a name of a page the docs project declares)."""
+    return content.page(page).path
 

@@ -1,6 +1,6 @@
 """Adopt a theme template: put our markers around every block the page already shows.
 
-TU Wien's template of a page (``about/api.html`` in invenio-theme-tuw) shows each block
+The theme's template of a page (``page/`` holds our copies) shows each block
 in a place its own structure names: a step's "Endpoint:" line with its "Token Required:"
 answer (and, for a search, its "Query Parameters:" line) after it, then the preformatted
 areas under a label (``cURL``, ``Python (requests)``, ``Example Response (HTTP 200 - OK)``,
@@ -17,7 +17,7 @@ How a block is found:
   case is the n-th step of the case with a block of that kind;
 - a status block is the ``(HTTP …)`` of the label above its step's answer;
 - an inline example is the first ``<code>NAME=…</code>``, NAME its parameter;
-- a transcript (the VRC page's notebook, which has no Endpoint line) is a preformatted area
+- a transcript (a notebook's cells, which have no Endpoint line) is a preformatted area
   holding a ``[1]:`` prompt: the n-th such area is the page's n-th transcript block.
 
 Each marker keeps the rendered HTML as it was: a begin marker strips the whitespace

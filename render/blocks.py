@@ -14,7 +14,7 @@ module fills each. Kinds of block, named ``CASE/STEP/KIND``:
     the recorded JSON response, trimmed to the step's ``example`` paths (in the order
     given; keys inside each shown value sorted), pretty-printed with a 2-space indent,
     with the page's placeholders put back; for a step whose answer comes from an
-    upstream server that did not answer when it was recorded (DAMAP), what the endpoint
+    upstream server that did not answer when it was recorded, what the endpoint
     returns, in words - never an invented example;
 ``headers``
     the recorded response headers named by the step's ``example_headers``;

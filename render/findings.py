@@ -1,6 +1,6 @@
-"""Faults of the theme's own text, outside our blocks: findings for invenio-theme-tuw.
+"""Faults of the theme's own text, outside our blocks: findings for the theme.
 
-Our pages are TU Wien's files with the blocks rendered in; outside the blocks we change
+Our pages are the theme's files with the blocks rendered in; outside the blocks we change
 nothing, not even a fault (the release is the page readers get). So a fault there is
 reported, as a finding for the theme, by ``apidocs lint``, and left in ``page/``. Each
 rule is a pattern and what is wrong with what it matches: one registry, no branches.
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
+from apidocs.core.content import PackageLink
 from apidocs.render import markers
 
 
@@ -26,7 +27,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class ThemeFinding:
-    """One fault, where it is: ``page/damap.html:56: …``."""
+    """One fault, where it is: ``page/<page>.html:56: …``."""
 
     where: str
     line: int
@@ -52,26 +53,12 @@ def theme_findings(text: str, where: str) -> list[ThemeFinding]:
             for offset, problem, matched in sorted(found)]
 
 
-@dataclass(frozen=True)
-class PackageLink:
-    """A link of a page to a package's code, which must be the one the package's own
-    metadata names (its ``Project-URL``s)."""
-
-    pattern: re.Pattern[str]  # its first group is the URL
-    package: str  # the distribution whose metadata names the URL
-    requirements: str  # the requirements file (cases folder) of the venv that has it installed
-
-
-PACKAGE_LINKS = (
-    PackageLink(re.compile(r'vre_repo_page = "([^"]+)"'), "vre-repository-connector", "vrc-requirements.txt"),
-)
-
-
-def link_findings(text: str, where: str, project_urls: Callable[[PackageLink], list[str]]) -> list[ThemeFinding]:
-    """Every package link of ``text`` its package's metadata does not name (``project_urls``
-    reads them, only for a page that has such a link)."""
+def link_findings(text: str, where: str, links: Iterable[PackageLink],
+                  project_urls: Callable[[PackageLink], list[str]]) -> list[ThemeFinding]:
+    """Every package link of ``text`` (of ``links``, the docs project's) its package's metadata
+    does not name (``project_urls`` reads them, only for a page that has such a link)."""
     found = []
-    for link in PACKAGE_LINKS:
+    for link in links:
         for match in link.pattern.finditer(text):
             named = project_urls(link)
             if match.group(1).rstrip("/") not in {url.rstrip("/") for url in named}:

@@ -138,7 +138,7 @@ class _AppConfig(dict):
     """The app's ``config`` for the stand-in: every value is the app's (marked), but the base template."""
 
     def __getattr__(self, name: str) -> str:
-        return preview.CONFIG["BASE_TEMPLATE"] if name == "BASE_TEMPLATE" else f"{MADE}config:{name}"
+        return preview.BASE_TEMPLATE if name == "BASE_TEMPLATE" else f"{MADE}config:{name}"
 
 
 def _marked_url_for(endpoint: str, **_values) -> str:

@@ -3,7 +3,7 @@
 A block looks like this (the whitespace-control dashes keep the rendered HTML exactly as
 if the markers were not there)::
 
-    {#- apidocs:begin case1_metadata/get/curl #}
+    {#- apidocs:begin howto1_read/get/curl #}
     curl "{{ config.SITE_API_URL }}/records/abcde-12345"
     {#- apidocs:end #}
 

@@ -1,6 +1,7 @@
 """The Python snippets of the verified cases as a Jupyter notebook (nbformat v4).
 
-The first cell sets ``API_URL`` and ``TOKEN`` (and ``CURATOR_TOKEN``); then each case has
+The first cell sets ``API_URL`` and ``TOKEN`` (and ``CURATOR_TOKEN``, when a step needs a
+curator's token); then each case has
 a markdown cell (title, user story, endpoints, whether a token is needed) and its steps as
 code cells. A snippet's code is the page's text with its placeholders turned into those
 variables (``"{{ config.SITE_API_URL }}/records/abcde-12345"`` becomes
@@ -16,7 +17,7 @@ import json
 import re
 import tokenize
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import nbformat
 from nbformat import v4
@@ -26,7 +27,6 @@ from apidocs.core.model import API_URL, TOKEN, Action, Case, Snippet
 from apidocs.render.errors import RenderError
 from apidocs.runner.api import auth_headers
 
-DEFAULT_API_URL = "https://researchdata.tuwien.ac.at/api"
 TOKEN_NAMES = {"depositor": "TOKEN", "curator": "CURATOR_TOKEN"}
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -144,14 +144,30 @@ def snippet_code(case: Case, snippet: Snippet) -> str:
 
 
 # ------------------------------------------------------------------ the notebook
-def setup_cell(api_url: str) -> str:
-    return "\n".join([
+def setup_cell(api_url: str, cases: list[Case]) -> str:
+    """Where the API is and the tokens; the curator's only when a step needs it, saying which."""
+    lines = [
         "# Where the API is, and your personal access token (create one in your account's Applications settings).",
         f"API_URL = {json.dumps(api_url)}",
         'TOKEN = "<your-access-token>"',
-        "# Only the curation set-up of case 4 (a curator accepting the request) needs a curator's token.",
-        'CURATOR_TOKEN = "<a-curator-access-token>"',
-    ])
+    ]
+    curators = [f"case {number}'s {', '.join(names)}" for number, names in _curator_steps(cases)]
+    if curators:
+        lines += [f"# Only these steps need a curator's token: {'; '.join(curators)}.",
+                  'CURATOR_TOKEN = "<a-curator-access-token>"']
+    return "\n".join(lines)
+
+
+def _curator_steps(cases: list[Case]) -> list[tuple[int, list[str]]]:
+    """The notebook's number of each case with steps sent as a curator, and those steps' names."""
+    found = [(number, [step.name for step in case.steps if _role(step) == "curator"])
+             for number, case in enumerate(cases, start=1)]
+    return [(number, names) for number, names in found if names]
+
+
+def _role(step: object) -> str | None:
+    """Whose token a step of the notebook sends (a transcript is not one of its steps)."""
+    return step.role if isinstance(step, (Action, Snippet)) else None
 
 
 def case_markdown(number: int, case: Case) -> str:
@@ -161,11 +177,12 @@ def case_markdown(number: int, case: Case) -> str:
             f"**Endpoint{'s' if len(case.snippets) > 1 else ''}:**\n\n{endpoints}\n\n**Token required:** {token}")
 
 
-def build(cases: Iterable[Case], api_url: str = DEFAULT_API_URL) -> nbformat.NotebookNode:
+def build(cases: list[Case], api_url: str) -> nbformat.NotebookNode:
+    """The notebook of ``cases``, calling the API at ``api_url``."""
     notebook = v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}
-    cells = [v4.new_code_cell(setup_cell(api_url), metadata={"apidocs": {"role": "setup"}})]
+    cells = [v4.new_code_cell(setup_cell(api_url, cases), metadata={"apidocs": {"role": "setup"}})]
     for number, case in enumerate(cases, start=1):
         cells.append(v4.new_markdown_cell(case_markdown(number, case), metadata={"apidocs": {"case": case.name}}))
         for step in case.steps:

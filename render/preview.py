@@ -2,19 +2,20 @@
 through a stand-in for InvenioRDM's base template, plus a screenshot.
 
 When an app serves the pages (the reference instance: ``make instance``), ``apidocs preview``
-screenshots ``/tuw/about/api`` and ``/tuw/about/damap`` from it: TU's theme, its built CSS,
-the reader's page; but only this clone's pages (an instance may serve another checkout's:
+screenshots each page where the app serves it (``cases/project.toml``): the theme, its built
+CSS, the reader's page; but only this clone's pages (an instance may serve another checkout's:
 :mod:`apidocs.render.served`). The stand-in stays for a machine without an instance (the offline
 tests and a quick look at a template while it is edited): it needs no app, no assets,
 no database, and renders the template from the working tree alone. A screenshot holds the
 whole page, however long (:mod:`apidocs.render.devtools`).
 
-    apidocs preview [--template page/api.html] [--out preview/] [--no-screenshot]
+    apidocs preview [--template page/<page>.html] [--out preview/] [--no-screenshot]
 
-Every page of ``apidocs.core.pages.PAGES`` by default, or the one ``--template``: each
+Every page the docs project declares by default, or the one ``--template``: each
 page's HTML is written first, then each screenshot (only they need Chromium).
 
-The stand-in gives the page what Invenio would: ``config``, ``url_for``, ``webpack``,
+The stand-in gives the page what Invenio would: ``config`` (the settings the docs project
+declares, ``cases/project.toml``), ``url_for``, ``webpack``,
 ``_`` / ``{% trans %}`` (``jinja2.ext.i18n`` with null translations, new-style gettext as
 Flask-Babel installs it) and HTML autoescaping. The screenshot is taken by headless
 Chromium (Debian's ``chromium``).
@@ -28,6 +29,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from apidocs.core import content
 from apidocs.core.files import check_file, write_atomically
 from apidocs.render.devtools import Capture, capture
 from apidocs.render.errors import RenderError
@@ -37,13 +39,8 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync")
 #: the screenshots' width (a reader's window); their height is the page's
 WIDTH = 1280
-CONFIG = {
-    "BASE_TEMPLATE": "preview_base.html",
-    "SITE_API_URL": "https://researchdata.tuwien.ac.at/api",
-    "SITE_UI_URL": "https://researchdata.tuwien.ac.at",
-    "THEME_SITENAME": "TU Wien Research Data",
-    "DAMAP_BASE_URL": "https://dmp.example.invalid",
-}
+#: the stand-in base template, which the pages extend through ``config.BASE_TEMPLATE``
+BASE_TEMPLATE = "preview_base.html"
 
 BASE = """<!DOCTYPE html>
 <html lang="en">
@@ -64,7 +61,7 @@ BASE = """<!DOCTYPE html>
   </style>
 </head>
 <body>
-  <div class="preview-banner">Preview of {{ preview_of }} in a stand-in base template (not the TU Wien theme).</div>
+  <div class="preview-banner">Preview of {{ preview_of }} in a stand-in base template (not the site's theme).</div>
   {%- block page_hero %}{% endblock %}
   {%- block page_body %}{% endblock %}
   {%- block javascript %}
@@ -103,20 +100,21 @@ def environment(template: Path, **stand_ins) -> jinja2.Environment:
     """The stand-in's Jinja environment for ``template``; ``stand_ins`` replace its globals
     (``url_for``, ``config``: :mod:`apidocs.render.links` marks what the app would make)."""
     loader = jinja2.DictLoader({
-        "preview_base.html": BASE,
+        BASE_TEMPLATE: BASE,
         template.name: template.read_text(encoding="utf-8"),
     })
     env = jinja2.Environment(loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"],
                              undefined=jinja2.StrictUndefined)
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
-    env.globals.update(config=_Config(CONFIG), url_for=lambda endpoint, **_: f"#{endpoint}", webpack=_Webpack(),
+    config = _Config(content.of_project().config, BASE_TEMPLATE=BASE_TEMPLATE)
+    env.globals.update(config=config, url_for=lambda endpoint, **_: f"#{endpoint}", webpack=_Webpack(),
                        preview_of=template.name)
     env.globals.update(stand_ins)
     return env
 
 
 class _Config(dict):
-    """Flask's config: a dict; a missing key reads as None (``config.DAMAP_BASE_URL or "#"``)."""
+    """Flask's config: a dict; a missing key reads as None (``config.NAME or "#"``)."""
 
     def __getattr__(self, name: str):
         return self.get(name)

@@ -1,9 +1,9 @@
 """Our pages as the app serves them: installed into an instance's ``templates/`` folder.
 
 invenio-app makes the instance folder the app's root path, so a template at
-``<instance>/templates/semantic-ui/invenio_theme_tuw/about/api.html`` is found before
-the theme's own (``Page.theme_template`` says why the ``semantic-ui/`` prefix): the app
-then serves our rendered page at ``/tuw/about/api``. Each is a symlink to
+``<instance>/templates/<the page's theme template>`` is found before the theme's own
+(``cases/project.toml`` says why its ``semantic-ui/`` prefix): the app then serves our
+rendered page where the theme's view serves it (``Page.served_at``). Each is a symlink to
 the page in ``page/``, so what ``apidocs render`` writes (temp file + rename) is what
 the app serves next (with ``TEMPLATES_AUTO_RELOAD``, as the reference instance sets it).
 
@@ -17,14 +17,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from apidocs.core.pages import PAGES, Page
+from apidocs.core import content
+from apidocs.core.pages import Page
 from apidocs.render.errors import RenderError
 
 
 def install_pages(templates: Path) -> list[Path]:
     """Link every page's template at its theme path under ``templates``; returns the links."""
     links = []
-    for page in PAGES.values():
+    for page in content.pages().values():
         link = templates / page.theme_template
         if link.is_symlink() and Path(os.readlink(link)) == page.path:
             links.append(link)
@@ -52,8 +53,13 @@ def served_instead(templates: Path, page: Page) -> str | None:
     when it is: the file its link under ``templates`` points at, a copy, or the theme's own."""
     link = templates / page.theme_template
     if not link.is_symlink():
-        return f"a file of its own at {link}" if link.exists() else f"invenio-theme-tuw's own {page.theme_template}"
+        return f"a file of its own at {link}" if link.exists() else _theme_own(page)
     target = link.resolve()
     if target == page.path.resolve():
         return None
     return str(target) if target.exists() else f"a broken link to {target}"
+
+
+def _theme_own(page: Page) -> str:
+    """The theme's own template of ``page``, as the app finds it when we installed none."""
+    return f"{content.of_project().theme.name}'s own {page.theme_template}"

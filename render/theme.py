@@ -1,8 +1,8 @@
 """The theme repository's own template files, checked against the verified pages.
 
-Run in a checkout of invenio-theme-tuw, the nightly job checks the files TU Wien ships
-(``invenio_theme_tuw/theme/templates/semantic-ui/invenio_theme_tuw/about/<page>.html``, the
-wheel's layout), not only our copies in ``page/``. A file that is not the verified page, or
+Run in a checkout of the theme's repository, the nightly job checks the files the theme
+ships (in its templates folder, each at the page's theme template: ``cases/project.toml``),
+not only our copies in ``page/``. A file that is not the verified page, or
 was never adopted, gets a hunk in one patch that ``git apply`` takes at the repository's
 root and that makes each file the verified page (:func:`git_diff`).
 """
@@ -12,15 +12,14 @@ from __future__ import annotations
 import difflib
 from pathlib import Path, PurePosixPath
 
+from apidocs.core import content
 from apidocs.core.pages import Page
-
-#: where the theme's package keeps its templates, relative to the repository's root
-TEMPLATES = PurePosixPath("invenio_theme_tuw/theme/templates")
 
 
 def theme_file(page: Page) -> PurePosixPath:
-    """The theme's file of ``page``, relative to the repository's root (POSIX, as git names it)."""
-    return TEMPLATES / page.theme_template
+    """The theme's file of ``page``, relative to the repository's root (POSIX, as git names it):
+    the page's theme template in the folder where the theme's package keeps its templates."""
+    return PurePosixPath(content.of_project().theme.templates) / page.theme_template
 
 
 def found(repository: Path, pages: list[Page]) -> dict[str, PurePosixPath]:

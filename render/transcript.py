@@ -1,5 +1,5 @@
 """A transcript block: the cells of a notebook and what each printed and returned, in the
-layout of TU Wien's VRC page.
+layout of the page that shows it.
 
 The page's layout, kept: a markdown cell is a ``# comment`` line; a code cell is its
 source after ``[n]: ``, further lines indented under the first; its output follows after

@@ -9,12 +9,12 @@ from dataclasses import replace
 import pytest
 from conftest import LoopbackServer
 
-from apidocs.core import flows
 from apidocs.core.model import Action, Expect
 from apidocs.runner import provision
 from apidocs.runner.actions import DRAFT_GONE, delete_draft, direct, send_action
 from apidocs.runner.api import Api, ApiError
 from apidocs.runner.capture import Exchange
+from cases import flows
 
 ACTION = Action(name="request", method="POST", path="/records/{record_id}/draft", role="depositor",
                 params={"q": "id:{record_id} a&b"}, json={"topic": "{record_id}"}, expect=Expect(201))

@@ -15,9 +15,12 @@ import jinja2
 import pytest
 from conftest import ROOT, assert_one_line, downloaded_theme_file, installed_theme_file, run_cli
 
-from apidocs.core.pages import PAGES
+from apidocs.core.content import pages
 from apidocs.render import adopt, findings, markers, template
 from apidocs.render.preview import render_html
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 #: (release, the page's file in it, our page)
 THEME_FILES = [("2026.1.9", "about/api.html", "api"), ("2026.1.9", "about/damap.html", "damap"),

@@ -4,10 +4,13 @@ which of them a problem makes stale, decided by the problem's kind, never by its
 from __future__ import annotations
 
 from apidocs.core.blocks import blocks_of, stale_blocks
-from apidocs.core.pages import PAGES
+from apidocs.core.content import pages
 from apidocs.core.problems import Kind, Problem, data_missing
 from apidocs.entry.loader import load_cases
 from apidocs.render import markers
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 CASES = {case.name: case for case in load_cases()}
 

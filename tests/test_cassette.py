@@ -14,6 +14,7 @@ from conftest import CASSETTES, LoopbackServer, run_cli
 from apidocs.core.errors import CassetteError, OutputError
 from apidocs.core.files import write_atomically
 from apidocs.runner.cassettes import FIXED_TIMESTAMP, load_checked, make_vcr, normalise
+from apidocs.runner.cassettes.normaliser import _files_in_key_order
 
 TOKEN = "s3cr3t-token-value-0123456789"
 
@@ -119,6 +120,41 @@ def test_response_key_order_does_not_change_the_file():
     first = normalise(recording('{"pids": {"oai": 1, "doi": 2}}'), "http://h")
     second = normalise(recording('{"pids": {"doi": 2, "oai": 1}}'), "http://h")
     assert first == second
+
+
+def test_a_records_files_are_recorded_in_key_order_whatever_order_the_instance_lists_them():
+    """An instance lists a record's files in the order its database returns them, which a
+    new provisioning changes: the recording is the same for every order (ids numbered alike)."""
+    files = {"wind.csv": "9f0c2a64-3a51-4c3e-9d55-1f6a0e3b7c21",
+             "precipitation.csv": "1b7e4d02-6c1f-4a9e-8f3b-5d2c7a9e0f44",
+             "temperature.csv": "5a3c9e17-0d2b-4f6a-b8e1-7c4d2f9a3b65"}
+
+    def recording(order: list[str]) -> dict:
+        listing = _interaction("http://h/api/records/x/files",
+                               {"entries": [{"key": key, "file_id": files[key]} for key in order]})
+        entries = {key: {"id": files[key]} for key in order}
+        record = _interaction("http://h/api/records/x", {"files": {"entries": entries}})
+        items = [f'<http://h/records/x/files/{key}> ; rel="item"' for key in order]
+        record["response"]["headers"]["Link"] = [" , ".join(
+            ['<http://h/records/x> ; rel="cite-as"', *items, '<http://h/api/records/x> ; rel="describedby"'])]
+        return {"interactions": [record, listing]}
+
+    first, second = (normalise(recording(order), "http://h") for order in (
+        ["wind.csv", "precipitation.csv", "temperature.csv"], ["temperature.csv", "wind.csv", "precipitation.csv"]))
+    assert first == second
+    listed = json.loads(first["interactions"][1]["response"]["body"]["string"])["entries"]
+    assert [entry["key"] for entry in listed] == sorted(files)
+    link = first["interactions"][0]["response"]["headers"]["Link"][0]
+    assert link.startswith('<http://invenio.invalid/records/x> ; rel="cite-as" , <http://invenio.invalid/records/x/files/p')
+    assert link.endswith(' , <http://invenio.invalid/api/records/x> ; rel="describedby"')
+
+
+def test_files_already_in_key_order_keep_their_bytes():
+    body = '{"entries": [{"key": "a.csv"}, {"key": "b.csv"}],  "z": 1, "a": 2}'
+    link = '<u/a.csv> ; rel="item" , <u/b.csv> ; rel="item"'
+    response = {"headers": {"Link": [link]}, "body": {"string": body}}
+    _files_in_key_order(response)
+    assert response == {"headers": {"Link": [link]}, "body": {"string": body}}
 
 
 @pytest.mark.live

@@ -25,9 +25,12 @@ import pytest
 import yaml
 from conftest import ROOT, installed_theme_file
 
-from apidocs.core.pages import PAGES
+from apidocs.core.content import pages
 from apidocs.entry.loader import load_cases
 from apidocs.render import markers, theme
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 GITLAB_CI_LOCAL = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "gitlab-ci-local"
 TOKENS = ("DOCS_API_TOKEN", "DOCS_CURATOR_TOKEN", "DOCS_ADMIN_TOKEN")

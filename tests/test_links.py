@@ -12,9 +12,12 @@ import pytest
 from conftest import LoopbackServer, assert_one_line, run_cli
 from test_bad_input import closed_port
 
-from apidocs.core.pages import PAGES
+from apidocs.core.content import pages
 from apidocs.render import links, preview
 from apidocs.render.errors import RenderError
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 

@@ -10,8 +10,11 @@ import pytest
 import requests
 from conftest import LoopbackServer, run_cli
 
-from apidocs.core.pages import PAGES
+from apidocs.core.content import pages
 from apidocs.render import links
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 pytestmark = pytest.mark.live
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, installed_theme_file, run_cli
 
-from apidocs.core.pages import PAGES
+from apidocs.core.content import pages
 from apidocs.entry.loader import load_cases
 from apidocs.render import theme
 
@@ -135,7 +135,7 @@ def test_a_case_added_following_readme_keeps_make_test_green(tmp_path, instance_
     theirs = installed_theme_file("about/api.html", tmp_path / "wheel")
     if theirs is None:
         pytest.skip("the pinned invenio-theme-tuw release is not at hand")
-    target = repo / theme.theme_file(PAGES["api"])
+    target = repo / theme.theme_file(pages()["api"])
     target.parent.mkdir(parents=True)
     shutil.copy(theirs, target)
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)

@@ -15,11 +15,14 @@ import jinja2.nodes
 import pytest
 
 from apidocs.core.blocks import blocks_of
+from apidocs.core.content import pages
 from apidocs.core.model import Case
-from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
 from apidocs.render import markers, template
 from apidocs.render.preview import environment
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 PAGE = PAGES["api"]
 HEADING = re.compile(r"<h[1-6]\b(?P<attributes>[^>]*)>(?P<text>.*?)</h[1-6]>", re.S)
@@ -52,7 +55,7 @@ def heading_above(position: int, text: str) -> Heading | None:
 
 def number(case: Case) -> int:
     """``<n>`` of ``<prefix><n>_…``."""
-    return int(re.match(rf"{re.escape(PAGE.prefix)}(\d+)_", case.name).group(1))
+    return int(re.match(rf"{re.escape(PAGE.case_prefix)}(\d+)_", case.name).group(1))
 
 
 def cases_text(text: str) -> list[str]:

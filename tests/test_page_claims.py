@@ -17,10 +17,13 @@ from conftest import assert_one_line, run_cli
 from test_damap_page import THEME_MESSAGES
 from test_render_strings import SEED_MESSAGES
 
-from apidocs.core.pages import PAGES
+from apidocs.core.content import pages
 from apidocs.render import markers, template
 from apidocs.render.blocks import TOKEN_ANSWERS
 from apidocs.render.preview import environment
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 #: How a maintainer might get each claim wrong, from the claim the page has.
 WRONG = {

@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, LoopbackServer, run_cli
 
-from apidocs.core.pages import PAGES
+from apidocs.core.content import pages
 from apidocs.render import preview
 from apidocs.render.served import install_pages, instance_templates, served_instead
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 #: A served page longer than the window: its screenshot must reach the bottom.
 HEIGHT = 7321

@@ -12,10 +12,13 @@ from html.parser import HTMLParser
 from conftest import ROOT
 
 from apidocs.core.blocks import INLINE_KINDS, blocks_of, kind_of
+from apidocs.core.content import pages
 from apidocs.core.model import Expect, Snippet
-from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
 from apidocs.render import markers, preview
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 SECTION = "## The page template"
 #: the case/step README's skeleton is written for, read from its Endpoint marker

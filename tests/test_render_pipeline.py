@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from conftest import ROOT, assert_one_line, mutate, run_cli
 
+from apidocs.core import content
 from apidocs.core.blocks import INLINE_KINDS
 from apidocs.entry.loader import load_cases
 from apidocs.render import blocks, markers, preview, template
@@ -155,7 +156,7 @@ def test_rendered_page_shows_exactly_the_verified_texts(recorded, results, tmp_p
     texts = blocks.page_blocks(CASES, results)
     in_page_order = sorted(markers.find(page.read_text()).values(), key=lambda b: b.start)
     expected = [texts[b.name] for b in in_page_order if b.kind not in INLINE_KINDS]
-    api = preview.CONFIG["SITE_API_URL"]
+    api = content.of_project().api_url
     assert shown == [text.replace("{{ config.SITE_API_URL }}", api) for text in expected]
     assert "&" in "".join(expected)  # recorded text that HTML escapes (query strings) is shown as recorded
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from apidocs.core import content
 from apidocs.core.blocks import INLINE_KINDS, blocks_of
 from apidocs.core.model import API_URL
 from apidocs.entry.loader import load_cases
@@ -154,7 +155,7 @@ def test_every_block_is_visible_with_its_copy_button(built, browser):
         assert block["text"], name
         button = block["button"]
         assert button and button["width"] > 10 and button["height"] > 10 and button["onTop"] and button["inside"], name
-    shown = markers.contents(text)[names[0]].strip().replace(API_URL, preview.CONFIG["SITE_API_URL"])
+    shown = markers.contents(text)[names[0]].strip().replace(API_URL, content.of_project().api_url)
     assert found[0]["text"] == unescape(shown)
 
 

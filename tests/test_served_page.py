@@ -24,10 +24,13 @@ import requests
 from conftest import ROOT, run_cli
 
 from apidocs.core.blocks import INLINE_KINDS
+from apidocs.core.content import pages
 from apidocs.core.languages import REGISTRY, language
 from apidocs.core.model import API_URL
-from apidocs.core.pages import PAGES
 from apidocs.render import markers, preview
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 pytestmark = pytest.mark.live
 

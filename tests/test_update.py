@@ -12,13 +12,16 @@ import pytest
 from conftest import ROOT, assert_one_line, mutate_snippet, run_cli, shown
 from test_any_instance import remove, wait_for_search
 
-from apidocs.core import flows
+from apidocs.core.content import pages
 from apidocs.core.fixtures import MARKER, declared, foreign_records
-from apidocs.core.pages import PAGES
 from apidocs.entry.loader import load_cases
 from apidocs.render import markers
 from apidocs.runner import cassettes, provision
 from apidocs.runner.api import Api
+from cases import flows
+
+#: the docs project's pages (cases/project.toml)
+PAGES = pages()
 
 #: The search step (the one that lists its query parameters) and its case.
 SEARCH_CASE = next(case for case in load_cases() if any(step.shows_query for step in case.snippets))
@@ -107,7 +110,7 @@ def test_update_refuses_an_example_showing_records_that_are_not_ours(project_cop
     api = Api(instance_env["DOCS_API_URL"])
     tokens = {"depositor": instance_env["DOCS_API_TOKEN"], "curator": instance_env["DOCS_CURATOR_TOKEN"]}
     bound: dict[str, str] = {}
-    provision.perform(api, flows.publish(metadata, fixture.file, fixture.csv.encode()), tokens, bound)
+    provision.perform(api, flows.publish(metadata, fixture.files[:1]), tokens, bound)
     try:
         wait_for_search(instance_env, f'id:"{bound["record_id"]}"', 1)
         before = files(project_copy / "cassettes") | files(project_copy / "page")

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from urllib.parse import urlsplit
 
@@ -10,7 +13,7 @@ import pytest
 from conftest import ROOT, LoopbackServer, mutate, run_cli, shown
 
 from apidocs.core.errors import ApidocsError
-from apidocs.core.model import Transcript
+from apidocs.core.model import Bridge, Transcript
 from apidocs.core.problems import Kind
 from apidocs.core.transcript import cells
 from apidocs.entry.loader import load_cases
@@ -20,10 +23,19 @@ from apidocs.render.transcript import layout
 from apidocs.runner import bridge, venvs
 from apidocs.runner.capture import CaptureProxy, Exchange
 from apidocs.runner.results import CellRun
-from apidocs.runner.transcript import _download_problems, _fetched_again, bridge_of, known_hosts, transcript_problems
+from apidocs.runner.transcript import (
+    KERNEL,
+    _download_problems,
+    _fetched_again,
+    bridge_of,
+    known_hosts,
+    transcript_problems,
+)
 
 CELLS = "snippets/vrc1_download/download.ipy"
-STEP = Transcript(name="download", title="", requirements="vrc-requirements.txt", stdin="2\n")
+TABLE = ("vre_repository_connector/auto.py", "KNOWN_INSTANCES")
+STEP = Transcript(name="download", title="", requirements="vrc-requirements.txt", stdin="2\n",
+                  bridge=Bridge("test.researchdata.tuwien.ac.at", TABLE))
 #: Some of the hosts vre-repository-connector 0.3.3 knows (its KNOWN_INSTANCES).
 KNOWN = frozenset({"researchdata.tuwien.ac.at", "test.researchdata.tuwien.ac.at", "zenodo.org"})
 
@@ -57,7 +69,7 @@ def test_a_hand_edit_of_the_transcript_on_the_page_fails_the_page_check(project_
 
 
 def test_no_answer_on_stdin_fails_at_once_in_one_line(cases_copy):
-    mutate(cases_copy / "vrc1_download.py", r'stdin="2\\n",', 'stdin="",')
+    mutate(cases_copy / "vrc1_download.py", r"choose=\(RECORD_WITH_FILES.files\[1\]\[0\],\),", "choose=(),")
     started = time.monotonic()
     done = run_cli("verify", "vrc1_download", "--cases-dir", str(cases_copy), env={"DOCS_TIMEOUT": "5"})
     assert time.monotonic() - started < 5 * 2 + 10  # the run's timeout for a snippet
@@ -71,7 +83,7 @@ def test_a_token_prompt_of_the_package_never_waits(cases_copy):
     """getpass, as the package calls it (its InvenioRDM wrapper asks for an API token before an
     upload), with no stdin at all: the cell stops at once, one line names the prompt."""
     mutate(cases_copy / CELLS, r"vrc\.download\(doi\)", 'vrc.upload("data.csv", doi)')
-    mutate(cases_copy / "vrc1_download.py", r'stdin="2\\n",', 'stdin="",')
+    mutate(cases_copy / "vrc1_download.py", r"choose=\(RECORD_WITH_FILES.files\[1\]\[0\],\),", "choose=(),")
     started = time.monotonic()
     done = run_cli("verify", "vrc1_download", "--cases-dir", str(cases_copy), env={"DOCS_TIMEOUT": "5"})
     assert time.monotonic() - started < 5 * 2 + 10  # the run's timeout for the cells
@@ -85,7 +97,7 @@ def test_a_record_with_one_file_shows_no_menu_to_answer():
     outcome = {"cells": _ran({}, {}, {"value": "'/tmp/x/abcde-12345/f0.csv'"}), "asked": [], "requests": []}
     problems = transcript_problems(STEP, outcome, [_listed(1)], 3, KNOWN)
     assert [(p.kind, p.message) for p in problems] == [
-        (Kind.EFFECT, "the case answers 1 prompt(s) on stdin, the cells asked 0 (the record has 1 file):"
+        (Kind.EFFECT, "the case answers 1 prompt(s), the cells asked 0 (the record has 1 file):"
                       " no menu to choose from")]
 
 
@@ -155,18 +167,14 @@ REFERENCE = dict(doi="10.99999/doi00-00001", doi_link="https://handle.test.datac
 def test_production_runs_bare():
     """A host the package knows, a DOI doi.org resolves: no bridge at all, the run is a reader's."""
     assert bridge.plan(**PRODUCTION, instance="researchdata.tuwien.ac.at", known=KNOWN, proxy=PROXY,
-                       stand_in_host="test.researchdata.tuwien.ac.at") is None
+                       host="test.researchdata.tuwien.ac.at") is None
 
 
 def test_the_reference_instance_gets_both_parts():
     assert bridge.plan(**REFERENCE, instance="127.0.0.1:5000", known=KNOWN, proxy=PROXY,
-                       stand_in_host="test.researchdata.tuwien.ac.at") == {
+                       host="test.researchdata.tuwien.ac.at") == {
         "resolves": {"10.99999/doi00-00001": "https://test.researchdata.tuwien.ac.at/records/recid-00001"},
         "hosts": {"test.researchdata.tuwien.ac.at": PROXY}}
-    # without a stand-in the record shows at its own host, which the package does not know
-    assert bridge.plan(**REFERENCE, instance="127.0.0.1:5000", known=KNOWN, proxy=PROXY, stand_in_host=None) == {
-        "resolves": {"10.99999/doi00-00001": "http://127.0.0.1:5000/records/recid-00001"},
-        "hosts": {"127.0.0.1:5000": PROXY}}
 
 
 def test_tu_wiens_test_host_gets_the_resolver_only():
@@ -174,7 +182,7 @@ def test_tu_wiens_test_host_gets_the_resolver_only():
     test_host = dict(doi="10.70124/ab12c-34d56", doi_link="https://handle.test.datacite.org/10.70124/ab12c-34d56",
                      landing="https://test.researchdata.tuwien.ac.at/records/ab12c-34d56")
     assert bridge.plan(**test_host, instance="test.researchdata.tuwien.ac.at", known=KNOWN, proxy=PROXY,
-                       stand_in_host="test.researchdata.tuwien.ac.at") == {
+                       host="test.researchdata.tuwien.ac.at") == {
         "resolves": {"10.70124/ab12c-34d56": "https://test.researchdata.tuwien.ac.at/records/ab12c-34d56"},
         "hosts": {}}
 
@@ -182,19 +190,21 @@ def test_tu_wiens_test_host_gets_the_resolver_only():
 def test_an_unknown_instance_with_real_dois_gets_the_host_only():
     assert bridge.plan(**{**PRODUCTION, "landing": "https://repository.example.org/records/ab12c-34d56"},
                        instance="repository.example.org", known=KNOWN, proxy=PROXY,
-                       stand_in_host="test.researchdata.tuwien.ac.at") == {
+                       host="test.researchdata.tuwien.ac.at") == {
         "resolves": {}, "hosts": {"test.researchdata.tuwien.ac.at": PROXY}}
 
 
 def test_the_decision_reads_the_packages_own_table_and_the_proxys_instance():
-    known = known_hosts(venvs.interpreter(ROOT / "cases" / "vrc-requirements.txt"))
+    step = load_cases(["vrc1_download"])[0].step("download")
+    assert isinstance(step, Transcript)
+    known = known_hosts(venvs.interpreter(ROOT / "cases" / "vrc-requirements.txt"), step.bridge)
     assert {"researchdata.tuwien.ac.at", "test.researchdata.tuwien.ac.at", "zenodo.org"} <= known
     assert "127.0.0.1:5000" not in known and "invenio.invalid" not in known
     bound = {"doi": PRODUCTION["doi"], "doi_link": PRODUCTION["doi_link"], "landing": PRODUCTION["landing"]}
     with CaptureProxy("https://researchdata.tuwien.ac.at/api") as production:  # nothing is sent
-        assert bridge_of(load_cases(["vrc1_download"])[0].step("download"), bound, production, known) is None
+        assert bridge_of(step, bound, production, known) is None
     with CaptureProxy("http://invenio.invalid/api") as replayed:  # a cassette's instance
-        assert bridge_of(load_cases(["vrc1_download"])[0].step("download"), bound, replayed, known) == {
+        assert bridge_of(step, bound, replayed, known) == {
             "resolves": {}, "hosts": {"test.researchdata.tuwien.ac.at": urlsplit(replayed.base_url).netloc}}
 
 
@@ -251,3 +261,30 @@ def test_a_broken_venv_is_one_line_naming_how_to_make_it(tmp_path):
         venvs.interpreter(ROOT / "cases" / "vrc-requirements.txt", tmp_path)
     assert "is broken (it was not made completely): delete that folder" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("menu, answer", [(["a.csv", "b.csv", "c.csv"], "2"), (["c.csv", "a.csv", "b.csv"], "3")])
+def test_a_menu_item_is_chosen_by_the_number_its_menu_gives_it(tmp_path, menu, answer):
+    """An instance lists a record's files in an order of its own: the case picks the file,
+    and the answer typed is the number this run's menu gives it, as a reader would type."""
+    printed = "".join(f"{n}) {name}\\n" for n, name in enumerate(menu, 1))
+    outcome = run_kernel(tmp_path, f'print("{printed}", end="")\nint(input("Select [1-3]: "))', ["b.csv"])
+    assert outcome["cells"] == [{"output": printed.replace("\\n", "\n") + f"Select [1-3]: {answer}\n",
+                                 "value": answer, "error": None, "unanswered": None}]
+    assert outcome["asked"] == ["Select [1-3]: "]
+
+
+def test_a_menu_without_the_item_fails_the_cell_naming_it(tmp_path):
+    outcome = run_kernel(tmp_path, 'print("1) a.csv")\ninput("Select [1-1]: ")', ["b.csv"])
+    assert outcome["cells"][0]["error"] == "the menu does not offer 'b.csv'"
+
+
+def run_kernel(folder, source: str, choose: list[str]) -> dict:
+    """The kernel itself, in a process of its own (it answers ``input()`` for the whole interpreter)."""
+    job, result = folder / "job.json", folder / "result.json"
+    job.write_text(json.dumps({"cells": [{"kind": "code", "shell": False, "source": source}], "bridge": None,
+                               "choose": choose}))
+    done = subprocess.run([sys.executable, "-I", str(KERNEL), str(job), str(result)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(result.read_text())

@@ -12,11 +12,11 @@ import pytest
 import requests
 from conftest import mutate, run_cli
 
-from apidocs.core import flows
 from apidocs.core.fixtures import marker_query
 from apidocs.runner.actions import DRAFT_GONE, delete_draft, direct
 from apidocs.runner.api import Api
 from apidocs.runner.provision import perform
+from cases import flows
 from cases.common import PUBLISHABLE_METADATA, RUN_MARKER
 
 pytestmark = pytest.mark.live
@@ -25,8 +25,6 @@ CASE = "vrc1_download.py"
 #: Seconds to wait for one answer: the cells' timeout is twice that and 10 s more.
 TIMEOUT = 10
 CELLS_TIMEOUT = TIMEOUT * 2 + 10
-#: The file requests of TU Wien's flow (flows.publish): a record without files skips them.
-FILE_ACTIONS = {"init", "upload", "commit"}
 
 
 def live_failure(cases, env: dict[str, str]) -> str:
@@ -59,16 +57,17 @@ def test_a_read_only_run_with_no_account_runs_it(instance_env):
 
 def test_a_record_with_one_file_shows_no_menu(cases_copy, instance_env):
     mutate(cases_copy / CASE, r"if len\(f\.files\) > 1\)", 'if f.name == "temperature-2024")')
+    mutate(cases_copy / CASE, r"files\[1\]\[0\]", "files[0][0]")  # the one file, which a menu would offer
     assert live_failure(cases_copy, instance_env) == (
-        "- the case answers 1 prompt(s) on stdin, the cells asked 0 (the record has 1 file): no menu to choose from")
+        "- the case answers 1 prompt(s), the cells asked 0 (the record has 1 file): no menu to choose from")
 
 
 def test_a_host_the_package_does_not_know(cases_copy, instance_env):
-    """Without the stand-in, the DOI leads to the record on the reference instance's own host."""
-    mutate(cases_copy / CASE, r'stand_in_host="test\.researchdata\.tuwien\.ac\.at"', "stand_in_host=None")
-    host = instance_env["DOCS_API_URL"].split("/")[2]
+    """The DOI leads to the record at a host the package does not know (a stand-in not in its table)."""
+    mutate(cases_copy / CASE, r'Bridge\(host="test\.researchdata\.tuwien\.ac\.at"',
+           'Bridge(host="repository.example.org"')
     assert live_failure(cases_copy, instance_env) == (
-        f"- cell [3] returned None without a word: the package knows no repository at {host} (its"
+        "- cell [3] returned None without a word: the package knows no repository at repository.example.org (its"
         " KNOWN_INSTANCES), where the DOI led it")
 
 
@@ -80,7 +79,7 @@ def record_without_files(instance_env):
     metadata = copy.deepcopy(PUBLISHABLE_METADATA)
     metadata["metadata"]["subjects"].append({"subject": marker})
     metadata["files"] = {"enabled": False}
-    actions = [action for action in flows.publish(metadata, "unused.csv", b"") if action.name not in FILE_ACTIONS]
+    actions = flows.publish(metadata, files=())
     tokens = {"depositor": instance_env["DOCS_API_TOKEN"], "curator": instance_env["DOCS_CURATOR_TOKEN"]}
     api, bound = Api(instance_env["DOCS_API_URL"]), {}
     try:

@@ -23,7 +23,7 @@ each language of a snippet (``python``, ``curl``, ... as :mod:`apidocs.core.lang
 ``inline``
     an action's inline example (the Common Query Parameters);
 ``transcript``
-    a notebook transcript (the VRC page): its cells with their ``[n]:`` prompts and what
+    a notebook transcript: its cells with their ``[n]:`` prompts and what
     each printed and returned in the verified run.
 
 The renderer fills exactly these blocks, the report names them when they go stale or

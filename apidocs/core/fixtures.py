@@ -4,18 +4,8 @@ declares them once, as data, in ``cases/fixtures.toml``.
 ``apidocs provision`` makes sure each of them exists on the target instance (the
 reference instance is seeded by the same code, see ``instance/``): it finds a fixture by
 its marker, a subject no real record carries, and creates, curates and publishes what is
-missing through the REST API. The cases find their records by the same markers.
-
-What the page's examples need from them:
-
-- the search example (``climate AND metadata.publication_date:[2023-01-01 TO 2025-12-31]``,
-  ``sort=newest``) and the Common Query Parameters (``q=metadata.title:climate``, a second
-  page at ``size=1``) need at least two matching records: climate 2023 and glacier 2025;
-- a record whose title does not match ``climate`` shows that the query narrows: temperature 2024;
-- retrieving metadata (case 1) and downloading a file (case 5) need a published record with
-  a small, public CSV file: climate 2023;
-- the VRC page's download (``vrc.download(doi)``) shows its file menu only for a record with
-  more than one file: the weather station fixture has three (``more_files``).
+missing through the REST API. The cases find their records by the same markers. What
+each example needs from them is said where they are declared.
 """
 
 from __future__ import annotations
@@ -58,7 +48,7 @@ class Fixture:
         return f"{MARKER}/{self.name}"
 
     def metadata(self) -> dict:
-        """The draft's JSON: complete enough to pass TU Wien's curation."""
+        """The draft's JSON: complete enough to pass the instance's curation."""
         return {
             "metadata": {
                 "resource_type": {"id": "dataset"},

@@ -59,7 +59,7 @@ class Expect:
 
 @dataclass(frozen=True)
 class Upstream:
-    """A server the instance calls to make its answer (TU Wien's DAMAP for the DAMAP page).
+    """A server the instance calls to make its answer (a service the app forwards the request to).
 
     Where that server does not answer (none can run beside the reference instance), the
     app answers with a server error *after* its own checks. The step is then verified up
@@ -107,7 +107,7 @@ class Snippet:
     example: tuple[str, ...] | None = None
     #: response headers shown as the page's example (download case).
     example_headers: tuple[str, ...] = ()
-    #: the server the answer comes from, when it is not the instance itself (DAMAP).
+    #: the server the answer comes from, when it is not the instance itself.
     upstream: Upstream | None = None
     #: the page lists the query parameters the request sends (a "Query Parameters:" line)
     shows_query: bool = False
@@ -143,8 +143,28 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Bridge:
+    """How a transcript's package reaches the record (:mod:`apidocs.runner.bridge`), with only
+    the parts a run needs. The package talks only to the hosts it knows: on an instance it does
+    not know, our record stands in on ``host``, one of them, whose requests go to the capture
+    proxy. It resolves a DOI at doi.org: where doi.org does not resolve the record's (a DataCite
+    test DOI), doi.org answers it with the record's landing page. Against a host it knows, whose
+    DOIs doi.org resolves, the run needs neither: it is a reader's."""
+
+    host: str
+    #: where the package lists the hosts it knows: a module's file in its venv's site-packages
+    #: and the name of a dict there whose keys they are (read, not imported); None: it knows none
+    known_hosts: tuple[str, str] | None = None
+    #: the names of three bound values: the record's DOI, where the instance says it resolves
+    #: (its ``links.doi``) and its landing page
+    doi: str = "doi"
+    doi_link: str = "doi_link"
+    landing: str = "landing"
+
+
+@dataclass(frozen=True)
 class Transcript:
-    """A notebook transcript the page shows (the VRC page): its cells run for real, in the
+    """A notebook transcript a page shows: its cells run for real, in the
     interpreter of a package's own venv, and its output is what the page prints.
 
     Its cells are a file, ``cases/snippets/<case>/<step>.ipy`` (``# %%`` starts a code
@@ -159,17 +179,16 @@ class Transcript:
     requirements: str
     #: the answers typed when the cells ask (``input()``), one a line, in order
     stdin: str = ""
+    #: the items a reader picks from numbered menus the cells print, one a prompt, before
+    #: ``stdin``'s answers: each is answered with the number its menu gives the item, as a
+    #: reader would choose (an instance lists a record's files in an order of its own)
+    choose: tuple[str, ...] = ()
     #: the cells' file, as the case folder holds it (read by the loader)
     text: str = ""
     #: the last cell returns the path of a file it downloaded: its bytes must be the last answer's
     returns_download: bool = True
-    #: the names of three bound values, a record's DOI, where the instance says it resolves
-    #: (``links.doi``) and its landing page: what the runner's bridge needs to let the package
-    #: reach the record (:mod:`apidocs.runner.bridge`); None: no bridge
-    resolve_doi: tuple[str, str, str] | None = ("doi", "doi_link", "landing")
-    #: a host the package knows, where the record is shown when the instance is one it does not
-    #: know (that host's requests go to the capture proxy); None: the instance's own host
-    stand_in_host: str | None = None
+    #: how the package reaches the record, where it cannot by itself; None: where it sends them
+    bridge: Bridge | None = None
 
     @property
     def method(self) -> str:

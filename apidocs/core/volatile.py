@@ -41,7 +41,7 @@ TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+
 ORIGIN = re.compile(r"\bhttps?://[^/\s\"']+")
 #: A folder ``tempfile.mkdtemp()`` made (a package's download folder): new on every run.
 TEMP_DIR = re.compile(r"/tmp/tmp[a-z0-9_]{8}(?=/|\b)")
-#: What a recorded transcript shows in its place: the VRC page's own example folder.
+#: What a recorded transcript shows in its place: the page's own example folder.
 TEMP_DIR_STAND_IN = "/tmp/tmpj8huipi7"
 #: The namespace of an OAI-PMH identifier (``oai:HOST:ID``) is the instance's host, with its
 #: port where it has one (``oai:127.0.0.1:5000:abcde-12345``): everything up to the id's colon.

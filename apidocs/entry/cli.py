@@ -46,7 +46,8 @@ PREVIEW_HELP = ("a headless Chromium screenshot of the whole of each page as the
                 " otherwise each page rendered to HTML through a stand-in base template, then its screenshot"
                 " (preview/<page>.html, .png)")
 INSTALL_PAGES_HELP = ("link every page's template into an InvenioRDM instance's templates/ folder at the theme's"
-                      " path (e.g. invenio_theme_tuw/about/api.html), where the app finds it before the theme's")
+                      " path (each page's theme_template, cases/project.toml), where the app finds it before the"
+                      " theme's")
 UPDATE_HELP = ("after a snippet changed: record the named cases again against $DOCS_API_URL (default: the reference"
                " instance), or without names the cases whose requests are not in their cassettes; then render"
                " every page, verify, and print what changed (cassettes, page blocks with a short diff)")
@@ -86,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, help_text in MODES_HELP.items():
         sub = command(name, help_text)
-        sub.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all), e.g. case1_metadata")
+        sub.add_argument("cases", nargs="*", metavar="CASE", help="case names (default: all)")
         add_cases_dir(sub)
         add_cassettes(sub)
         sub.add_argument("--report", type=Path, default=None,
@@ -193,10 +194,9 @@ def lint(args: argparse.Namespace) -> int:
 
 
 def theme_lint() -> None:
-    """The theme's own faults outside our blocks: reported for invenio-theme-tuw, never fixed in
+    """The theme's own faults outside our blocks: reported for the theme, never fixed in
     page/ (our pages are the release's) and never failing the lint."""
-    from apidocs.core import project
-    from apidocs.core.pages import PAGES
+    from apidocs.core import content, project
     from apidocs.entry.render_cli import shown
     from apidocs.render.findings import link_findings, summary, theme_findings
     from apidocs.runner.venvs import interpreter, project_urls
@@ -205,10 +205,12 @@ def theme_lint() -> None:
         python = interpreter(project.cases() / link.requirements)
         return project_urls(python, link.package)
 
-    for page in PAGES.values():
-        text = page.path.read_text(encoding="utf-8")
-        for line in summary(theme_findings(text, shown(page.path)) + link_findings(text, shown(page.path), urls)):
-            print(f"  theme finding (left as invenio-theme-tuw ships it): {line}")
+    declared = content.of_project()
+    for page in declared.pages.values():
+        text, where = page.path.read_text(encoding="utf-8"), shown(page.path)
+        found = theme_findings(text, where) + link_findings(text, where, declared.package_links, urls)
+        for line in summary(found):
+            print(f"  theme finding (left as {declared.theme.name} ships it): {line}")
 
 
 def report(directory: Path) -> int:
@@ -224,18 +226,18 @@ def preview(args: argparse.Namespace) -> int:
     every page's HTML before the one-line error. The app's pages are taken only when it
     serves every page and, as far as its templates folder tells, this clone's."""
     from apidocs.core import project
-    from apidocs.core.pages import PAGES
+    from apidocs.core.content import pages
     from apidocs.render.preview import screenshot, served_url, write_html
 
     out = args.out or project.root() / "preview"
     app = None if args.template or args.no_screenshot else app_origin(args.app)
     if app:
-        served = [(page, served_url(app, page)) for page in PAGES.values()]
+        served = [(page, served_url(app, page)) for page in pages().values()]
         templates = served_templates(app)
         if (elsewhere := not_this_clone(app, served, templates)) is None:
             return screenshot_served([(page, url) for page, url in served if url], out, known=templates is not None)
         print(f"preview: {elsewhere}: the stand-in base template instead")
-    files = [args.template] if args.template else [page.path for page in PAGES.values()]
+    files = [args.template] if args.template else [page.path for page in pages().values()]
     written = [write_html(template, out) for template in files]
     for html in written:
         print(f"preview: {html}")
@@ -313,16 +315,17 @@ def provision() -> int:
     from apidocs.core import project
     from apidocs.core import settings as settings_module
     from apidocs.core.fixtures import declared, marker_query
+    from apidocs.entry.loader import load_publish
     from apidocs.entry.online import connect
     from apidocs.runner.provision import provision as provision_fixtures
 
-    fixtures = declared(project.cases())
+    fixtures, flow = declared(project.cases()), load_publish(project.cases())
     settings = settings_module.load(Mode.LIVE)
     api = connect(settings, writes=True, roles=("depositor", "curator"))
     tokens = {role: settings.token(role) for role in ("depositor", "curator")}
     started = time.monotonic()
     print(f"apidocs provision: {len(fixtures)} fixture(s) on {settings.api_url}")
-    done = provision_fixtures(api, fixtures, tokens, marker_query)
+    done = provision_fixtures(api, fixtures, tokens, marker_query, flow)
     print(f"{len(done.created)} created, {len(done.found)} found in {time.monotonic() - started:.1f} s")
     return 0
 

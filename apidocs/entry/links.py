@@ -1,6 +1,6 @@
 """``apidocs links``: the links of our pages, as the app serves them, followed.
 
-Each page of :data:`apidocs.core.pages.PAGES` is fetched from the app (``--app``, else the
+Each page the docs project declares (:func:`apidocs.core.content.pages`) is fetched from the app (``--app``, else the
 origin of ``$DOCS_API_URL``). A page that answers 200 built every ``url_for`` of its
 template (Flask answers 500 when one names no route); the link each endpoint made is
 found on the page (:mod:`apidocs.render.links`). Every internal link (the app's own origin: hrefs,
@@ -27,9 +27,10 @@ import requests
 
 from apidocs.core import settings as settings_module
 from apidocs.core import validate
+from apidocs.core.content import pages as declared_pages
 from apidocs.core.errors import ServerUnreachable, SettingError
 from apidocs.core.files import check_folder, write_atomically
-from apidocs.core.pages import PAGES, Page
+from apidocs.core.pages import Page
 from apidocs.core.settings import ForwardPolicy, Mode
 from apidocs.entry.render_cli import shown
 from apidocs.render.errors import RenderError
@@ -50,7 +51,7 @@ from apidocs.runner.api import retry_after
 MAX_REDIRECTS = 5
 #: Targets fetched at once.
 WORKERS = 8
-HEADERS = {"User-Agent": "apidocs-links (TU Wien verified API docs: link check)"}
+HEADERS = {"User-Agent": "apidocs-links (verified API docs: link check)"}
 #: Why a request got no answer, by what it raised: the first class that matches (most specific first).
 FAILURES: tuple[tuple[type[Exception], str], ...] = (
     (requests.Timeout, "no answer within {timeout:g} s"),
@@ -158,7 +159,7 @@ def page_check(page: Page, app: str, policy: ForwardPolicy) -> ServedPage:
 def check_links(app: str, policy: ForwardPolicy, external: bool) -> LinkCheck:
     """Every page fetched from ``app``, then every internal target, then (``external``) the others."""
     started = time.monotonic()
-    pages = [page_check(page, app, policy) for page in PAGES.values()]
+    pages = [page_check(page, app, policy) for page in declared_pages().values()]
     answers = {page.url: page.answer for page in pages}
     unasked = [url for url in target_urls(pages, internal=True) if url not in answers]
     answers |= fetch_all(unasked, fetch_internal, policy)
@@ -189,7 +190,7 @@ def links(args: argparse.Namespace) -> int:
     if args.report:  # found out before the check, not after it
         check_folder(args.report, "the link report")
     what = "checked" if args.external else "listed"
-    print(f"apidocs links: {len(PAGES)} pages served by {app} (external links {what})", flush=True)
+    print(f"apidocs links: {len(declared_pages())} pages served by {app} (external links {what})", flush=True)
     check = check_links(app, loaded.policy, args.external)
     print("\n".join(console_lines(check)))
     for name, text in REPORT_FILES.items() if args.report else ():

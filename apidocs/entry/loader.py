@@ -1,8 +1,8 @@
 """Finding and loading the case scripts of each page (``cases/`` holds only the content).
 
 Each case module defines ``CASE`` (a :class:`apidocs.core.model.Case`) named like its file. A page
-of the theme with API snippets has its cases under one file-name prefix
-(:data:`apidocs.core.pages.PAGES`): ``case<n>_*.py`` for the API page, ``damap<n>_*.py`` for DAMAP.
+of the theme with API snippets has its cases under one file-name prefix, ``<prefix><n>_*.py``,
+as the docs project declares its pages (:mod:`apidocs.core.content`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ import types
 from dataclasses import replace
 from pathlib import Path
 
-from apidocs.core import languages, project
+from apidocs.core import content, languages, project
 from apidocs.core.errors import ApidocsError
 from apidocs.core.languages import snippet_folder, snippet_path
 from apidocs.core.messages import did_you_mean
 from apidocs.core.model import Case, Snippet, Transcript
-from apidocs.core.pages import PAGES
 from apidocs.core.transcript import CELLS_SUFFIX, cells
 
 
@@ -30,7 +29,7 @@ def page_files(folder: Path | None = None, page: str | None = None) -> dict[str,
     folder = folder or project.cases()
     if not folder.is_dir():
         raise ApidocsError(f"{folder} is {'not a folder' if folder.exists() else 'missing'}: no cases to verify")
-    pages = [PAGES[page]] if page else PAGES.values()
+    pages = [content.page(page)] if page else content.pages().values()
     found = {p.name: sorted(folder.glob(p.case_glob)) for p in pages}
     if not any(found.values()):
         patterns = ", ".join(p.case_pattern for p in pages)
@@ -71,6 +70,23 @@ def _import(path: Path):
         raise ApidocsError(f"cannot load {path}{f' (line {line})' if line else ''}: "
                            f"{type(exc).__name__}: {exc}") from None
     return module
+
+
+#: The module of a cases folder that declares how a record is published: its ``publish``.
+FLOWS = "flows.py"
+
+
+def load_publish(folder: Path) -> content.Publish:
+    """The cases folder's publish flow (``flows.py``'s ``publish``), which ``apidocs provision``
+    sends to create a fixture: code, not data, since the cases build their own steps from it."""
+    path = folder / FLOWS
+    if not path.is_file():
+        raise ApidocsError(f"{path} is missing: it declares how a record is published (publish), which"
+                           " provisioning the fixtures needs")
+    publish = getattr(_import(path), "publish", None)
+    if not callable(publish):
+        raise ApidocsError(f"{path} declares no publish(metadata, files)")
+    return publish
 
 
 @functools.cache

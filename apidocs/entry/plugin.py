@@ -1,7 +1,7 @@
 """The pytest face of the runner: ``pytest cases/`` verifies every step as a test item.
 
-Find → run → compare, as in pytest-examples: each case script of ``cases/`` (``case*.py``
-for the API page, ``damap*.py`` for the DAMAP page) is collected as a case, each of its
+Find → run → compare, as in pytest-examples: each case script of ``cases/`` (of a page its
+``project.toml`` declares: ``<prefix><n>_*.py``) is collected as a case, each of its
 steps as an item (marked ``apidocs``) that runs the step in both languages. Steps of a
 case share one run (the chains), so they run in order; a step left out with ``-k`` still
 runs (a later step needs its ids), it just is not reported.
@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Iterator
 import pytest
 
 from apidocs.core.errors import ApidocsError, ServerUnreachable, catch_signals
-from apidocs.core.pages import PAGES
 from apidocs.core.settings import Mode, Settings, load
 from apidocs.entry.online import prepare
 
@@ -74,7 +73,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    from apidocs.core.pages import is_case_script
+    from apidocs.core.content import is_case_script
 
     if is_case_script(file_path):
         return CaseFile.from_parent(parent, path=file_path)
@@ -124,8 +123,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash[STATE]
     if state.settings is None and not state.could_not_run:
         if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and _aims_at_cases(session.config):
-            patterns = ", ".join(page.case_pattern for page in PAGES.values())
-            print(f"apidocs: error: no case collected: the case folder holds no case script ({patterns})",
+            print(f"apidocs: error: no case collected: the case folder holds no case script{_patterns()}",
                   file=sys.stderr)
             session.exitstatus = 2
         return
@@ -138,6 +136,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     elif exitstatus == pytest.ExitCode.OK and state.steps_run and not state.steps_passed:
         print("apidocs: no step was verified: every step run was skipped", file=sys.stderr)
         session.exitstatus = 1
+
+
+def _patterns() -> str:
+    """`` (<prefix><n>_*.py, …)``: the file names of the docs project's case scripts, or "" outside one."""
+    from apidocs.core import content
+
+    try:
+        return f" ({', '.join(page.case_pattern for page in content.pages().values())})"
+    except ApidocsError:
+        return ""
 
 
 def _aims_at_cases(config: pytest.Config) -> bool:

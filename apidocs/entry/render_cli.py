@@ -1,27 +1,27 @@
 """``apidocs render``: the page's blocks from the verified cases.
 
     render                    replay every case, write the blocks into each page's template
-                              (page/api.html, page/damap.html); a page whose inputs
+                              (page/<page>.html, cases/project.toml); a page whose inputs
                               are byte for byte those of an earlier render or verify
                               --check-pages takes its blocks from the cache (DOCS_CACHE)
     render --check            exit 1 with a unified diff when a block differs (writes nothing)
     render --no-cache         replay even when the cache holds the blocks of byte-identical
                               inputs (cases, cassettes, the tool's version; apidocs.render.cache)
-    render --page damap       only that page (api, damap)
+    render --page NAME        only that page (a name cases/project.toml declares)
     render --into PATH        the same, for an external copy of one page (a theme checkout;
-                              --page says which, default api); a file without markers is
+                              --page says which, default the first); a file without markers is
                               adopted first: a marker pair goes around every block it shows,
                               nothing else changes (README, "Adopting a theme template")
     render --from THEME.html  take the page's text outside the blocks from a theme release's
-                              template (e.g. invenio-theme-tuw's about/api.html), adopted,
+                              template (the theme's file of the page), adopted,
                               with the verified blocks, into page/<page>.html (or --into)
     render --check --theme-repo DIR [--patch FILE]
-                              also check a theme repository's own files (the wheel's layout:
-                              invenio_theme_tuw/theme/templates/semantic-ui/invenio_theme_tuw/
-                              about/<page>.html) against the verified pages, and write FILE, a
+                              also check a theme repository's own files (its templates folder
+                              and each page's theme template, as cases/project.toml declares
+                              them) against the verified pages, and write FILE, a
                               `git apply`-able patch at DIR's root that makes each the verified
                               page (the nightly job; without theme files: our pages only)
-    render --notebook OUT     write a page's Python snippets as a Jupyter notebook (default: api)
+    render --notebook OUT     write a page's Python snippets as a Jupyter notebook (default: the first page)
 
 Exit codes: 0 done / up to date; 1 ``--check`` found a difference; 2 the page cannot be
 rendered (a case fails in replay, a cassette is missing, markers are wrong): one line.
@@ -51,13 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="apidocs render", description=plain(__doc__.split("\n\n")[0]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=plain(__doc__.split("\n\n", 1)[1]))
-    from apidocs.core.pages import PAGES
-
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 with a diff when a block differs")
-    parser.add_argument("--page", choices=list(PAGES), default=None,
-                        help="render only this page (default: every page; with --into or --notebook: api)")
+    parser.add_argument("--page", default=None, metavar="NAME",
+                        help="render only this page, a name cases/project.toml declares (default: every page;"
+                             " with --into or --notebook: the first)")
     parser.add_argument("--into", type=Path, metavar="PATH", default=None,
-                        help="the page to update (default: its template in page/, e.g. page/api.html)")
+                        help="the page to update (default: its template in page/)")
     parser.add_argument("--from", dest="source", type=Path, metavar="THEME.html", default=None,
                         help="the theme's template to take the page's prose from (adopted; --page says which page)")
     parser.add_argument("--theme-repo", type=Path, metavar="DIR", default=None,
@@ -68,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--notebook", type=Path, metavar="OUT.ipynb", default=None,
                         help="write the notebook instead of the page")
     parser.add_argument("--api-url", default=None, metavar="URL",
-                        help="the API URL the notebook's first cell sets (default: TU Wien Research Data)")
+                        help="the API URL the notebook's first cell sets (default: the site's, cases/project.toml)")
     add_project(parser)
     add_cases_dir(parser)
     add_cassettes(parser)
@@ -87,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from apidocs.core import project
-    from apidocs.core.pages import PAGES
+    from apidocs.core import content, project
 
     if args.notebook and (args.check or args.into or args.source):
         raise RenderError("--notebook writes only the notebook: use it without --check, --into and --from")
@@ -101,7 +99,8 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings(Mode.REPLAY, args)
     args.cases_dir = args.cases_dir or project.cases()
     one_file = args.into or args.notebook or args.source
-    pages = [args.page] if args.page else (["api"] if one_file else list(PAGES))
+    declared = list(content.pages())
+    pages = [content.page(args.page).name] if args.page else (declared[:1] if one_file else declared)
     if args.notebook:  # an output that cannot be written is found out before the replay
         check_file(args.notebook, "the notebook")
     elif not args.check:
@@ -123,14 +122,14 @@ def _run(args: argparse.Namespace) -> int:
 def _check_theme(repository: Path, patch: Path | None, pages: list[str], args: argparse.Namespace, settings,
                  keys: dict[str, str | None]) -> int:
     """Check the theme repository's own files of ``pages``; the patch that fixes them (1), or none (0)."""
+    from apidocs.core import content
     from apidocs.core.files import write_atomically
-    from apidocs.core.pages import PAGES
     from apidocs.render import adopt, page, theme
 
-    files = theme.found(repository, [PAGES[name] for name in pages])
+    files = theme.found(repository, [content.page(name) for name in pages])
     if not files:
-        print(f"render: {shown(repository)} holds no theme templates ({theme.TEMPLATES}/"
-              f"{PAGES[pages[0]].theme_template.rsplit('/', 1)[0]}/*.html): checked our pages only")
+        print(f"render: {shown(repository)} holds no theme templates"
+              f" ({theme.theme_file(content.page(pages[0])).parent}/*.html): checked our pages only")
     hunks = []
     for name, relative in files.items():
         path = repository / relative
@@ -198,13 +197,13 @@ def _contents(name: str, folder: Path, settings, key: str | None) -> dict[str, s
 
 
 def _write_notebook(name: str, args: argparse.Namespace, settings) -> int:
+    from apidocs.core import content
     from apidocs.entry.loader import load_cases
     from apidocs.render import notebook, verified
 
     cases = load_cases(folder=args.cases_dir, page=name)
     verified.replay(cases, settings)  # a notebook of snippets that do not pass is not written
-    kwargs = {"api_url": args.api_url} if args.api_url else {}
-    notebook.write(args.notebook, notebook.build(cases, **kwargs))
+    notebook.write(args.notebook, notebook.build(cases, args.api_url or content.of_project().api_url))
     print(f"render: wrote {args.notebook} ({len(cases)} cases)")
     return 0
 

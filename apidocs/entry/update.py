@@ -100,7 +100,7 @@ def _shared_options(args: argparse.Namespace) -> list[str]:
 
 def snapshot(cases: list[Case], cassettes: Path) -> Snapshot:
     """The cassettes of ``cases`` and the blocks of every page, as they are now."""
-    from apidocs.core.pages import PAGES
+    from apidocs.core.content import pages
     from apidocs.render import markers
     from apidocs.runner.cassettes import path_for
 
@@ -111,7 +111,7 @@ def snapshot(cases: list[Case], cassettes: Path) -> Snapshot:
     return Snapshot(
         cassettes={str(path): read(path) for path in paths},
         blocks={str(page.path): markers.contents(page.path.read_text(encoding="utf-8"), str(page.path))
-                for page in PAGES.values() if page.path.is_file()},
+                for page in pages().values() if page.path.is_file()},
     )
 
 

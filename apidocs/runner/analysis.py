@@ -178,7 +178,7 @@ def _step_report(result: StepResult, drifts: dict[str, StepDrift], mode: Mode, c
     # a transcript's output is compared with the page, not with a recording
     paired = live and not result.skipped and not isinstance(step, Transcript)
     unpaired = _unpaired(drifts, result) if paired else ""
-    # an upstream server (DAMAP) answered on one side only: nothing was compared
+    # an upstream server answered on one side only: nothing was compared
     upstream = next((f.sentence() for lang in languages for f in lang.context
                      if f.kind is FindingKind.UPSTREAM), "")
     todo = next_step(outcome, mode)
@@ -261,7 +261,7 @@ def _checked(step, compared: bool, waiting: str = "") -> str:
         parts.append(f"{len(step.expect.fields)} documented field(s) and their types")
     if step.expect.checks:
         parts.append(f"{len(step.expect.checks)} documented effect(s)")
-    if waiting:  # the answer comes from an upstream server that did not answer (DAMAP): say what waits
+    if waiting:  # the answer comes from an upstream server that did not answer: say what waits
         parts = [f"{waiting} ({' and '.join(parts)})"]
     if isinstance(step, Snippet):
         shown = ", ".join(label(name) for name in step.languages)

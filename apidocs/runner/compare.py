@@ -95,14 +95,16 @@ def _show(name: str, value: Any) -> str:
     return repr(value) if name in ("q", "content_type") else str(value)
 
 
-def request_problems(request: RequestView, needs_token: bool, method: str) -> list[Problem]:
-    """What is wrong with a request on its own, whatever the other language did."""
+def request_problems(request: RequestView, needs_token: bool, method: str, no_body: tuple[str, ...]) -> list[Problem]:
+    """What is wrong with a request on its own, whatever the other language did; ``no_body``:
+    the path endings of the endpoints that take no body besides GET and DELETE (the docs
+    project's, :attr:`apidocs.core.content.Content.no_body`)."""
     problems = []
     if needs_token and not request.auth:
         problems.append(Problem(Kind.CLAIM, "no Authorization header, but this endpoint needs a token"))
     if request.method != method:
         problems.append(Problem(Kind.CLAIM, f"sent {request.method}, the page documents {method}"))
-    if method in ("GET", "DELETE") or request.path.endswith(("/publish", "/commit", "/pids/doi")):
+    if method in ("GET", "DELETE") or request.path.endswith(no_body):
         if request.body is not None:
             problems.append(Problem(Kind.REQUEST, f"sent a body ({_show('body', request.body)[:120]})"
                                                   " to an endpoint that takes none"))
@@ -115,8 +117,8 @@ def request_problems(request: RequestView, needs_token: bool, method: str) -> li
 def endpoint_problems(request: RequestView, method: str, endpoint: str, api_path: str) -> list[Problem]:
     """The request must go to the step's Endpoint line, its ``{fields}`` filled in.
 
-    Both languages can agree on a path that the Endpoint line does not document (the
-    DAMAP page's link snippets dropped ``/damap``); this is where that shows. Paths are
+    Both languages can agree on a path that the Endpoint line does not document (both
+    snippets dropped a segment of it); this is where that shows. Paths are
     compared below the API base, so an instance serving its API elsewhere compares alike.
     """
     documented = endpoint.removeprefix(API_PREFIX)

@@ -51,7 +51,7 @@ class FindingKind(StrEnum):
     ADDED = "added"
     REMOVED = "removed"
     VALUE = "value"
-    #: an upstream server (DAMAP) answered on one side only: nothing was compared
+    #: an upstream server answered on one side only: nothing was compared
     UPSTREAM = "upstream"
 
     @property
@@ -198,9 +198,9 @@ def compare(case: str, step: HttpStep, recorded: Recorded, status: int, headers:
     record): what the example shows is then that record's own data, so only the fields
     the page promises exactly (``expect.fields``) can drift.
 
-    A step whose answer comes from an upstream server (DAMAP) is not compared when that
-    server answered on one side only: the recording made where none runs holds the app's
-    "no answer", not the documented one (staging, where DAMAP answers, is no drift).
+    A step whose answer comes from an upstream server is not compared when that server
+    answered on one side only: the recording made where none runs holds the app's "no
+    answer", not the documented one (a target where the server answers is no drift).
     """
     upstream = step.upstream if isinstance(step, Snippet) else None
     if upstream and (upstream.unanswered(recorded.status) or upstream.unanswered(status)):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generator, Iterator
 
+from apidocs.core import content
 from apidocs.core.errors import ServerUnreachable
 from apidocs.core.files import write_atomically
 from apidocs.core.fixtures import MARKER, foreign_records
@@ -193,7 +194,7 @@ def _run_snippet(case: Case, step: Snippet, language: str, chain: Chain, proxy: 
         run.problems.append(Problem(Kind.REQUEST, f"sent {len(run.exchanges)} requests, the page documents one"))
     response = run.exchanges[-1]
     run.request = request = view(response, run.table)
-    run.problems += request_problems(request, step.needs_token, step.method)
+    run.problems += request_problems(request, step.needs_token, step.method, content.of_project().no_body)
     run.problems += endpoint_problems(request, step.method, step.endpoint, proxy.api_path)
     if step.upstream and step.upstream.unanswered(response.status) and not run.problems:
         run.waiting = step.upstream.waiting(response.status)

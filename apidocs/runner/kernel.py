@@ -25,6 +25,7 @@ import getpass
 import importlib.util
 import io
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -49,10 +50,36 @@ def _ask(prompt: str, echo: bool) -> str:
     return answer
 
 
-def _answers(asked: list[str]) -> None:
-    """``input()`` and ``getpass()`` answered from stdin, the prompts kept in ``asked``."""
+class NotOffered(BaseException):
+    """A prompt was to be answered with a menu item the printed menu does not offer."""
+
+    def __init__(self, item: str) -> None:
+        super().__init__(item)
+        self.item = item
+
+
+#: A numbered menu's line as the cells print it: ``  2) temperature_2024.csv``.
+MENU_LINE = re.compile(r"^\s*(\d+)\)\s+(.+?)\s*$", re.MULTILINE)
+
+
+def _menu_number(item: str) -> str:
+    """The number the menu printed last by the running cell gives ``item``."""
+    printed = sys.stdout.getvalue() if isinstance(sys.stdout, io.StringIO) else ""
+    numbers = {name: number for number, name in MENU_LINE.findall(printed)}  # later menus win
+    if item not in numbers:
+        raise NotOffered(item)
+    return numbers[item]
+
+
+def _answers(asked: list[str], choose: list[str]) -> None:
+    """``input()`` answered with the number of the next item to ``choose``, then from stdin;
+    ``getpass()`` from stdin; the prompts kept in ``asked``."""
     def ask_input(prompt: object = "") -> str:
         asked.append(str(prompt))
+        if choose:
+            answer = _menu_number(choose.pop(0))
+            sys.stdout.write(f"{prompt}{answer}\n")
+            return answer
         return _ask(str(prompt), echo=True)
 
     def ask_secret(prompt: str = "Password: ", stream=None) -> str:
@@ -90,6 +117,8 @@ def _python(source: str, namespace: dict) -> dict:
                 value = None if result is None else repr(result)
         except InputEnded as ended:
             unanswered, error = ended.prompt, "stdin has no answer left"
+        except NotOffered as missing:
+            error = f"the menu does not offer {missing.item!r}"
         except Exception as exc:  # the cell's error is the result, as a notebook shows it
             error = f"{type(exc).__name__}: {exc}"
     return {"output": printed.getvalue(), "value": value, "error": error, "unanswered": unanswered}
@@ -108,7 +137,7 @@ def _bridge(job: dict, log: list[str]) -> None:
 def run(job: dict) -> dict:
     asked: list[str] = []
     log: list[str] = []
-    _answers(asked)
+    _answers(asked, list(job.get("choose", [])))
     _bridge(job, log)
     namespace: dict = {"__name__": "__main__"}
     results = []

@@ -23,14 +23,14 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
-from apidocs.core import languages, project
+from apidocs.core import content, languages, project
 from apidocs.core.errors import ApidocsError
 from apidocs.core.model import API_URL, TOKEN, Case, Transcript
 from apidocs.core.transcript import CELLS_SUFFIX, CODE, Cell, cells
 from apidocs.runner.placeholders import materialise
 
-#: What the placeholders become for linting: values a reader would paste.
-EXAMPLE_API_URL = "https://researchdata.tuwien.ac.at/api"
+#: What the token placeholder becomes for linting: a value a reader would paste (the API
+#: URL becomes the site's, as the docs project declares it).
 EXAMPLE_TOKEN = "0123456789abcdef"
 
 
@@ -48,10 +48,10 @@ class LintFinding:
         return f"{self.case} › {self.step} ({languages.label(self.language)})"
 
 
-def filled(text: str) -> str:
-    """``text`` with the API URL and the token filled in (the page's example ids are
-    plausible as they are)."""
-    table = {API_URL: EXAMPLE_API_URL, TOKEN: EXAMPLE_TOKEN}
+def filled(text: str, api_url: str) -> str:
+    """``text`` with the API URL (``api_url``) and the token filled in (the page's example
+    ids are plausible as they are)."""
+    table = {API_URL: api_url, TOKEN: EXAMPLE_TOKEN}
     return materialise(text, table)
 
 
@@ -65,6 +65,7 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
     findings: list[LintFinding] = []
     #: language → (case, step, the linted copy, how a finding about the copy names the case's file)
     scripts: dict[str, list[tuple[str, str, Path, Callable[[str], str]]]] = {}
+    api_url = content.of_project().api_url
     with tempfile.TemporaryDirectory(prefix="apidocs-lint-") as tmp:
         for case in cases:
             for step in case.snippets:
@@ -74,7 +75,7 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
                         continue
                     script = Path(tmp) / case.name / f"{step.name}{language.suffix}"
                     script.parent.mkdir(parents=True, exist_ok=True)
-                    script.write_text(filled(text) + "\n", encoding="utf-8")
+                    script.write_text(filled(text, api_url) + "\n", encoding="utf-8")
                     snippet = snippets / case.name / script.name
                     scripts.setdefault(name, []).append(
                         (case.name, step.name, script, partial(_in_snippet, script=script.name, snippet=snippet)))
@@ -82,7 +83,7 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
                 code = [cell for cell in cells(transcript.text) if cell.kind == CODE]
                 script = Path(tmp) / case.name / f"{transcript.name}.ipynb"
                 script.parent.mkdir(parents=True, exist_ok=True)
-                script.write_text(notebook(code), encoding="utf-8")
+                script.write_text(notebook(code, api_url), encoding="utf-8")
                 file = snippets / case.name / f"{transcript.name}{CELLS_SUFFIX}"
                 scripts.setdefault(NOTEBOOK_LANGUAGE, []).append(
                     (case.name, transcript.name, script,
@@ -103,15 +104,16 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
 NOTEBOOK_LANGUAGE = "python"
 
 
-def notebook(code: list[Cell]) -> str:
-    """An ``.ipynb`` of the code cells ``code`` (placeholders filled), in order: cell n of it is
-    the page's ``[n]``. A ``pip install`` cell is the escape IPython makes of it."""
+def notebook(code: list[Cell], api_url: str) -> str:
+    """An ``.ipynb`` of the code cells ``code`` (placeholders filled, the API URL ``api_url``),
+    in order: cell n of it is the page's ``[n]``. A ``pip install`` cell is the escape IPython
+    makes of it."""
     def lines(text: str) -> list[str]:
         return text.splitlines(keepends=True)
 
     return json.dumps({
         "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                   "source": lines(filled(cell.as_ipython))} for cell in code],
+                   "source": lines(filled(cell.as_ipython, api_url))} for cell in code],
         "metadata": {"language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5,
     })
 

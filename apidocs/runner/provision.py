@@ -1,11 +1,10 @@
 """Make sure the records the documented examples rely on exist on the target instance.
 
 ``apidocs provision`` finds each declared fixture (``cases/fixtures.toml``) by its marker,
-and creates what is missing through the REST API the way TU Wien's flow demands
-(:mod:`apidocs.core.flows`, declared once): the depositor creates a draft, reserves a DOI
-and uploads the file, asks for curation; the curator reviews and accepts; the depositor
-publishes. A second run finds everything and changes nothing. A fixture whose creation
-fails half-way leaves no draft behind.
+and creates what is missing through the REST API the way the docs project's publish flow
+says (``cases/flows.py``, declared once: the requests its pages document for publishing).
+A second run finds everything and changes nothing. A fixture whose creation fails
+half-way leaves no draft behind.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from apidocs.core import flows
+from apidocs.core.content import Publish
 from apidocs.core.errors import ApidocsError
 from apidocs.core.fixtures import Fixture
 from apidocs.core.model import Action
@@ -34,9 +33,10 @@ class Provisioned:
     created: dict[str, str] = field(default_factory=dict)
 
 
-def provision(api: Api, fixtures: Iterable[Fixture], tokens: dict[str, str],
-              query_for: Callable[[str], str], say: Callable[[str], None] = print) -> Provisioned:
-    """Find or create every fixture; ``query_for(marker)`` is the search that finds one."""
+def provision(api: Api, fixtures: Iterable[Fixture], tokens: dict[str, str], query_for: Callable[[str], str],
+              flow: Publish, say: Callable[[str], None] = print) -> Provisioned:
+    """Find or create every fixture, creating one through ``flow``; ``query_for(marker)`` is
+    the search that finds one."""
     done = Provisioned()
     for fixture in fixtures:
         hits = api.search("/records", query_for(fixture.marker), size=1)
@@ -45,7 +45,7 @@ def provision(api: Api, fixtures: Iterable[Fixture], tokens: dict[str, str],
             say(f"  found    {fixture.name:18} {hits[0]['id']}  {fixture.title}")
             continue
         _discard_leftover_drafts(api, fixture, tokens["depositor"], query_for)
-        record_id = publish(api, fixture, tokens)
+        record_id = publish(api, fixture, tokens, flow)
         done.created[fixture.name] = record_id
         say(f"  created  {fixture.name:18} {record_id}  {fixture.title}")
     _wait_until_searchable(api, fixtures, query_for, set(done.created))
@@ -57,14 +57,13 @@ def missing(api: Api, fixtures: Iterable[Fixture], query_for: Callable[[str], st
     return tuple(f.name for f in fixtures if not api.search("/records", query_for(f.marker), size=1))
 
 
-def publish(api: Api, fixture: Fixture, tokens: dict[str, str]) -> str:
-    """Create, curate and publish one fixture through TU Wien's flow (:func:`flows.publish`,
-    the requests the API page documents); on failure its draft is deleted."""
+def publish(api: Api, fixture: Fixture, tokens: dict[str, str], flow: Publish) -> str:
+    """Create and publish one fixture through the docs project's ``flow``; on failure its
+    draft is deleted."""
     bound: dict[str, str] = {}
     published = False
     try:
-        (first, content), *more = fixture.files
-        perform(api, flows.publish(fixture.metadata(), first, content, tuple(more)), tokens, bound)
+        perform(api, flow(fixture.metadata(), fixture.files), tokens, bound)
         published = True
     except ApiError as exc:
         raise ApidocsError(f"provision {fixture.name}: {exc}") from None

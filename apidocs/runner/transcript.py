@@ -3,7 +3,7 @@ the package's venv (:mod:`apidocs.runner.venvs`), by the kernel (:mod:`apidocs.r
 with the bridge (:mod:`apidocs.runner.bridge`) sending the package's requests to the
 capture proxy, which forwards them as it forwards every snippet's (cassette or instance).
 A run gets only the parts of the bridge it needs: none against a host the package knows
-whose DOIs doi.org resolves (TU Wien's production), where the run is a reader's.
+whose DOIs doi.org resolves (a production repository), where the run is a reader's.
 
 The step passes when every cell ran, every answer the case gives on stdin was asked for,
 and the last cell returned the path of a file holding the bytes the repository sent (when
@@ -25,7 +25,7 @@ import requests
 
 from apidocs.core import project
 from apidocs.core.errors import ApidocsError
-from apidocs.core.model import Case, Transcript
+from apidocs.core.model import Bridge, Case, Transcript
 from apidocs.core.problems import Kind, Problem
 from apidocs.core.settings import Settings
 from apidocs.core.transcript import CODE, cells
@@ -45,9 +45,10 @@ def run_transcript(case: Case, step: Transcript, bound: dict[str, str], proxy: C
     run = StepRun("python", table=substitutions(case, proxy.base_url, None, bound))
     code = cells(materialise(step.text, run.table), f"{case.name}/{step.name}")
     workdir.mkdir(parents=True, exist_ok=True)
-    known = known_hosts(python)
+    known = known_hosts(python, step.bridge)
     bridged = bridge_of(step, bound, proxy, known)
-    job = {"cells": [{"kind": c.kind, "shell": c.is_shell, "source": c.source} for c in code], "bridge": bridged}
+    job = {"cells": [{"kind": c.kind, "shell": c.is_shell, "source": c.source} for c in code], "bridge": bridged,
+           "choose": list(step.choose)}
     (workdir / "job.json").write_text(json.dumps(job), encoding="utf-8")
     first = len(proxy.exchanges)
     timeout = settings.policy.timeout * 2 + 10
@@ -68,10 +69,13 @@ def run_transcript(case: Case, step: Transcript, bound: dict[str, str], proxy: C
     return run
 
 
-def known_hosts(python: Path) -> frozenset[str]:
-    """The hosts the package in the venv of ``python`` knows (:data:`bridge.KNOWN_HOSTS`: a
-    dict's keys, read from its module's source, which is not imported)."""
-    module, name = bridge.KNOWN_HOSTS
+def known_hosts(python: Path, declared: Bridge | None) -> frozenset[str]:
+    """The hosts the package in the venv of ``python`` knows, where the bridge ``declared`` says
+    it lists them (a dict's keys, read from its module's source, which is not imported); none
+    when it says nothing."""
+    if declared is None or declared.known_hosts is None:
+        return frozenset()
+    module, name = declared.known_hosts
     found = sorted(python.parent.parent.glob(f"lib/python*/site-packages/{module}"))
     try:
         tree = ast.parse(found[0].read_text(encoding="utf-8")) if found else None
@@ -88,12 +92,13 @@ def known_hosts(python: Path) -> frozenset[str]:
 def bridge_of(step: Transcript, bound: dict[str, str], proxy: CaptureProxy, known: frozenset[str]) -> dict | None:
     """The bridge for this run (:func:`bridge.plan`): the host part when the package does not
     know the instance the proxy forwards to, the resolver part when doi.org does not resolve
-    the record's DOI; None: the run needs none (or the step asks for none)."""
-    if step.resolve_doi is None:
+    the record's DOI; None: the run needs none (or the step declares none)."""
+    if step.bridge is None:
         return None
-    doi, doi_link, landing = (bound.get(name, "") for name in step.resolve_doi)
+    doi, doi_link, landing = (bound.get(name, "") for name in (step.bridge.doi, step.bridge.doi_link,
+                                                                step.bridge.landing))
     return bridge.plan(doi, doi_link, landing, urlsplit(proxy.upstream_origin).netloc, known,
-                       urlsplit(proxy.base_url).netloc, step.stand_in_host)
+                       urlsplit(proxy.base_url).netloc, step.bridge.host)
 
 
 def _fetched_again(value: str | None, proxy: CaptureProxy, timeout: float) -> list[Exchange]:
@@ -181,16 +186,17 @@ def transcript_problems(step: Transcript, outcome: dict, exchanges: list[Exchang
         return [Problem(Kind.REQUEST, f"{len(ran)} of {code_cells} cells ran")]
     last = ran[-1]
     went = urlsplit(outcome["requests"][-1]).netloc if outcome["requests"] else ""
+    table = f"its {step.bridge.known_hosts[1]}" if step.bridge and step.bridge.known_hosts else "the hosts it knows"
     if step.returns_download and last["value"] is None and went and went not in known | {bridge.RESOLVER}:
         return [Problem(Kind.REQUEST, f"cell [{len(ran)}] returned None without a word: the package knows no"
-                                      f" repository at {went} (its KNOWN_INSTANCES), where the DOI led it")]
+                                      f" repository at {went} ({table}), where the DOI led it")]
     if (step.returns_download and last["value"] is None and outcome.get("bridged") and not outcome["requests"]
             and not exchanges):
         return [Problem(Kind.REQUEST, f"cell [{len(ran)}] returned None without a word and sent no request: the"
-                                      " package returns None for a URL whose host is not in its KNOWN_INSTANCES")]
-    answers = step.stdin.splitlines()
+                                      f" package returns None for a URL whose host is not in {table}")]
+    answers = [*step.choose, *step.stdin.splitlines()]
     if len(outcome["asked"]) < len(answers):
-        return [Problem(Kind.EFFECT, f"the case answers {len(answers)} prompt(s) on stdin, the cells asked"
+        return [Problem(Kind.EFFECT, f"the case answers {len(answers)} prompt(s), the cells asked"
                                      f" {len(outcome['asked'])}{record}: no menu to choose from")]
     if step.returns_download and last["value"] is None:
         return [Problem(Kind.EFFECT, f"cell [{len(ran)}] returned None{record}: {last['output'].strip()}")]

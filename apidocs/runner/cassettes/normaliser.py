@@ -25,8 +25,11 @@ def normalise(cassette: dict, upstream_origin: str) -> dict:
     Ids (record pids, UUIDs, DOIs) become aliases numbered in order of appearance and
     are replaced consistently everywhere (URLs, bodies, headers), so replay chains still
     line up; timestamps and HTTP dates become fixed; the instance's origin becomes
-    :data:`CANONICAL_ORIGIN`; user agents lose their version numbers.
+    :data:`CANONICAL_ORIGIN`; user agents lose their version numbers. A record's files
+    come in key order (:func:`_files_in_key_order`) before ids are numbered.
     """
+    for interaction in cassette["interactions"]:
+        _files_in_key_order(interaction["response"])
     aliases = _collect_aliases(cassette["interactions"])
     host = urlsplit(upstream_origin).netloc
     for interaction in cassette["interactions"]:
@@ -38,6 +41,56 @@ def normalise(cassette: dict, upstream_origin: str) -> dict:
         body["string"] = _stable_json(_rewrite_body(body.get("string"), aliases, host))
         _normalise_headers(response["headers"], aliases, host, body["string"])
     return cassette
+
+
+def _files_in_key_order(response: dict) -> None:
+    """A record's files in the order of their keys: an instance lists them in the order its
+    database returns the rows, which changes with each provisioning and even between
+    instances (the files' ``entries`` of a JSON body, the ``rel="item"`` links of a
+    ``Link`` header). Bodies where the order already is the keys' stay byte for byte."""
+    body = response["body"]
+    text = _as_text(body.get("string"))
+    try:
+        document = json.loads(text) if text else None
+    except ValueError:
+        document = None
+    if isinstance(document, (dict, list)):
+        ordered = _entries_sorted(document)
+        if json.dumps(ordered) != json.dumps(document):  # dict order counts here, as it does for the ids
+            stable = json.dumps(ordered)
+            body["string"] = stable.encode("utf-8") if isinstance(body["string"], bytes) else stable
+    for key in [k for k in response["headers"] if k.lower() == "link"]:
+        response["headers"][key] = [_items_sorted(value) for value in response["headers"][key]]
+
+
+def _entries_sorted(node: Any) -> Any:
+    """``node`` with every ``entries`` of files (a list of objects with a ``key``, or an object
+    keyed by file name) in key order."""
+    if isinstance(node, list):
+        return [_entries_sorted(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {key: _entries_sorted(value) for key, value in node.items()}
+    entries = copy.get("entries")
+    if isinstance(entries, dict):
+        copy["entries"] = dict(sorted(entries.items()))
+    elif isinstance(entries, list) and all(isinstance(e, dict) and isinstance(e.get("key"), str) for e in entries):
+        copy["entries"] = sorted(entries, key=lambda entry: entry["key"])
+    return copy
+
+
+#: The separator before a ``Link`` header's next link (`` , <``), kept as the server wrote it.
+_NEXT_LINK = re.compile(r"(\s*,\s*)(?=<)")
+
+
+def _items_sorted(header: str) -> str:
+    """A ``Link`` header with its ``rel="item"`` links (a record's files) in URL order, in the
+    places they held; every other link stays where it was."""
+    parts = _NEXT_LINK.split(header)  # link, separator, link, …
+    items = [i for i in range(0, len(parts), 2) if 'rel="item"' in parts[i]]
+    for place, link in zip(items, sorted(parts[i] for i in items), strict=True):
+        parts[place] = link
+    return "".join(parts)
 
 
 def _collect_aliases(interactions: list[dict]) -> dict[str, str]:

@@ -5,7 +5,9 @@ for curation; a curator reviews and accepts the request; the depositor publishes
 API page documents these steps as snippets (cases 3, 4 and 6, whose method and
 endpoint must be the ones declared here: ``tests/test_flows.py``), the cases' shared
 plumbing takes its actions from here (``cases/common.py``), and ``apidocs provision``
-runs the whole flow to publish a fixture (:mod:`apidocs.runner.provision`).
+runs the whole flow to publish a fixture: the engine calls :func:`publish`
+(:func:`apidocs.entry.loader.load_publish`), whose first action binds the draft's id as
+``record_id``.
 """
 
 from __future__ import annotations
@@ -49,15 +51,14 @@ def _upload(draft: str, file: str, content: bytes) -> tuple[Action, ...]:
     )
 
 
-def publish(metadata: dict[str, Any], file: str, content: bytes,
-            more: tuple[tuple[str, bytes], ...] = ()) -> tuple[Action, ...]:
-    """Every request from nothing to a published record with a DOI and the file ``file``
-    (and ``more`` files: (key, content), each uploaded the same way, in order)."""
+def publish(metadata: dict[str, Any], files: tuple[tuple[str, bytes], ...]) -> tuple[Action, ...]:
+    """Every request from nothing to a published record with a DOI and ``files`` ((key,
+    content), each uploaded the same way, in order)."""
     draft = f"/records/{RECORD}/draft"
     return (
         create_draft(metadata),
         Action(name="reserve-doi", method="POST", path=f"{draft}/pids/doi", role="depositor", expect=Expect(201)),
-        *(action for key, data in ((file, content), *more) for action in _upload(draft, key, data)),
+        *(action for key, data in files for action in _upload(draft, key, data)),
         *curation_accepted(),
         Action(name="publish", method="POST", path=f"{draft}/actions/publish", role="depositor", expect=Expect(202)),
     )
