@@ -37,7 +37,8 @@ CASE = Case(
             name="download",
             title="Retrieve a file by the record's DOI",
             requirements="vrc-requirements.txt",
-            # the page's answer to "Select [1-3]:": the record's second file, by the number the menu gives it
+            stdin="2\n",  # the page's answer to "Select [1-3]:"
+            # which stands for the fixture's second file: typed as the number this instance's menu gives it
             choose=(RECORD_WITH_FILES.files[1][0],),
             # on an instance the package does not know (its KNOWN_INSTANCES), our record stands in
             # at TU Wien's test repository, which it knows

@@ -179,9 +179,9 @@ class Transcript:
     requirements: str
     #: the answers typed when the cells ask (``input()``), one a line, in order
     stdin: str = ""
-    #: the items a reader picks from numbered menus the cells print, one a prompt, before
-    #: ``stdin``'s answers: each is answered with the number its menu gives the item, as a
-    #: reader would choose (an instance lists a record's files in an order of its own)
+    #: the menu items stdin's answers stand for, in order: where the printed menu offers
+    #: the item, the number it gives it is typed instead (an instance lists a record's files
+    #: in an order of its own); elsewhere (a stand-in record) the stdin answer stands
     choose: tuple[str, ...] = ()
     #: the cells' file, as the case folder holds it (read by the loader)
     text: str = ""

@@ -40,47 +40,39 @@ class InputEnded(BaseException):
         self.prompt = prompt
 
 
-def _ask(prompt: str, echo: bool) -> str:
-    sys.stdout.write(prompt)
+def _ask(prompt: str, echo: bool, stands_for: str | None = None) -> str:
+    """The next stdin answer, or the number the menu gives ``stands_for`` where it offers it."""
     line = sys.stdin.readline()
+    number = _menu_number(stands_for) if stands_for and line else None
+    sys.stdout.write(prompt)
     if not line:
         raise InputEnded(prompt)
-    answer = line.rstrip("\n")
+    answer = number or line.rstrip("\n")
     sys.stdout.write((answer if echo else "") + "\n")
     return answer
-
-
-class NotOffered(BaseException):
-    """A prompt was to be answered with a menu item the printed menu does not offer."""
-
-    def __init__(self, item: str) -> None:
-        super().__init__(item)
-        self.item = item
 
 
 #: A numbered menu's line as the cells print it: ``  2) temperature_2024.csv``.
 MENU_LINE = re.compile(r"^\s*(\d+)\)\s+(.+?)\s*$", re.MULTILINE)
 
 
-def _menu_number(item: str) -> str:
-    """The number the menu printed last by the running cell gives ``item``."""
+def _menu_number(item: str) -> str | None:
+    """The number the menu printed last by the running cell gives ``item`` (None: not on it)."""
     printed = sys.stdout.getvalue() if isinstance(sys.stdout, io.StringIO) else ""
     numbers = {name: number for number, name in MENU_LINE.findall(printed)}  # later menus win
-    if item not in numbers:
-        raise NotOffered(item)
-    return numbers[item]
+    return numbers.get(item)
 
 
 def _answers(asked: list[str], choose: list[str]) -> None:
-    """``input()`` answered with the number of the next item to ``choose``, then from stdin;
-    ``getpass()`` from stdin; the prompts kept in ``asked``."""
+    """``input()`` and ``getpass()`` answered from stdin, the prompts kept in ``asked``. The
+    n-th ``input()`` answer stands for ``choose``'s n-th item, when there is one: where the
+    menu offers that item, the number it gives it is typed instead (on a record that is not
+    the fixture, as on production, the stdin answer stands)."""
+    inputs = iter(choose)
+
     def ask_input(prompt: object = "") -> str:
         asked.append(str(prompt))
-        if choose:
-            answer = _menu_number(choose.pop(0))
-            sys.stdout.write(f"{prompt}{answer}\n")
-            return answer
-        return _ask(str(prompt), echo=True)
+        return _ask(str(prompt), echo=True, stands_for=next(inputs, None))
 
     def ask_secret(prompt: str = "Password: ", stream=None) -> str:
         asked.append(str(prompt))
@@ -117,8 +109,6 @@ def _python(source: str, namespace: dict) -> dict:
                 value = None if result is None else repr(result)
         except InputEnded as ended:
             unanswered, error = ended.prompt, "stdin has no answer left"
-        except NotOffered as missing:
-            error = f"the menu does not offer {missing.item!r}"
         except Exception as exc:  # the cell's error is the result, as a notebook shows it
             error = f"{type(exc).__name__}: {exc}"
     return {"output": printed.getvalue(), "value": value, "error": error, "unanswered": unanswered}

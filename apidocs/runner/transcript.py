@@ -194,7 +194,7 @@ def transcript_problems(step: Transcript, outcome: dict, exchanges: list[Exchang
             and not exchanges):
         return [Problem(Kind.REQUEST, f"cell [{len(ran)}] returned None without a word and sent no request: the"
                                       f" package returns None for a URL whose host is not in {table}")]
-    answers = [*step.choose, *step.stdin.splitlines()]
+    answers = step.stdin.splitlines()
     if len(outcome["asked"]) < len(answers):
         return [Problem(Kind.EFFECT, f"the case answers {len(answers)} prompt(s), the cells asked"
                                      f" {len(outcome['asked'])}{record}: no menu to choose from")]
