@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conftest import assert_one_line, mutate, run_cli, shown
 
+from apidocs.core.model import Transcript
 from apidocs.entry.loader import load_cases
 
 
@@ -12,7 +13,8 @@ def test_every_snippet_is_linted_and_clean():
     done = run_cli("lint")
     assert done.returncode == 0, done.stdout + done.stderr
     texts = sum(len(step.texts) for case in load_cases() for step in case.snippets)
-    assert f"lint: {texts} snippets, 0 with findings" in done.stdout
+    transcripts = sum(isinstance(step, Transcript) for case in load_cases() for step in case.steps)
+    assert transcripts and f"lint: {texts + transcripts} snippets, 0 with findings" in done.stdout
 
 
 def test_python_snippet_with_an_unused_import_fails(cases_copy):

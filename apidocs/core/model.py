@@ -144,13 +144,21 @@ class Action:
 
 @dataclass(frozen=True)
 class Bridge:
-    """How a transcript's package reaches the capture proxy (:mod:`apidocs.runner.bridge`): it
-    talks only to the hosts it knows, so our record stands in on ``host``, one of them, whose
-    requests go to the proxy, and doi.org resolves the record's DOI to its landing page there."""
+    """How a transcript's package reaches the record (:mod:`apidocs.runner.bridge`), with only
+    the parts a run needs. The package talks only to the hosts it knows: on an instance it does
+    not know, our record stands in on ``host``, one of them, whose requests go to the capture
+    proxy. It resolves a DOI at doi.org: where doi.org does not resolve the record's (a DataCite
+    test DOI), doi.org answers it with the record's landing page. Against a host it knows, whose
+    DOIs doi.org resolves, the run needs neither: it is a reader's."""
 
     host: str
-    #: the names of two bound values: the record's DOI and its landing page
+    #: where the package lists the hosts it knows: a module's file in its venv's site-packages
+    #: and the name of a dict there whose keys they are (read, not imported); None: it knows none
+    known_hosts: tuple[str, str] | None = None
+    #: the names of three bound values: the record's DOI, where the instance says it resolves
+    #: (its ``links.doi``) and its landing page
     doi: str = "doi"
+    doi_link: str = "doi_link"
     landing: str = "landing"
 
 
@@ -171,15 +179,15 @@ class Transcript:
     requirements: str
     #: the answers typed when the cells ask (``input()``), one a line, in order
     stdin: str = ""
-    #: the items a reader picks from numbered menus the cells print, one a prompt, before
-    #: ``stdin``'s answers: each is answered with the number its menu gives the item, as a
-    #: reader would choose (an instance lists a record's files in an order of its own)
+    #: the menu items stdin's answers stand for, in order: where the printed menu offers
+    #: the item, the number it gives it is typed instead (an instance lists a record's files
+    #: in an order of its own); elsewhere (a stand-in record) the stdin answer stands
     choose: tuple[str, ...] = ()
     #: the cells' file, as the case folder holds it (read by the loader)
     text: str = ""
     #: the last cell returns the path of a file it downloaded: its bytes must be the last answer's
     returns_download: bool = True
-    #: where the package's requests go instead of the host it knows; None: where it sends them
+    #: how the package reaches the record, where it cannot by itself; None: where it sends them
     bridge: Bridge | None = None
 
     @property

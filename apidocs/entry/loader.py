@@ -19,7 +19,7 @@ from apidocs.core.errors import ApidocsError
 from apidocs.core.languages import snippet_folder, snippet_path
 from apidocs.core.messages import did_you_mean
 from apidocs.core.model import Case, Snippet, Transcript
-from apidocs.core.transcript import cells
+from apidocs.core.transcript import CELLS_SUFFIX, cells
 
 
 def page_files(folder: Path | None = None, page: str | None = None) -> dict[str, list[Path]]:
@@ -104,10 +104,6 @@ def snippet_texts(folder: Path, step: Snippet) -> dict[str, str]:
         if path.is_file():
             texts[language.name] = path.read_text(encoding="utf-8").rstrip("\n")
     return texts
-
-
-#: The suffix of a transcript's cells file (IPython runs it as it is).
-CELLS_SUFFIX = ".ipy"
 
 
 def transcript_text(folder: Path, case: str, step: Transcript) -> str:

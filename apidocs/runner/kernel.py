@@ -7,8 +7,9 @@ for each code cell, what it printed and the repr of its value, as Jupyter shows 
 What a notebook does, it does: a cell's last expression is its value (``None`` shows
 nothing); ``input()`` and ``getpass()`` show their prompt and read a line from stdin,
 and the answer typed shows after the prompt (``getpass``'s does not). A ``pip install``
-cell runs pip in this interpreter, offline (``--no-index``): the venv already holds
-what it installs, so it checks the cell names a package the venv was made with.
+cell (``pip``, ``%pip`` or ``!pip``) runs pip in this interpreter, offline (``--no-index``):
+the venv already holds what it installs, so it checks the cell names a package the venv
+was made with.
 When stdin has no answer left, ``input()`` and ``getpass()`` stop the cell at once
 (:class:`InputEnded`, which no ``except Exception`` in the package can swallow): a run
 never waits for a reader who is not there. Standard library only (and ``requests``,
@@ -39,47 +40,39 @@ class InputEnded(BaseException):
         self.prompt = prompt
 
 
-def _ask(prompt: str, echo: bool) -> str:
-    sys.stdout.write(prompt)
+def _ask(prompt: str, echo: bool, stands_for: str | None = None) -> str:
+    """The next stdin answer, or the number the menu gives ``stands_for`` where it offers it."""
     line = sys.stdin.readline()
+    number = _menu_number(stands_for) if stands_for and line else None
+    sys.stdout.write(prompt)
     if not line:
         raise InputEnded(prompt)
-    answer = line.rstrip("\n")
+    answer = number or line.rstrip("\n")
     sys.stdout.write((answer if echo else "") + "\n")
     return answer
-
-
-class NotOffered(BaseException):
-    """A prompt was to be answered with a menu item the printed menu does not offer."""
-
-    def __init__(self, item: str) -> None:
-        super().__init__(item)
-        self.item = item
 
 
 #: A numbered menu's line as the cells print it: ``  2) temperature_2024.csv``.
 MENU_LINE = re.compile(r"^\s*(\d+)\)\s+(.+?)\s*$", re.MULTILINE)
 
 
-def _menu_number(item: str) -> str:
-    """The number the menu printed last by the running cell gives ``item``."""
+def _menu_number(item: str) -> str | None:
+    """The number the menu printed last by the running cell gives ``item`` (None: not on it)."""
     printed = sys.stdout.getvalue() if isinstance(sys.stdout, io.StringIO) else ""
     numbers = {name: number for number, name in MENU_LINE.findall(printed)}  # later menus win
-    if item not in numbers:
-        raise NotOffered(item)
-    return numbers[item]
+    return numbers.get(item)
 
 
 def _answers(asked: list[str], choose: list[str]) -> None:
-    """``input()`` answered with the number of the next item to ``choose``, then from stdin;
-    ``getpass()`` from stdin; the prompts kept in ``asked``."""
+    """``input()`` and ``getpass()`` answered from stdin, the prompts kept in ``asked``. The
+    n-th ``input()`` answer stands for ``choose``'s n-th item, when there is one: where the
+    menu offers that item, the number it gives it is typed instead (on a record that is not
+    the fixture, as on production, the stdin answer stands)."""
+    inputs = iter(choose)
+
     def ask_input(prompt: object = "") -> str:
         asked.append(str(prompt))
-        if choose:
-            answer = _menu_number(choose.pop(0))
-            sys.stdout.write(f"{prompt}{answer}\n")
-            return answer
-        return _ask(str(prompt), echo=True)
+        return _ask(str(prompt), echo=True, stands_for=next(inputs, None))
 
     def ask_secret(prompt: str = "Password: ", stream=None) -> str:
         asked.append(str(prompt))
@@ -91,7 +84,7 @@ def _answers(asked: list[str], choose: list[str]) -> None:
 
 def _pip(source: str) -> tuple[str, str | None]:
     """A ``pip install`` cell, run offline in this interpreter."""
-    words = shlex.split(source.lstrip("%"))[2:]
+    words = shlex.split(source.lstrip("%!"))[2:]
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-index", "--disable-pip-version-check",
                            *words], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     error = None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["pip failed"])[-1]
@@ -116,8 +109,6 @@ def _python(source: str, namespace: dict) -> dict:
                 value = None if result is None else repr(result)
         except InputEnded as ended:
             unanswered, error = ended.prompt, "stdin has no answer left"
-        except NotOffered as missing:
-            error = f"the menu does not offer {missing.item!r}"
         except Exception as exc:  # the cell's error is the result, as a notebook shows it
             error = f"{type(exc).__name__}: {exc}"
     return {"output": printed.getvalue(), "value": value, "error": error, "unanswered": unanswered}
@@ -151,7 +142,7 @@ def run(job: dict) -> dict:
         results.append(entry)
         if entry["error"]:
             break
-    return {"cells": results, "asked": asked, "requests": log}
+    return {"cells": results, "asked": asked, "requests": log, "bridged": bool(job.get("bridge"))}
 
 
 if __name__ == "__main__":

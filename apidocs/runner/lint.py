@@ -4,20 +4,29 @@ linter (:attr:`apidocs.core.languages.Language.lint`: ruff for Python, shellchec
 A snippet the page shows must be code a linter accepts: an unused import, a typo in a
 variable, an unquoted expansion in a shell line is a mistake on the page even when the
 request still works.
+
+A notebook transcript's cells (the VRC page) are linted as the notebook they are: their
+code cells written into an ``.ipynb``, which ruff reads as IPython (its ``%pip`` and
+``!pip`` escapes are not Python, and automagic's bare ``pip install`` is the ``%pip``
+magic), each finding named at its line of the cells file and its cell's ``[n]``.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from apidocs.core import content, languages, project
 from apidocs.core.errors import ApidocsError
-from apidocs.core.model import API_URL, TOKEN, Case
+from apidocs.core.model import API_URL, TOKEN, Case, Transcript
+from apidocs.core.transcript import CELLS_SUFFIX, CODE, Cell, cells
 from apidocs.runner.placeholders import materialise
 
 #: What the token placeholder becomes for linting: a value a reader would paste (the API
@@ -54,7 +63,8 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
     snippet); only when that finds something is each snippet linted alone, to name it.
     """
     findings: list[LintFinding] = []
-    scripts: dict[str, list[tuple[str, str, Path]]] = {}
+    #: language → (case, step, the linted copy, how a finding about the copy names the case's file)
+    scripts: dict[str, list[tuple[str, str, Path, Callable[[str], str]]]] = {}
     api_url = content.of_project().api_url
     with tempfile.TemporaryDirectory(prefix="apidocs-lint-") as tmp:
         for case in cases:
@@ -66,19 +76,61 @@ def lint_cases(cases: Iterable[Case], snippets: Path) -> tuple[list[LintFinding]
                     script = Path(tmp) / case.name / f"{step.name}{language.suffix}"
                     script.parent.mkdir(parents=True, exist_ok=True)
                     script.write_text(filled(text, api_url) + "\n", encoding="utf-8")
-                    scripts.setdefault(name, []).append((case.name, step.name, script))
+                    snippet = snippets / case.name / script.name
+                    scripts.setdefault(name, []).append(
+                        (case.name, step.name, script, partial(_in_snippet, script=script.name, snippet=snippet)))
+            for transcript in (step for step in case.steps if isinstance(step, Transcript)):
+                code = [cell for cell in cells(transcript.text) if cell.kind == CODE]
+                script = Path(tmp) / case.name / f"{transcript.name}.ipynb"
+                script.parent.mkdir(parents=True, exist_ok=True)
+                script.write_text(notebook(code, api_url), encoding="utf-8")
+                file = snippets / case.name / f"{transcript.name}{CELLS_SUFFIX}"
+                scripts.setdefault(NOTEBOOK_LANGUAGE, []).append(
+                    (case.name, transcript.name, script,
+                     partial(_in_cells, script=script.name, file=file, code=tuple(code))))
         check_installed([languages.language(name) for name in scripts])
         for name, found in scripts.items():
             language = languages.language(name)
-            if _run(language, [script for *_, script in found], Path(tmp)) is None:
+            if _run(language, [script for _, _, script, _ in found], Path(tmp)) is None:
                 continue
-            for case_name, step_name, script in found:
+            for case_name, step_name, script, named in found:
                 output = _run(language, [script], script.parent)
                 if output is not None:
-                    snippet = snippets / case_name / script.name
-                    messages = tuple(_in_snippet(line, script.name, snippet) for line in output)
-                    findings.append(LintFinding(case_name, step_name, name, messages))
+                    findings.append(LintFinding(case_name, step_name, name, tuple(map(named, output))))
     return findings, sum(len(found) for found in scripts.values())
+
+
+#: The language whose linter reads a transcript's cells (ruff reads notebooks as IPython).
+NOTEBOOK_LANGUAGE = "python"
+
+
+def notebook(code: list[Cell], api_url: str) -> str:
+    """An ``.ipynb`` of the code cells ``code`` (placeholders filled, the API URL ``api_url``),
+    in order: cell n of it is the page's ``[n]``. A ``pip install`` cell is the escape IPython
+    makes of it."""
+    def lines(text: str) -> list[str]:
+        return text.splitlines(keepends=True)
+
+    return json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                   "source": lines(filled(cell.as_ipython, api_url))} for cell in code],
+        "metadata": {"language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5,
+    })
+
+
+#: ruff's name for a place in a notebook: ``NAME.ipynb:cell N:LINE:COL: …``
+_CELL_PLACE = re.compile(r"^(?P<script>[^:]+):cell (?P<cell>\d+):(?P<line>\d+):(?P<rest>.*)$")
+
+
+def _in_cells(message: str, script: str, file: Path, code: tuple[Cell, ...]) -> str:
+    """A finding about the notebook's cell N, line L, as one about the cells file's line and the
+    page's cell ``[N]``."""
+    place = _CELL_PLACE.match(message)
+    if not place or place["script"] != script or not 0 < int(place["cell"]) <= len(code):
+        return message
+    number = int(place["cell"])
+    line = code[number - 1].line + int(place["line"]) - 1
+    return f"{file}:{line}:{place['rest']} (cell [{number}])"
 
 
 def check_installed(linting: list[languages.Language]) -> None:
