@@ -147,3 +147,14 @@ def test_list_names_every_case_and_step_and_exits_0():
             "    blocks:   case1_metadata/get/endpoint, case1_metadata/get/token, case1_metadata/get/python,"
             " case1_metadata/get/curl, case1_metadata/get/response, case1_metadata/get/status\n") in done.stdout
     assert "\n  param-q  (runner action)\n    blocks:   case2_search/param-q/inline\n" in done.stdout
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly():
+    """`apidocs list | head -0`: the pipe is closed before the command writes; it ends as a
+    shell tool does (128 + SIGPIPE), without a traceback."""
+    child = subprocess.Popen([str(APIDOCS), "list"], cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    child.stdout.close()  # long before the interpreter has started and imported the tool
+    stderr = child.stderr.read()
+    assert child.wait(timeout=120) == 128 + signal.SIGPIPE, stderr
+    assert stderr == ""

@@ -9,6 +9,8 @@ so that ``apidocs render --check`` answered from the cache starts fast.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from typing import Callable, TextIO
 
@@ -61,6 +63,15 @@ class Console:
         except KeyboardInterrupt:
             self.warn(f"{prog}: interrupted")
             return INTERRUPTED
+        except BrokenPipeError:  # the reader stopped reading (`apidocs list | head`): as a shell tool ends
+            self._silence_out()
+            return signalled(signal.SIGPIPE)
+
+    def _silence_out(self) -> None:
+        """What is still buffered for a closed pipe goes nowhere, so that flushing it at exit
+        does not raise again (Python's advice for SIGPIPE)."""
+        if self.out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
     def page_check(self, check: PageCheck, prefix: str = "") -> None:
         """A page checked against the verified page: up to date, or its diff, then one line on
