@@ -553,8 +553,10 @@ TEMPLATES = APPDIR / "templates"
 
 
 def assets_current() -> bool:
-    """The built assets match the installed versions (instance/assets.py's key)."""
-    return run([sys.executable, ASSETS_PY, "current"], check=False, quiet=True,
+    """The built assets match the installed versions (instance/assets.py's key). Run in the
+    instance folder, as the build is: from the repository's root, the venv's python would also
+    count the project's own egg-info, and every warm start would rebuild and restart gunicorn."""
+    return run([sys.executable, ASSETS_PY, "current"], check=False, quiet=True, cwd=IDIR,
                env=invenio_env()).returncode == 0
 
 
