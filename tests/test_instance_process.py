@@ -28,7 +28,8 @@ def sleeper(tmp_path, marker="sleep", *, ignore_term=False) -> tuple[subprocess.
     pidfile = PidFile(tmp_path / "sleeper.pid", marker)
     proc = process.spawn(["bash", "-c", f"{trap}exec -a {marker}-proc sleep 60"], tmp_path / "sleeper.log",
                          pidfile, {"PATH": "/usr/bin:/bin"}, tmp_path)
-    process.wait_until(lambda: marker in process.cmdline(proc.pid), lambda: True, 5, interval=0.05)
+    # once bash has exec'd sleep (so the trap is set): its script names the marker too
+    process.wait_until(lambda: process.cmdline(proc.pid).startswith(f"{marker}-proc"), lambda: True, 5, interval=0.05)
     return proc, pidfile
 
 
