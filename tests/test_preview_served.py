@@ -61,7 +61,7 @@ def test_no_link_a_file_or_a_broken_link_is_not_this_clones_page(tmp_path):
 
 
 def test_the_templates_folder_is_where_the_reference_instance_keeps_it():
-    spec = importlib.util.spec_from_file_location("reference_instance", ROOT / "instance" / "instance.py")
+    spec = importlib.util.spec_from_file_location("reference_instance", ROOT / "instance" / "layout.py")
     instance = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(instance)
     assert instance_templates(instance.ENVFILE) == instance.TEMPLATES
